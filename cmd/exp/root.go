@@ -1,0 +1,90 @@
+package main
+
+import (
+	"errors"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit statuses, documented in the README.
+const (
+	exitOK        = 0
+	exitFailure   = 1 // a run failed or could not complete
+	exitBadInput  = 2 // bad flags, arguments, names or files; nothing stored
+	exitAborted   = 3 // interrupted (Ctrl-C / SIGTERM); the run is kept as aborted
+	exitThreshold = 4 // the run completed but a --threshold was breached
+)
+
+// exitError carries an exit status through cobra to main.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// badInput marks err as the user's input at fault: exit status 2.
+func badInput(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &exitError{code: exitBadInput, err: err}
+}
+
+// withCode gives err an exit status.
+func withCode(code int, err error) error { return &exitError{code: code, err: err} }
+
+// errSilent ends a command with its status when the message was already
+// printed (the summary of an aborted run, say).
+var errSilent = errors.New("silent")
+
+type silentExit struct{ code int }
+
+func (s silentExit) Error() string { return errSilent.Error() }
+func (s silentExit) Is(t error) bool {
+	return t == errSilent
+}
+
+func exitCode(err error) int {
+	if err == nil {
+		return exitOK
+	}
+	var s silentExit
+	if errors.As(err, &s) {
+		return s.code
+	}
+	var e *exitError
+	if errors.As(err, &e) {
+		return e.code
+	}
+	if isCobraUsageError(err) {
+		return exitBadInput
+	}
+	return exitFailure
+}
+
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "exp",
+		Short:         "Load-testing experiments recorded in SQLite",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       version,
+	}
+	root.PersistentFlags().String("db", defaultDB(), "SQLite file holding the runs (also $EXP_DB)")
+	// Flag errors are bad input; cobra gives them as plain errors.
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return badInput(err) })
+	root.AddCommand(
+	// Subcommands, one file each.
+	)
+	return root
+}
+
+func defaultDB() string {
+	if p := os.Getenv("EXP_DB"); p != "" {
+		return p
+	}
+	return "exp.db"
+}
