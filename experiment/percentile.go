@@ -1,0 +1,60 @@
+package experiment
+
+import (
+	"math"
+	"slices"
+)
+
+// Percentile returns the p-th percentile (0 < p ≤ 100) of sorted values by
+// the nearest-rank method: the smallest value with at least p% of the
+// values at or below it. Exact, as computed from the stored samples.
+func Percentile(sorted []uint32, p float64) uint32 {
+	if len(sorted) == 0 {
+		return 0
+	}
+	rank := int(math.Ceil(p / 100 * float64(len(sorted))))
+	rank = min(max(rank, 1), len(sorted))
+	return sorted[rank-1]
+}
+
+// mergedPercentiles returns the values at the given nearest-rank
+// percentiles of the union of several sorted slices, walking them in
+// merged order without copying (the aggregate row of a summary).
+func mergedPercentiles(parts [][]uint32, ps []float64) []uint32 {
+	total := 0
+	for _, p := range parts {
+		total += len(p)
+	}
+	out := make([]uint32, len(ps))
+	if total == 0 {
+		return out
+	}
+	ranks := make([]int, len(ps))
+	for i, p := range ps {
+		ranks[i] = min(max(int(math.Ceil(p/100*float64(total))), 1), total)
+	}
+	order := make([]int, len(ps))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return ranks[a] - ranks[b] })
+	idx := make([]int, len(parts))
+	k, next := 0, 0
+	for next < len(order) {
+		// take the smallest head among the parts
+		best := -1
+		for j, p := range parts {
+			if idx[j] < len(p) && (best < 0 || p[idx[j]] < parts[best][idx[best]]) {
+				best = j
+			}
+		}
+		v := parts[best][idx[best]]
+		idx[best]++
+		k++
+		for next < len(order) && ranks[order[next]] == k {
+			out[order[next]] = v
+			next++
+		}
+	}
+	return out
+}
