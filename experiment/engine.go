@@ -20,6 +20,7 @@ type Engine struct {
 
 	active  atomic.Int64 // users (closed) or requests in flight (open)
 	started time.Time
+	end     time.Time // planned end: no request starts after it
 	maxLag  atomic.Int64 // worst lateness of the open-model scheduler, ns
 }
 
@@ -51,10 +52,9 @@ type Result struct {
 // returns. start is the run's time zero; samples are offsets from it.
 func (e *Engine) Run(ctx context.Context, start time.Time, out chan<- Sample) Result {
 	defer close(out)
-	e.started = start
-	planned := e.cfg.TotalDuration()
+	e.started, e.end = start, start.Add(e.cfg.TotalDuration())
 	// load stops new requests; inflight cancels requests still running.
-	load, stopLoad := context.WithDeadline(ctx, start.Add(planned))
+	load, stopLoad := context.WithDeadline(ctx, e.end)
 	defer stopLoad()
 	inflight, cancelInflight := context.WithCancel(context.Background())
 	defer cancelInflight()
@@ -145,6 +145,9 @@ func (e *Engine) user(load, inflight context.Context, stop <-chan struct{}, id u
 		}
 		i := pick.pick(rng.Uint32())
 		t0 := time.Now()
+		if !t0.Before(e.end) {
+			return // the deadline's timer may fire a little late
+		}
 		status, n, reused, err := c.do(i)
 		t1 := time.Now()
 		if inflight.Err() != nil {

@@ -12,8 +12,7 @@ func Percentile(sorted []uint32, p float64) uint32 {
 	if len(sorted) == 0 {
 		return 0
 	}
-	rank := int(math.Ceil(p / 100 * float64(len(sorted))))
-	rank = min(max(rank, 1), len(sorted))
+	rank := nearestRank(p, len(sorted))
 	return sorted[rank-1]
 }
 
@@ -31,7 +30,7 @@ func mergedPercentiles(parts [][]uint32, ps []float64) []uint32 {
 	}
 	ranks := make([]int, len(ps))
 	for i, p := range ps {
-		ranks[i] = min(max(int(math.Ceil(p/100*float64(total))), 1), total)
+		ranks[i] = nearestRank(p, total)
 	}
 	order := make([]int, len(ps))
 	for i := range order {
@@ -57,4 +56,10 @@ func mergedPercentiles(parts [][]uint32, ps []float64) []uint32 {
 		}
 	}
 	return out
+}
+
+// nearestRank is the 1-based rank of the p-th percentile of n values. The
+// small epsilon keeps 99.9% of 1000 at rank 999 despite float rounding.
+func nearestRank(p float64, n int) int {
+	return min(max(int(math.Ceil(p/100*float64(n)-1e-9)), 1), n)
 }
