@@ -20,7 +20,7 @@ type Engine struct {
 
 	active  atomic.Int64 // users (closed) or requests in flight (open)
 	started time.Time
-	end     time.Time // planned end: no request starts after it
+	end     time.Time    // planned end: no request starts after it
 	maxLag  atomic.Int64 // worst lateness of the open-model scheduler, ns
 }
 
