@@ -76,8 +76,12 @@ func newRootCmd() *cobra.Command {
 	root.PersistentFlags().String("db", defaultDB(), "SQLite file holding the runs (also $EXP_DB)")
 	// Flag errors are bad input; cobra gives them as plain errors.
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return badInput(err) })
-	root.AddCommand(
 	// Subcommands, one file each.
+	root.AddCommand(
+		newServeCmd(),
+		newRunCmd(),
+		newShowCmd(),
+		newListCmd(),
 	)
 	return root
 }

@@ -1,0 +1,206 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"exp/experiment"
+	"exp/store"
+	"exp/target"
+)
+
+func newRunCmd() *cobra.Command {
+	var f runFlags
+	cmd := &cobra.Command{
+		Use:   "run",
+		Short: "Run a load test against the built-in target (--variant) or any server (--url) and store it",
+		Args:  exactArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := f.config(cmd)
+			if err != nil {
+				return badInput(err)
+			}
+			th, err := parseThresholds(f.thresholds)
+			if err != nil {
+				return badInput(err)
+			}
+			db, err := openStore(cmd)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			out, err := executeRun(cmd.Context(), db, cfg, &f, cmd.OutOrStdout(), cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			return finishWithThresholds(cmd.OutOrStdout(), out, th)
+		},
+	}
+	f.bind(cmd.Flags())
+	return cmd
+}
+
+// openStore opens the --db file for writing; a path that is not an exp
+// database is the user's input at fault.
+func openStore(cmd *cobra.Command) (*store.DB, error) {
+	path, _ := cmd.Flags().GetString("db")
+	db, err := store.Open(path)
+	if err != nil {
+		return nil, storeError(err)
+	}
+	recoverStaleRuns(db, cmd.ErrOrStderr())
+	return db, nil
+}
+
+// openStoreRO opens the --db file for reading only.
+func openStoreRO(cmd *cobra.Command) (*store.DB, error) {
+	path, _ := cmd.Flags().GetString("db")
+	db, err := store.OpenReadOnly(path)
+	if err != nil {
+		return nil, storeError(err)
+	}
+	return db, nil
+}
+
+func storeError(err error) error {
+	for _, e := range []error{store.ErrNotExpDB, store.ErrNewerSchema, store.ErrNoDatabase, store.ErrNotFound, store.ErrNameTaken} {
+		if errors.Is(err, e) {
+			return badInput(err)
+		}
+	}
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return badInput(err)
+	}
+	return err
+}
+
+// outcome is what a finished run leaves for the caller: its stored id,
+// summary and status.
+type outcome struct {
+	runID   int64
+	name    string
+	status  string
+	summary experiment.Summary
+	res     experiment.Resources
+}
+
+// startTarget brings up what the run loads: the built-in target as a child
+// process, a user's command, or nothing (an external URL, checked to
+// answer). It returns the process to monitor (nil when none) and the URL.
+func startTarget(ctx context.Context, f *runFlags) (*target.Process, string, error) {
+	switch {
+	case f.url == "":
+		exe, err := os.Executable()
+		if err != nil {
+			return nil, "", fmt.Errorf("find the exp binary to start the target: %w", err)
+		}
+		p, err := target.Start(ctx, exe, f.serve)
+		if err != nil {
+			return nil, "", fmt.Errorf("start target (%s): %w", f.serve.Variant, err)
+		}
+		return p, p.URL, nil
+	case f.targetCmd != "":
+		p, err := target.StartCommand(ctx, f.targetCmd)
+		if err != nil {
+			return nil, "", badInput(fmt.Errorf("--target-cmd %q: %w", f.targetCmd, err))
+		}
+		if err := p.WaitHealthy(ctx, f.url); err != nil {
+			p.Stop()
+			return nil, "", badInput(fmt.Errorf("--target-cmd %q: %s never answered: %w", f.targetCmd, f.url, err))
+		}
+		return p, f.url, nil
+	}
+	return nil, f.url, checkReachable(f.url)
+}
+
+// checkReachable fails before any load when nothing listens at the URL's
+// address.
+func checkReachable(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return badInput(fmt.Errorf("--url %q: %w", raw, err))
+	}
+	host := u.Host
+	if u.Port() == "" {
+		port := "80"
+		if u.Scheme == "https" {
+			port = "443"
+		}
+		host = net.JoinHostPort(u.Hostname(), port)
+	}
+	c, err := net.DialTimeout("tcp", host, 3*time.Second)
+	if err != nil {
+		return badInput(fmt.Errorf("--url %s: cannot connect to %s: %s", raw, host, experiment.Classify(err)))
+	}
+	c.Close()
+	return nil
+}
+
+// runName is the --name given, checked to be free, or the next free
+// variant-users-N name.
+func runName(ctx context.Context, db *store.DB, cfg experiment.RunConfig, f *runFlags) (string, error) {
+	if cfg.Name != "" {
+		if _, err := db.FindRun(ctx, cfg.Name); err == nil {
+			return "", badInput(fmt.Errorf("--name %q: a run of that name exists already", cfg.Name))
+		}
+		return cfg.Name, nil
+	}
+	prefix := "url"
+	if f.url == "" {
+		prefix = string(f.serve.Variant)
+	}
+	if cfg.Model == experiment.Open {
+		prefix += fmt.Sprintf("-%grps", max(cfg.Rate, peakRate(cfg.RateStages)))
+	} else {
+		prefix += fmt.Sprintf("-%d", cfg.Users)
+	}
+	return db.NextRunName(ctx, prefix)
+}
+
+func peakRate(st []experiment.RateStage) float64 {
+	r := 0.0
+	for _, s := range st {
+		r = max(r, s.Rate)
+	}
+	return r
+}
+
+// modelText says which model ran, for the summary header.
+func modelText(c experiment.RunConfig) string {
+	switch {
+	case c.Model == experiment.Open && len(c.RateStages) > 0:
+		return fmt.Sprintf("open model, rate stages %s, %s arrivals, max in-flight %d", experiment.FormatRateStages(c.RateStages), c.Arrivals, c.MaxInflight)
+	case c.Model == experiment.Open:
+		return fmt.Sprintf("open model, %g req/s, %s arrivals, max in-flight %d", c.Rate, c.Arrivals, c.MaxInflight)
+	case len(c.Stages) > 0:
+		return fmt.Sprintf("closed model, stages %s, spawn %g/s, wait %s", experiment.FormatStages(c.Stages), c.SpawnRate, c.Wait)
+	}
+	return fmt.Sprintf("closed model, %d users, spawn %g/s, wait %s", c.Users, c.SpawnRate, c.Wait)
+}
+
+// isTerminal reports whether w is a terminal, where progress lines redraw.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func targetText(cfg experiment.RunConfig, f *runFlags) string {
+	if f.url != "" {
+		return cfg.URL
+	}
+	return fmt.Sprintf("built-in target, variant %s, at %s", f.serve.Variant, strings.TrimPrefix(cfg.URL, "http://"))
+}

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"exp/experiment"
+	"exp/target"
+)
+
+// runFlags are the flags of `exp run` (and of each cell of `exp plan`).
+type runFlags struct {
+	url, name, tasks, wait, stages, rateStages, arrivals string
+	users, maxInflight                                   int
+	spawnRate, rate                                      float64
+	duration, timeout, sampleEvery                       time.Duration
+	keepAlive                                            bool
+	targetPID                                            int
+	targetCmd                                            string
+	headers, thresholds                                  []string
+	serve                                                target.Options
+}
+
+func (f *runFlags) bind(fs *pflag.FlagSet) {
+	fs.StringVar(&f.url, "url", "", "load an external server at this base URL instead of the built-in target")
+	fs.StringVar(&f.name, "name", "", "unique name of the run (default: variant-users-N)")
+	fs.IntVar(&f.users, "users", 10, "virtual users (closed model)")
+	fs.Float64Var(&f.spawnRate, "spawn-rate", 2, "users started (or stopped) per second")
+	fs.DurationVar(&f.duration, "duration", 30*time.Second, "length of the run, from the first user")
+	fs.StringVar(&f.stages, "stages", "", "closed-model stages duration:users,... such as 30s:10,30s:50,30s:100 (replaces --users and --duration)")
+	fs.Float64Var(&f.rate, "rate", 0, "open model: requests per second at fixed intended times")
+	fs.StringVar(&f.rateStages, "rate-stages", "", "open model: duration:rate,... ramping linearly within each stage from the previous rate (0 at first)")
+	fs.StringVar(&f.arrivals, "arrivals", "uniform", "open model: uniform or poisson arrivals")
+	fs.IntVar(&f.maxInflight, "max-inflight", 1000, "open model: requests in flight at most; beyond, a request is counted as dropped")
+	fs.StringVar(&f.tasks, "tasks", experiment.DefaultTasks, "task mix path:weight,... (optionally 'POST /path:weight')")
+	fs.StringVar(&f.wait, "wait", experiment.DefaultWait, "think time: 0, 200ms (constant), 100ms-500ms (uniform) or pace:1s")
+	fs.DurationVar(&f.timeout, "timeout", 10*time.Second, "per-request timeout")
+	fs.BoolVar(&f.keepAlive, "keepalive", true, "client keep-alive (--keepalive=false opens a connection per request)")
+	fs.StringArrayVarP(&f.headers, "header", "H", nil, "request header 'Name: value' (repeatable; secrets are redacted in the store)")
+	fs.IntVar(&f.targetPID, "target-pid", 0, "with --url: PID of the server to monitor (its child processes count too)")
+	fs.StringVar(&f.targetCmd, "target-cmd", "", "with --url: command that starts the server; it is monitored and stopped afterwards")
+	fs.DurationVar(&f.sampleEvery, "sample-every", time.Second, "resource sampling interval")
+	fs.StringArrayVar(&f.thresholds, "threshold", nil, "pass/fail criterion such as 'p95<300ms', 'fail_rate<1%', 'rps>100', '/io:p99<400ms' (repeatable)")
+	// The built-in target's flags; its keep-alive is the server's, named
+	// apart from the client's.
+	f.serve = target.DefaultOptions()
+	serveFlags := pflag.NewFlagSet("serve", pflag.ContinueOnError)
+	f.serve.BindFlags(serveFlags)
+	serveFlags.VisitAll(func(fl *pflag.Flag) {
+		switch fl.Name {
+		case "keepalive":
+			fl.Name, fl.Usage = "server-keepalive", "built-in target: keep connections open (false: close after each response)"
+		case "addr":
+			fl.Usage = "built-in target: address to listen on"
+		}
+		fs.AddFlag(fl)
+	})
+}
+
+// config turns the flags into a checked RunConfig; every error is the
+// user's input at fault.
+func (f *runFlags) config(cmd *cobra.Command) (experiment.RunConfig, error) {
+	fl := cmd.Flags()
+	cfg := experiment.RunConfig{Name: f.name, URL: f.url, Users: f.users, SpawnRate: f.spawnRate,
+		Duration: f.duration, Timeout: f.timeout, KeepAlive: f.keepAlive, Model: experiment.Closed}
+	var err error
+	if cfg.Tasks, err = experiment.ParseTasks(f.tasks); err != nil {
+		return cfg, fmt.Errorf("--tasks: %w", err)
+	}
+	if cfg.Wait, err = experiment.ParseWait(f.wait); err != nil {
+		return cfg, fmt.Errorf("--wait: %w", err)
+	}
+	cfg.WaitS = cfg.Wait.String()
+	open := fl.Changed("rate") || fl.Changed("rate-stages")
+	switch {
+	case open && (fl.Changed("users") || fl.Changed("stages") || fl.Changed("spawn-rate")):
+		return cfg, errors.New("--rate/--rate-stages (open model) and --users/--stages/--spawn-rate (closed model) cannot be used together")
+	case fl.Changed("stages") && (fl.Changed("users") || fl.Changed("duration")):
+		return cfg, errors.New("--stages replaces --users and --duration: give one or the other")
+	case fl.Changed("rate") && fl.Changed("rate-stages"):
+		return cfg, errors.New("--rate-stages replaces --rate: give one or the other")
+	case fl.Changed("rate-stages") && fl.Changed("duration"):
+		return cfg, errors.New("--rate-stages replaces --duration: give one or the other")
+	}
+	if fl.Changed("stages") {
+		if cfg.Stages, err = experiment.ParseStages(f.stages); err != nil {
+			return cfg, err
+		}
+		cfg.Users = experiment.StagesPeak(cfg.Stages)
+	}
+	if open {
+		cfg.Model, cfg.Users, cfg.SpawnRate = experiment.Open, 0, 0
+		cfg.Rate, cfg.Arrivals, cfg.MaxInflight = f.rate, f.arrivals, f.maxInflight
+		if fl.Changed("rate-stages") {
+			if cfg.RateStages, err = experiment.ParseRateStages(f.rateStages); err != nil {
+				return cfg, err
+			}
+		}
+	}
+	if err := f.checkTarget(fl); err != nil {
+		return cfg, err
+	}
+	if cfg.Headers, err = parseHeaders(f.headers); err != nil {
+		return cfg, err
+	}
+	if f.sampleEvery < 10*time.Millisecond {
+		return cfg, fmt.Errorf("--sample-every must be at least 10ms, got %v", f.sampleEvery)
+	}
+	if f.url == "" {
+		cfg.URL = "http://127.0.0.1:1" // placeholder until the target is up
+	}
+	return cfg, cfg.Validate()
+}
+
+func (f *runFlags) checkTarget(fl *pflag.FlagSet) error {
+	if f.url == "" {
+		if f.targetPID != 0 || f.targetCmd != "" {
+			return errors.New("--target-pid and --target-cmd go with --url; the built-in target is monitored already")
+		}
+		return f.serve.Validate()
+	}
+	for _, name := range []string{"variant", "pool-size", "queue", "server-keepalive", "idle-timeout", "addr", "stall-every", "stall-for", "cpu-work"} {
+		if fl.Changed(name) {
+			return fmt.Errorf("--%s configures the built-in target and cannot be used with --url", name)
+		}
+	}
+	if f.targetPID != 0 && f.targetCmd != "" {
+		return errors.New("--target-pid and --target-cmd cannot be used together")
+	}
+	if f.targetPID < 0 {
+		return fmt.Errorf("--target-pid %d is not a process ID", f.targetPID)
+	}
+	return nil
+}
+
+func parseHeaders(hs []string) (map[string]string, error) {
+	if len(hs) == 0 {
+		return nil, nil
+	}
+	m := map[string]string{}
+	for _, h := range hs {
+		k, v, err := experiment.ParseHeader(h)
+		if err != nil {
+			return nil, err
+		}
+		m[k] = v
+	}
+	return m, nil
+}

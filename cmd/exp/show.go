@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"exp/experiment"
+	"exp/report"
+	"exp/store"
+)
+
+func newShowCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "show RUN",
+		Short: "Show a stored run's summary (by name or id), rebuilt from the store",
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			db, err := openStoreRO(cmd)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			r, err := db.FindRun(cmd.Context(), args[0])
+			if err != nil {
+				return storeError(err)
+			}
+			return printRun(cmd.OutOrStdout(), db, r.ID)
+		},
+	}
+	return cmd
+}
+
+// printRun prints a stored run: header, statistics table, failures,
+// resources and warnings.
+func printRun(w io.Writer, db *store.DB, id int64) error {
+	ctx := context.Background()
+	r, err := db.RunByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	sum, err := db.Summary(ctx, id)
+	if err != nil {
+		return err
+	}
+	us, err := db.Usage(ctx, id)
+	if err != nil {
+		return err
+	}
+	tgt := r.TargetURL
+	if r.Variant != "" {
+		tgt = fmt.Sprintf("built-in target, variant %s %s", r.Variant, r.VariantParams)
+	}
+	fmt.Fprintln(w)
+	report.Summary(w, report.RunHeader{Name: r.Name, Status: r.Status, Target: tgt, Model: modelText(r.Config),
+		Duration: sum.Duration, Started: r.StartedAt}, sum)
+	fmt.Fprintln(w)
+	report.Resources(w, experiment.SummarizeResources(us), r.Host.Cores)
+	for _, warn := range r.Warnings {
+		fmt.Fprintf(w, "Warning: %s\n", warn)
+	}
+	return nil
+}

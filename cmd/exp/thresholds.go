@@ -1,0 +1,54 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"exp/experiment"
+)
+
+func parseThresholds(ss []string) ([]experiment.Threshold, error) {
+	var out []experiment.Threshold
+	for _, s := range ss {
+		t, err := experiment.ParseThreshold(s)
+		if err != nil {
+			return nil, fmt.Errorf("--threshold: %w", err)
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// finishWithThresholds prints each threshold as passed or failed and
+// turns a breach into exit status 4.
+func finishWithThresholds(w io.Writer, out outcome, th []experiment.Threshold) error {
+	if len(th) == 0 {
+		return nil
+	}
+	failed := 0
+	fmt.Fprintln(w, "\nThresholds:")
+	for _, t := range th {
+		r := t.Check(out.summary)
+		mark := "passed"
+		if !r.Passed {
+			mark, failed = "FAILED", failed+1
+		}
+		fmt.Fprintf(w, "  %-6s %-24s measured %s\n", mark, t.Text, measured(r))
+	}
+	if failed > 0 {
+		return withCode(exitThreshold, fmt.Errorf("%d of %d thresholds breached in run %s", failed, len(th), out.name))
+	}
+	return nil
+}
+
+func measured(r experiment.ThresholdResult) string {
+	switch {
+	case r.Missing:
+		return "nothing (no such endpoint in the run)"
+	case r.Metric == "fail_rate":
+		return fmt.Sprintf("%.2f%%", 100*r.Measured)
+	case r.Metric == "rps" || r.Metric == "requests" || r.Metric == "failures":
+		return fmt.Sprintf("%.1f", r.Measured)
+	}
+	return fmt.Sprintf("%.1f ms", r.Measured)
+}

@@ -1,0 +1,32 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"exp/store"
+)
+
+// Runs prints one line per run, as `exp list` shows them.
+func Runs(w io.Writer, rows []store.RunRow) {
+	if len(rows) == 0 {
+		fmt.Fprintln(w, "no runs yet: start one with `exp run`")
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tVARIANT\tLOAD\tDURATION\tREQUESTS\tRPS\tP95 (ms)\tFAILURES\tSTATUS\tSTARTED")
+	for _, r := range rows {
+		variant := r.Variant
+		if variant == "" {
+			variant = "-"
+		}
+		load := fmt.Sprintf("%d users", r.Users)
+		if r.Model == "open" {
+			load = fmt.Sprintf("%g/s open", r.Rate)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%.1fs\t%d\t%.1f\t%.1f\t%d (%.2f%%)\t%s\t%s\n", r.Name, variant, load, r.DurationS,
+			r.Requests, r.RPS, r.P95MS, r.Failures, 100*r.FailRate, r.Status, r.StartedAt.Local().Format("2006-01-02 15:04:05"))
+	}
+	tw.Flush()
+}

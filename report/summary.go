@@ -1,0 +1,117 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"exp/experiment"
+)
+
+// RunHeader is what the summary says about a run above its table.
+type RunHeader struct {
+	Name     string
+	Status   string
+	Target   string // URL, and the variant when built in
+	Model    string // "closed: 10 users, spawn 2/s" ...
+	Duration time.Duration
+	Started  time.Time
+}
+
+// Summary prints a run's statistics like Locust's end-of-run table: one
+// row per endpoint, then the Aggregated row, then failures by class.
+func Summary(w io.Writer, h RunHeader, s experiment.Summary) {
+	fmt.Fprintf(w, "Run %s (%s): %s\n", h.Name, h.Status, h.Target)
+	fmt.Fprintf(w, "Load: %s; ran %s", h.Model, fmtDuration(h.Duration))
+	if !h.Started.IsZero() {
+		fmt.Fprintf(w, " from %s", h.Started.Local().Format("2006-01-02 15:04:05"))
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w)
+	StatsTable(w, s)
+	fmt.Fprintln(w)
+	Failures(w, s)
+}
+
+// StatsTable prints the per-endpoint table with the Aggregated row, names
+// left-aligned and figures right-aligned as Locust prints them.
+func StatsTable(w io.Writer, s experiment.Summary) {
+	nameW := len("Aggregated")
+	for _, e := range s.Endpoints {
+		nameW = max(nameW, len(e.Name))
+	}
+	head := fmt.Sprintf("%-6s %-*s %8s %14s | %7s %7s %7s %7s %7s %7s | %8s %10s", "Type", nameW, "Name",
+		"# reqs", "# fails", "Avg", "Min", "Max", "Med", "p95", "p99", "req/s", "failures/s")
+	fmt.Fprintln(w, head)
+	fmt.Fprintf(w, "%-6s %-*s %8s %14s | %7s %7s %7s %7s %7s %7s | %8s %10s\n", "", nameW, "", "", "",
+		"(ms)", "(ms)", "(ms)", "(ms)", "(ms)", "(ms)", "", "")
+	rule := strings.Repeat("-", len(head))
+	fmt.Fprintln(w, rule)
+	for _, e := range s.Endpoints {
+		statsRow(w, nameW, e)
+	}
+	fmt.Fprintln(w, rule)
+	statsRow(w, nameW, s.Total)
+}
+
+func statsRow(w io.Writer, nameW int, e experiment.Stats) {
+	fmt.Fprintf(w, "%-6s %-*s %8d %14s | %7s %7s %7s %7s %7s %7s | %8.2f %10.2f\n",
+		e.Method, nameW, e.Name, e.Requests, fmtFails(e), Ms(e.Avg), Ms(e.Min), Ms(e.Max), Ms(e.P50), Ms(e.P95), Ms(e.P99), e.RPS, e.FailPerSec)
+}
+
+func fmtFails(e experiment.Stats) string {
+	return fmt.Sprintf("%d(%.2f%%)", e.Failures, 100*e.FailRate())
+}
+
+// Failures prints failures grouped by endpoint and class, largest first.
+func Failures(w io.Writer, s experiment.Summary) {
+	if len(s.Failures) == 0 {
+		fmt.Fprintln(w, "Failures: none")
+		return
+	}
+	fmt.Fprintln(w, "Failures by class:")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  # occurrences\tClass\tEndpoint")
+	for _, f := range s.Failures {
+		fmt.Fprintf(tw, "  %d\t%s\t%s %s\n", f.Count, f.Class, f.Method, f.Name)
+	}
+	tw.Flush()
+}
+
+// Ms formats a latency in milliseconds with the precision that matters:
+// three significant digits below 100 ms, whole milliseconds above.
+func Ms(d time.Duration) string {
+	ms := float64(d) / float64(time.Millisecond)
+	switch {
+	case ms == 0:
+		return "0"
+	case ms < 1:
+		return fmt.Sprintf("%.3f", ms)
+	case ms < 10:
+		return fmt.Sprintf("%.2f", ms)
+	case ms < 100:
+		return fmt.Sprintf("%.1f", ms)
+	}
+	return fmt.Sprintf("%.0f", ms)
+}
+
+func fmtDuration(d time.Duration) string {
+	if d >= time.Second {
+		return d.Round(100 * time.Millisecond).String()
+	}
+	return d.Round(time.Millisecond).String()
+}
+
+// Line is a progress line of a running test.
+func Line(elapsed, total time.Duration, active int, activeLabel string, w experiment.Window) string {
+	pct := 0.0
+	if total > 0 {
+		pct = 100 * float64(elapsed) / float64(total)
+	}
+	return strings.TrimSpace(fmt.Sprintf("[%5.1f%%] %s/%s  %s %d  %.1f req/s  p95 %s ms  failures %d (total %d of %d)",
+		pct, fmtSec(elapsed), fmtSec(total), activeLabel, active, w.RPS, Ms(w.P95), w.Failures, w.TotalFailures, w.TotalRequests))
+}
+
+func fmtSec(d time.Duration) string { return fmt.Sprintf("%ds", int(d.Round(time.Second)/time.Second)) }
