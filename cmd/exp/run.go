@@ -198,9 +198,13 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-func targetText(cfg experiment.RunConfig, f *runFlags) string {
-	if f.url != "" {
-		return cfg.URL
+func targetText(cfg experiment.RunConfig, f *runFlags, proc *target.Process) string {
+	pid := ""
+	if proc != nil {
+		pid = fmt.Sprintf(" (pid %d)", proc.PID)
 	}
-	return fmt.Sprintf("built-in target, variant %s, at %s", f.serve.Variant, strings.TrimPrefix(cfg.URL, "http://"))
+	if f.url != "" {
+		return cfg.URL + pid
+	}
+	return fmt.Sprintf("built-in target, variant %s, at %s%s", f.serve.Variant, strings.TrimPrefix(cfg.URL, "http://"), pid)
 }

@@ -51,7 +51,7 @@ func executeRun(ctx context.Context, db *store.DB, cfg experiment.RunConfig, f *
 	if err != nil {
 		return outcome{}, storeError(err)
 	}
-	fmt.Fprintf(stderr, "exp: run %s: %s; %s\n", cfg.Name, targetText(cfg, f), modelText(cfg))
+	fmt.Fprintf(stderr, "exp: run %s: %s; %s\n", cfg.Name, targetText(cfg, f, proc), modelText(cfg))
 
 	start := time.Now()
 	res, runErr := drive(ctx, db, runID, engine, sampler, proc, cfg, stderr, start)
