@@ -101,6 +101,9 @@ func drive(ctx context.Context, db *store.DB, runID int64, engine *experiment.En
 	err := <-collected
 	stopWatch()
 	wg.Wait()
+	if lag := engine.MaxLag(); lag > 50*time.Millisecond {
+		db.AddWarning(context.WithoutCancel(ctx), runID, fmt.Sprintf("the open-model scheduler fell behind its intended send times by up to %v: the generator was late, not the server", lag.Round(time.Millisecond)))
+	}
 	if proc != nil && proc.ExitErr() != nil {
 		db.AddWarning(context.WithoutCancel(ctx), runID, "the target stopped answering: "+proc.ExitErr().Error())
 	}

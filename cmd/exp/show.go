@@ -58,6 +58,11 @@ func printRun(w io.Writer, db *store.DB, id int64) error {
 		Duration: sum.Duration, Started: r.StartedAt}, sum)
 	fmt.Fprintln(w)
 	report.Resources(w, experiment.SummarizeResources(us), r.Host.Cores)
+	for _, f := range sum.Failures {
+		if f.Class == experiment.Dropped.String() {
+			fmt.Fprintf(w, "Note: %d requests to %s were dropped: all %d in-flight slots were busy, the target could not keep up with the arrival rate\n", f.Count, f.Name, r.Config.MaxInflight)
+		}
+	}
 	for _, warn := range r.Warnings {
 		fmt.Fprintf(w, "Warning: %s\n", warn)
 	}

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"path/filepath"
+	"testing"
+)
+
+// A staged run stores active users that follow the stages, both as
+// scheduled (seconds.active_users) and as seen in the samples (distinct
+// users sending in that second).
+func TestStagedRunFollowsStages(t *testing.T) {
+	t.Parallel()
+	dbPath := filepath.Join(t.TempDir(), "exp.db")
+	mustExp(t, "run", "--db", dbPath, "--stages", "2s:2,2s:6,2s:3", "--spawn-rate", "10", "--wait", "20ms",
+		"--tasks", "/health", "--name", "staged")
+	db := openDB(t, dbPath)
+	want := map[int]int{0: 2, 1: 2, 2: 6, 3: 6, 4: 3, 5: 3}
+	for sec, users := range want {
+		if got := queryInt(t, db, "select active_users from seconds where t_s=?", sec); int(got) != users {
+			t.Errorf("second %d: active_users %d, want %d", sec, got, users)
+		}
+		// Seconds at a stage's edge may see one spawn interval of change.
+		seen := queryInt(t, db, "select count(distinct user) from samples where t_us >= ? and t_us < ?", (sec*1000+200)*1000, (sec*1000+1000)*1000)
+		if int(seen) != users {
+			t.Errorf("second %d: %d distinct users sent, want %d", sec, seen, users)
+		}
+	}
+	if s := queryInt(t, db, "select count(*) from runs where stages like '%6%' and model='closed'"); s != 1 {
+		t.Errorf("stages not stored with the run")
+	}
+}
+
+// The open model sends on schedule whatever the target's latency.
+func TestOpenModelSendsOnSchedule(t *testing.T) {
+	t.Parallel()
+	dbPath := filepath.Join(t.TempDir(), "exp.db")
+	r := mustExp(t, "run", "--db", dbPath, "--rate", "100", "--duration", "5s", "--tasks", "/io?ms=300", "--name", "open")
+	db := openDB(t, dbPath)
+	n := queryInt(t, db, "select count(*) from samples")
+	if n < 495 || n > 505 {
+		t.Errorf("open model at 100/s for 5s sent %d requests, want 500 ± 5\n%s", n, r.stdout)
+	}
+	if bad := queryInt(t, db, "select count(*) from samples where service_us < 300000 or latency_us < service_us"); bad != 0 {
+		t.Errorf("%d samples whose service time is under the sleep or above the latency", bad)
+	}
+	if m := queryInt(t, db, "select count(*) from runs where model='open' and rate=100"); m != 1 {
+		t.Errorf("open model and its rate not stored with the run")
+	}
+}
+
+// Coordinated omission, end to end: against a target that freezes 1 s
+// every 5 s, an open model at 100/s sees every request that arrived during
+// the freeze wait (p99 ≥ 500 ms), while a closed model of the same nominal
+// throughput (2 users pacing 20 ms) sends only 2 requests into each freeze
+// and reports a p99 that hides it.
+func TestCoordinatedOmission(t *testing.T) {
+	t.Parallel()
+	stall := []string{"--stall-every", "5s", "--stall-for", "1s", "--tasks", "/health", "--duration", "10s"}
+	openDB_ := filepath.Join(t.TempDir(), "open.db")
+	closedDB := filepath.Join(t.TempDir(), "closed.db")
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		mustExp(t, append([]string{"run", "--db", closedDB, "--users", "2", "--spawn-rate", "100", "--wait", "pace:20ms"}, stall...)...)
+	}()
+	mustExp(t, append([]string{"run", "--db", openDB_, "--rate", "100"}, stall...)...)
+	<-done
+	p99 := func(path string) float64 {
+		return queryFloat(t, openDB(t, path), "select p99_ms from endpoint_stats where name='Aggregated'")
+	}
+	open, closed := p99(openDB_), p99(closedDB)
+	t.Logf("p99 open model %.1f ms, closed model %.1f ms", open, closed)
+	if open < 500 {
+		t.Errorf("open model p99 %.1f ms, want ≥ 500 ms: the stall is not seen", open)
+	}
+	if closed*5 > open || closed > 100 {
+		t.Errorf("closed model p99 %.1f ms is not much lower than open %.1f ms", closed, open)
+	}
+}
