@@ -76,12 +76,19 @@ func NewSampler(cfg Config) (*Sampler, error) {
 			return nil, fmt.Errorf("target pid %d: %w", cfg.TargetPID, err)
 		}
 		s.root = root
-		s.target.read(ctx, tree(ctx, cfg.TargetPID))
 	}
-	s.generator.read(ctx, []int32{cfg.GeneratorPID})
+	s.prime(ctx)
+	return s, nil
+}
+
+// prime takes the readings the next tick's deltas start from.
+func (s *Sampler) prime(ctx context.Context) {
+	if s.root != nil {
+		s.target.read(ctx, tree(ctx, s.root.Pid))
+	}
+	s.generator.read(ctx, []int32{s.cfg.GeneratorPID})
 	s.prevSys, _ = systemTimes(ctx)
 	s.last = time.Now()
-	return s, nil
 }
 
 // Interval is the interval Run ticks at.
@@ -94,7 +101,12 @@ func (s *Sampler) TargetGone() <-chan struct{} { return s.gone }
 // Run emits one Usage per scope every interval until ctx is done, in the
 // order target, generator, system. T is the time since start. emit is called
 // from Run's goroutine; it should not block for long.
+//
+// Run primes the readings again as it starts, so the first row covers one
+// interval even when the Sampler was built long before (say, while waiting
+// for the target to answer).
 func (s *Sampler) Run(ctx context.Context, start time.Time, emit func(Usage)) {
+	s.prime(ctx)
 	tk := time.NewTicker(s.cfg.Interval)
 	defer tk.Stop()
 	for {
