@@ -11,8 +11,9 @@
 // What each scope counts:
 //
 //   - target: the root PID and all its descendants, re-listed every tick, so a
-//     server with worker processes counts whole. When the root exits (or is a
-//     zombie), target rows stop and TargetGone's channel closes.
+//     server with worker processes counts whole. When the root exits (on
+//     Linux also when it is an unreaped zombie), target rows stop and
+//     TargetGone's channel closes.
 //   - generator: the generator process only (its child, the target, is not
 //     part of it).
 //   - system: the whole machine. CPUPct is machine busy % × logical cores, so
