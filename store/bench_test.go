@@ -1,0 +1,56 @@
+package store
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"exp/experiment"
+)
+
+// BenchmarkWriter measures sample ingestion into a temporary file,
+// Flush every 64k samples as a collector would at high rates.
+func BenchmarkWriter(b *testing.B) {
+	db := MustOpenDB(b)
+	id := mustCreateRun(b, db, "bench")
+	samples := make([]experiment.Sample, 1<<16)
+	for i := range samples {
+		samples[i] = sampleN(i)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	start, cpu := time.Now(), cpuTime()
+	w := NewWriter(db, id)
+	for i := range b.N {
+		s := samples[i&(len(samples)-1)]
+		s.Start = time.Duration(i) * 10 * time.Microsecond
+		w.Add(s)
+		if i&(1<<16-1) == 0 {
+			w.Flush()
+		}
+	}
+	if err := w.Close(); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "samples/s")
+	b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/sample")
+}
+
+// BenchmarkEachSample measures reading a run's samples back.
+func BenchmarkEachSample(b *testing.B) {
+	db := MustOpenDB(b)
+	id := mustCreateRun(b, db, "bench")
+	writeSamples(b, db, id, b.N)
+	b.ReportAllocs()
+	b.ResetTimer()
+	start, cpu := time.Now(), cpuTime()
+	n := 0
+	if err := db.EachSample(context.Background(), id, func(experiment.Sample) error {
+		n++
+		return nil
+	}); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(n)/time.Since(start).Seconds(), "samples/s")
+	b.ReportMetric(float64(cpuTime()-cpu)/float64(n), "cpu-ns/sample")
+}
