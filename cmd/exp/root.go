@@ -82,6 +82,7 @@ func newRootCmd() *cobra.Command {
 		newRunCmd(),
 		newShowCmd(),
 		newListCmd(),
+		newCompareCmd(),
 		newMonitorCmd(),
 	)
 	return root

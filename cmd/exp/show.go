@@ -13,6 +13,7 @@ import (
 )
 
 func newShowCmd() *cobra.Command {
+	var plotsDir string
 	cmd := &cobra.Command{
 		Use:   "show RUN",
 		Short: "Show a stored run's summary (by name or id), rebuilt from the store",
@@ -27,9 +28,13 @@ func newShowCmd() *cobra.Command {
 			if err != nil {
 				return storeError(err)
 			}
-			return printRun(cmd.OutOrStdout(), db, r.ID)
+			if err := printRun(cmd.OutOrStdout(), db, r.ID); err != nil || plotsDir == "" {
+				return err
+			}
+			return showPlots(cmd, db, r.ID, plotsDir)
 		},
 	}
+	cmd.Flags().StringVar(&plotsDir, "plots", "", "also write the run's PNG charts into this directory")
 	return cmd
 }
 
@@ -66,5 +71,7 @@ func printRun(w io.Writer, db *store.DB, id int64) error {
 	for _, warn := range r.Warnings {
 		fmt.Fprintf(w, "Warning: %s\n", warn)
 	}
+	fmt.Fprintln(w)
+	report.Verdict(w, "Verdict", experiment.Diagnose(verdictInput(r, sum, experiment.SummarizeResources(us))))
 	return nil
 }

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/spf13/cobra"
+
+	"exp/experiment"
+	"exp/report"
+	"exp/store"
+)
+
+func newCompareCmd() *cobra.Command {
+	var out, baseline string
+	cmd := &cobra.Command{
+		Use:   "compare RUN RUN [RUN...]",
+		Short: "Compare stored runs: changes with confidence intervals, bottleneck verdicts, PNG plots",
+		Long: `Compare stored runs (by name or id) against a baseline, the first run unless
+--baseline names another: a table of figures with the change in percent, the
+same per endpoint, 95% bootstrap confidence intervals saying whether the
+changes in median and p95 latency and in throughput are real or within noise,
+each run's bottleneck verdict, and PNG charts written to --out
+(default ./plots/<run names>/).`,
+		Args: minArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			db, err := openStoreRO(cmd)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			ids, err := compareIDs(cmd.Context(), db, args, baseline)
+			if err != nil {
+				return err
+			}
+			return runCompare(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), db, ids, out)
+		},
+	}
+	cmd.Flags().StringVar(&out, "out", "", "directory for the PNG charts (default ./plots/<run names>/)")
+	cmd.Flags().StringVar(&baseline, "baseline", "", "run the others are compared against (default: the first)")
+	return cmd
+}
+
+// compareIDs resolves the runs to compare, the baseline first, each once.
+func compareIDs(ctx context.Context, db *store.DB, names []string, baseline string) ([]int64, error) {
+	if baseline != "" {
+		names = append([]string{baseline}, names...)
+	}
+	var ids []int64
+	seen := map[int64]bool{}
+	for _, n := range names {
+		r, err := db.FindRun(ctx, n)
+		if err != nil {
+			return nil, storeError(err)
+		}
+		if !seen[r.ID] {
+			seen[r.ID] = true
+			ids = append(ids, r.ID)
+		}
+	}
+	if len(ids) < 2 {
+		return nil, badInput(errors.New("compare needs at least two different runs"))
+	}
+	return ids, nil
+}
+
+// runCompare prints the comparison of runs (ids[0] the baseline) and
+// writes its charts.
+func runCompare(ctx context.Context, w, errw io.Writer, db *store.DB, ids []int64, out string) error {
+	runs, err := loadRuns(ctx, db, ids)
+	if err != nil {
+		return storeError(err)
+	}
+	cols := make([]report.CompareRun, len(runs))
+	samples := make([]experiment.RunSample, len(runs))
+	names := make([]string, len(runs))
+	for i, r := range runs {
+		cols[i] = report.CompareRun{Name: r.run.Name, Summary: r.sum, Resources: r.res, Verdict: r.verdict}
+		samples[i] = experiment.NewRunSample(r.run.Config.Model, r.lat, r.sum)
+		names[i] = r.run.Name
+		if r.run.Status == store.StatusRunning {
+			fmt.Fprintf(errw, "exp: run %s is still running: its figures are incomplete\n", r.run.Name)
+		}
+	}
+	changes := make([][]experiment.Change, len(runs)-1)
+	var wg sync.WaitGroup
+	for i := range changes {
+		wg.Go(func() { changes[i] = experiment.Compare(samples[0], samples[i+1]) })
+	}
+	wg.Wait()
+	report.Compare(w, cols, changes)
+	if out == "" {
+		out = filepath.Join("plots", dirName(names))
+	}
+	fmt.Fprintln(w)
+	return writePlots(w, errw, runs, out)
+}
+
+// dirName joins run names into one safe directory name.
+func dirName(names []string) string {
+	safe := func(r rune) rune {
+		if r == '/' || r == '\\' || r == ':' || r < ' ' {
+			return '_'
+		}
+		return r
+	}
+	return strings.Map(safe, strings.Join(names, "-vs-"))
+}

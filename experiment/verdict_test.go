@@ -1,0 +1,205 @@
+package experiment
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// step is a stretch of a synthetic run: secs seconds at load users (or
+// target rate), rps requests each second, with that p50.
+type step struct {
+	load float64
+	secs int
+	rps  int64
+	p50  time.Duration
+}
+
+// synthetic builds a Summary from steps, plus a partial last second that
+// must be ignored, and one endpoint whose fastest request took floor.
+func synthetic(model string, floor time.Duration, steps ...step) Summary {
+	var s Summary
+	var n, lat int64
+	for _, st := range steps {
+		for range st.secs {
+			sec := Second{T: len(s.Seconds), Requests: st.rps, P50: st.p50, P95: 2 * st.p50, P99: 3 * st.p50}
+			if model == Open {
+				sec.TargetRate = st.load
+			} else {
+				sec.ActiveUsers = int(st.load)
+			}
+			s.Seconds = append(s.Seconds, sec)
+			n += st.rps
+			lat += st.rps * int64(st.p50)
+		}
+	}
+	last := s.Seconds[len(s.Seconds)-1]
+	last.T++
+	last.Requests = 1 // partial: would drag the top level down
+	s.Seconds = append(s.Seconds, last)
+	s.Duration = time.Duration(len(s.Seconds)-1)*time.Second + 300*time.Millisecond
+	avg := time.Duration(lat / max(n, 1))
+	s.Total = Stats{Endpoint: -1, Name: "Aggregated", Requests: n, RPS: float64(n) / s.Duration.Seconds(), Avg: avg}
+	s.Endpoints = []Stats{{Name: "/x", Requests: n, Min: floor, P50: medianP50(steps), Avg: avg}}
+	return s
+}
+
+// medianP50 is the p50 of the step holding most requests, a stand-in for
+// the run's median.
+func medianP50(steps []step) time.Duration {
+	best := steps[0]
+	for _, st := range steps {
+		if st.rps*int64(st.secs) > best.rps*int64(best.secs) {
+			best = st
+		}
+	}
+	return best.p50
+}
+
+var (
+	growing = []step{{5, 3, 50, 100 * time.Millisecond}, {20, 3, 200, 101 * time.Millisecond}, {40, 3, 400, 102 * time.Millisecond}}
+	// flat: 100 req/s whatever the users, latency grows with them.
+	flat = []step{{5, 3, 100, 50 * time.Millisecond}, {20, 3, 100, 200 * time.Millisecond}, {40, 3, 101, 400 * time.Millisecond}}
+)
+
+func TestDiagnose(t *testing.T) {
+	ms := time.Millisecond
+	idle := Resources{HasTarget: true, TargetCPUMax: 8, TargetCPUMean: 5, GeneratorCPUMean: 10, GeneratorCPUMax: 20, Readings: 9}
+	busy := idle
+	busy.TargetCPUMax, busy.TargetCPUMean = 99, 90
+	genBusy := idle
+	genBusy.GeneratorCPUMean, genBusy.GeneratorCPUMax = 170, 195
+	noTarget := idle
+	noTarget.HasTarget = false
+	tests := []struct {
+		name     string
+		in       VerdictInput
+		want     string
+		evidence string // a fragment of the evidence
+	}{
+		{"generator CPU near its limit", VerdictInput{Model: Closed, Summary: synthetic(Closed, 10*ms, flat...),
+			Resources: genBusy, GeneratorLimit: 200, TargetLimit: 200}, GeneratorBound, "generator CPU mean 170%"},
+		{"saturation warning stored", VerdictInput{Model: Closed, Summary: synthetic(Closed, 10*ms, growing...),
+			Resources: idle, GeneratorLimit: 200, TargetLimit: 200,
+			Warnings: []string{"generator CPU above 90% for 10 s: figures may be limited"}}, GeneratorBound, "warning stored"},
+		{"port exhaustion", VerdictInput{Model: Closed, Summary: withFailures(synthetic(Closed, 10*ms, flat...),
+			FailureCount{Class: "port-exhaustion", Count: 30}, FailureCount{Class: "reset", Count: 5}),
+			Resources: idle, GeneratorLimit: 200, TargetLimit: 200}, ConnectionBound, "port-exhaustion 30, reset 5"},
+		{"throughput follows users", VerdictInput{Model: Closed, Summary: synthetic(Closed, 99*ms, growing...),
+			Resources: idle, GeneratorLimit: 200, TargetLimit: 200}, NotSaturated, "it follows the load"},
+		{"one load level, latency at its floor", VerdictInput{Model: Closed,
+			Summary: synthetic(Closed, 200*ms, step{10, 5, 50, 201 * ms}), Resources: idle, GeneratorLimit: 200,
+			TargetLimit: 200}, NotSaturated, "requests do not queue"},
+		{"flat at full CPU", VerdictInput{Model: Closed, Summary: synthetic(Closed, 10*ms, flat...),
+			Resources: busy, GeneratorLimit: 200, TargetLimit: 100}, CPUBound, "target CPU max 99%"},
+		{"throughput slows at full CPU", VerdictInput{Model: Closed, Summary: synthetic(Closed, 9*ms,
+			step{5, 3, 15, 30 * ms}, step{20, 3, 61, 39 * ms}, step{40, 3, 86, 156 * ms}),
+			Resources: busy, GeneratorLimit: 200, TargetLimit: 100}, CPUBound, "per user it fell to 71%"},
+		{"flat at low CPU", VerdictInput{Model: Closed, Summary: synthetic(Closed, 10*ms, flat...),
+			Resources: idle, GeneratorLimit: 200, TargetLimit: 100, Concurrency: 1}, ConcurrencyBound, "Little's law"},
+		{"one load level, queueing", VerdictInput{Model: Closed,
+			Summary: synthetic(Closed, 200*ms, step{10, 5, 5, 2000 * ms}), Resources: idle, GeneratorLimit: 200,
+			TargetLimit: 100, Concurrency: 1}, ConcurrencyBound, "about 8 wait"},
+		{"flat, target not monitored", VerdictInput{Model: Closed, Summary: synthetic(Closed, 10*ms, flat...),
+			Resources: noTarget, GeneratorLimit: 200, TargetLimit: 200}, Saturated, "not monitored"},
+		{"open model keeps up", VerdictInput{Model: Open, Summary: synthetic(Open, 10*ms,
+			step{50, 3, 50, 11 * ms}, step{100, 3, 100, 11 * ms}, step{200, 3, 199, 11 * ms}),
+			Resources: idle, GeneratorLimit: 200, TargetLimit: 200}, NotSaturated, "req/s offered"},
+		{"open model falls behind", VerdictInput{Model: Open, Summary: synthetic(Open, 10*ms,
+			step{50, 3, 50, 11 * ms}, step{100, 3, 100, 30 * ms}, step{200, 3, 100, 900 * ms}),
+			Resources: busy, GeneratorLimit: 200, TargetLimit: 100}, CPUBound, "flat"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := Diagnose(tt.in)
+			text := strings.Join(v.Evidence, "\n")
+			if v.Kind != tt.want {
+				t.Fatalf("verdict %q, want %q; evidence:\n%s\nplateau: %s", v.Kind, tt.want, text, v.Plateau)
+			}
+			if !strings.Contains(text, tt.evidence) {
+				t.Errorf("evidence lacks %q:\n%s", tt.evidence, text)
+			}
+		})
+	}
+}
+
+func withFailures(s Summary, fs ...FailureCount) Summary {
+	s.Failures = fs
+	for _, f := range fs {
+		s.Total.Failures += f.Count
+	}
+	return s
+}
+
+func TestFindPlateau(t *testing.T) {
+	ms := time.Millisecond
+	tests := []struct {
+		name       string
+		floor      time.Duration
+		steps      []step
+		flat       bool
+		knee       float64
+		atMost     bool
+		peak       float64
+		peakLoad   float64
+		topRPS     float64
+		latGrowth  float64
+		levelCount int
+	}{
+		{"growing", 99 * ms, growing, false, 0, false, 400, 40, 400, 1.02, 3},
+		{"flat from the first level", 10 * ms, flat, true, 5, false, 101, 40, 101, 8, 3},
+		{"knee at 20 of 5, 20, 40, 80", 9 * ms, []step{{5, 3, 50, 10 * ms}, {20, 3, 190, 11 * ms}, {40, 3, 200, 20 * ms},
+			{80, 3, 200, 40 * ms}}, true, 20, false, 200, 40, 200, 4, 4},
+		// As measured: single variant, /cpu, 5, 20, 40 users on a busy machine.
+		{"slowed past 20 of 5, 20, 40", 9 * ms, []step{{5, 3, 15, 30 * ms}, {20, 3, 61, 39 * ms},
+			{40, 3, 86, 156 * ms}}, true, 20, false, 86, 40, 86, 5.2, 3},
+		{"latency grows, throughput follows", 9 * ms, []step{{5, 3, 15, 10 * ms}, {20, 3, 60, 20 * ms},
+			{40, 3, 118, 40 * ms}}, false, 0, false, 118, 40, 118, 4, 3},
+		{"one level, queueing", 200 * ms, []step{{10, 4, 5, 2000 * ms}}, true, 10, true, 5, 10, 5, 1, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := FindPlateau(Closed, synthetic(Closed, tt.floor, tt.steps...))
+			if p.Flat != tt.flat || p.KneeLoad != tt.knee || p.KneeAtMost != tt.atMost {
+				t.Errorf("flat %v knee %g atMost %v, want %v %g %v (%s)", p.Flat, p.KneeLoad, p.KneeAtMost,
+					tt.flat, tt.knee, tt.atMost, p)
+			}
+			if len(p.Levels) != tt.levelCount || p.TopRPS != tt.topRPS {
+				t.Errorf("levels %d top %.1f req/s, want %d levels, top %.1f (partial last second counted?)",
+					len(p.Levels), p.TopRPS, tt.levelCount, tt.topRPS)
+			}
+			if tt.peakLoad != 0 && (p.PeakRPS != tt.peak || p.PeakLoad != tt.peakLoad) {
+				t.Errorf("peak %.1f req/s at %g users, want %.1f at %g", p.PeakRPS, p.PeakLoad, tt.peak, tt.peakLoad)
+			}
+			if d := p.LatencyGrowth - tt.latGrowth; d > 0.01 || d < -0.01 {
+				t.Errorf("latency growth %.2f, want %.2f", p.LatencyGrowth, tt.latGrowth)
+			}
+		})
+	}
+}
+
+// The sustained peak is a rolling mean, so a one-second burst does not
+// make it.
+func TestSustainedPeakIgnoresBursts(t *testing.T) {
+	secs := []Second{}
+	for i, n := range []int64{100, 100, 200, 100, 100, 150, 150, 150, 100} {
+		secs = append(secs, Second{T: i, ActiveUsers: 10, Requests: n})
+	}
+	rps, at, load := sustainedPeak(Closed, secs)
+	if rps != 150 || at != 5 || load != 10 {
+		t.Errorf("peak %.1f at second %d (%g users), want 150 at 5 (10)", rps, at, load)
+	}
+}
+
+func TestSteadySeconds(t *testing.T) {
+	s := synthetic(Closed, time.Millisecond, step{5, 2, 10, time.Millisecond}, step{10, 5, 20, time.Millisecond})
+	got := SteadySeconds(Closed, s)
+	if len(got) != 4 || got[0].T != 3 || got[len(got)-1].T != 6 {
+		t.Errorf("steady seconds %+v, want seconds 3 to 6", got)
+	}
+	// A top load that lasted one second falls back to the last seconds.
+	s = synthetic(Closed, time.Millisecond, step{5, 6, 10, time.Millisecond}, step{10, 1, 20, time.Millisecond})
+	if got := SteadySeconds(Closed, s); len(got) != SustainWindow+2 {
+		t.Errorf("got %d steady seconds, want %d", len(got), SustainWindow+2)
+	}
+}
