@@ -123,3 +123,22 @@ func targetPID(t *testing.T, stderr string) int {
 	n, _ := strconv.Atoi(m[1])
 	return n
 }
+
+// startServe runs `exp serve` on port for the test's lifetime.
+func startServe(t *testing.T, port int) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(expBin, "serve", "--addr", "127.0.0.1:"+strconv.Itoa(port))
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	buf := make([]byte, 256)
+	if _, err := out.Read(buf); err != nil { // the "listening on" line
+		t.Fatalf("exp serve: %v", err)
+	}
+	return cmd
+}

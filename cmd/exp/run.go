@@ -114,13 +114,39 @@ func startTarget(ctx context.Context, f *runFlags) (*target.Process, string, err
 		if err != nil {
 			return nil, "", badInput(fmt.Errorf("--target-cmd %q: %w", f.targetCmd, err))
 		}
-		if err := p.WaitHealthy(ctx, f.url); err != nil {
+		if err := awaitListening(ctx, p, f.url, targetCmdTimeout); err != nil {
 			p.Stop()
-			return nil, "", badInput(fmt.Errorf("--target-cmd %q: %s never answered: %w", f.targetCmd, f.url, err))
+			return nil, "", badInput(fmt.Errorf("--target-cmd %q: %w", f.targetCmd, err))
 		}
 		return p, f.url, nil
 	}
 	return nil, f.url, checkReachable(f.url)
+}
+
+// targetCmdTimeout bounds how long a --target-cmd server may take to
+// listen: interpreters and JIT-compiled servers start slowly.
+const targetCmdTimeout = 30 * time.Second
+
+// awaitListening waits until something accepts connections at the URL's
+// address (any HTTP answer will do: a user's server need not have /health),
+// the process exits, or the timeout passes.
+func awaitListening(ctx context.Context, p *target.Process, raw string, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if checkReachable(raw) == nil {
+			return nil
+		}
+		select {
+		case <-p.Exited():
+			return fmt.Errorf("the command exited before %s answered: %v", raw, p.ExitErr())
+		case <-ctx.Done():
+			return fmt.Errorf("nothing listened at %s within %v", raw, timeout)
+		case <-tick.C:
+		}
+	}
 }
 
 // checkReachable fails before any load when nothing listens at the URL's
