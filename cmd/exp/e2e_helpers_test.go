@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"database/sql"
 	"errors"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"runtime"
 	"strconv"
 	"testing"
+	"time"
 
 	_ "modernc.org/sqlite"
 )
@@ -44,7 +46,12 @@ type result struct {
 // exp runs the binary with args and returns its output and exit status.
 func exp(t *testing.T, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(expBin, args...)
+	// Bounded, so a hang fails one test instead of the whole run; WaitDelay
+	// keeps a grandchild holding the pipes from blocking Wait.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, expBin, args...)
+	cmd.WaitDelay = 5 * time.Second
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
