@@ -3,7 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
+	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"exp/experiment"
@@ -12,53 +15,118 @@ import (
 // Samples are stored in whole microseconds (truncated).
 const us = time.Microsecond
 
+// sampleRange is the range of samples.id that holds a run's samples, as
+// the writer records it in runs; ok is false when the run has none.
+func (db *DB) sampleRange(ctx context.Context, runID int64) (lo, hi int64, ok bool, err error) {
+	var r struct {
+		Lo sql.NullInt64 `db:"first_sample_id"`
+		Hi sql.NullInt64 `db:"last_sample_id"`
+	}
+	err = db.x.GetContext(ctx, &r, `SELECT first_sample_id, last_sample_id FROM runs WHERE id = ?`, runID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, 0, false, fmt.Errorf("run %d: %w in %s", runID, ErrNotFound, db.path)
+	}
+	if err != nil {
+		return 0, 0, false, fmt.Errorf("samples of run %d: %w", runID, err)
+	}
+	return r.Lo.Int64, r.Hi.Int64, r.Lo.Valid && r.Hi.Valid, nil
+}
+
 // SampleCount counts a run's stored samples.
 func (db *DB) SampleCount(ctx context.Context, id int64) (int64, error) {
+	lo, hi, ok, err := db.sampleRange(ctx, id)
+	if err != nil || !ok {
+		return 0, err
+	}
 	var n int64
-	if err := db.x.GetContext(ctx, &n, `SELECT count(*) FROM samples WHERE run_id = ?`, id); err != nil {
+	if err := db.x.GetContext(ctx, &n, `SELECT count(*) FROM samples
+		WHERE id BETWEEN ? AND ? AND run_id = ?`, lo, hi, id); err != nil {
 		return 0, fmt.Errorf("count samples of run %d: %w", id, err)
 	}
 	return n, nil
 }
 
-// EachSample calls fn with each stored sample of a run, by start time (ties
-// in the order they were written), streaming rows so a run of any size fits
-// in memory. An error from fn stops the scan and is returned as is.
+// EachSample calls fn with each stored sample of a run in the order they
+// were recorded (by completion, not start), streaming rows so a run of any
+// size fits in memory. An error from fn stops the scan and is returned as
+// is. Rows are read from the driver directly: database/sql's Scan would
+// convert every value through reflection.
 func (db *DB) EachSample(ctx context.Context, id int64, fn func(experiment.Sample) error) error {
-	rows, err := db.x.DB.QueryContext(ctx, `SELECT t_us, latency_us, service_us, endpoint_id,
-		status, error_class, bytes, user, reused FROM samples WHERE run_id = ? ORDER BY t_us`, id)
+	lo, hi, ok, err := db.sampleRange(ctx, id)
+	if err != nil || !ok {
+		return err
+	}
+	conn, err := db.x.DB.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("read samples of run %d: %w", id, err)
 	}
-	defer rows.Close()
-	var (
-		t, lat, svc, ep, status, bytes, user, reused int64
-		class                                        sql.RawBytes
-		classes                                      = map[string]experiment.ErrorClass{}
-	)
-	for rows.Next() {
-		if err := rows.Scan(&t, &lat, &svc, &ep, &status, &class, &bytes, &user, &reused); err != nil {
-			return fmt.Errorf("read samples of run %d: %w", id, err)
-		}
-		s := experiment.Sample{
-			Start: time.Duration(t) * us, Latency: time.Duration(lat) * us,
-			Service: time.Duration(svc) * us, Endpoint: uint16(ep), Status: uint16(status),
-			Bytes: bytes, User: uint32(user), Reused: reused != 0,
-		}
-		if class != nil {
-			c, ok := classes[string(class)] // no allocation on a hit
-			if !ok {
-				c, _ = experiment.ParseErrorClass(string(class))
-				classes[string(class)] = c
-			}
-			s.Class = c
-		}
-		if err := fn(s); err != nil {
+	defer conn.Close()
+	var fnErr error
+	err = conn.Raw(func(dc any) error {
+		rows, err := querySamples(ctx, dc, lo, hi, id)
+		if err != nil {
 			return err
 		}
+		defer rows.Close()
+		v := make([]driver.Value, 4)
+		for {
+			if err := rows.Next(v); err == io.EOF {
+				return nil
+			} else if err != nil {
+				return err
+			}
+			s, b, ok := v[0].(int64), v[2].(int64), true
+			times, ok2 := v[1].(int64)
+			small, ok3 := v[3].(int64)
+			if !ok || !ok2 || !ok3 {
+				return fmt.Errorf("sample row %v: not integers", v)
+			}
+			if fnErr = fn(unpack(s, times, b, small)); fnErr != nil {
+				return fnErr
+			}
+		}
+	})
+	if fnErr != nil {
+		return fnErr
 	}
-	if err := rows.Err(); err != nil {
+	if err != nil {
 		return fmt.Errorf("read samples of run %d: %w", id, err)
 	}
 	return nil
+}
+
+// querySamples runs selectSQL on a driver connection.
+func querySamples(ctx context.Context, dc any, lo, hi, id int64) (driver.Rows, error) {
+	c, ok := dc.(driver.ConnPrepareContext)
+	if !ok {
+		return nil, fmt.Errorf("driver connection %T cannot prepare", dc)
+	}
+	stmt, err := c.PrepareContext(ctx, selectSQL())
+	if err != nil {
+		return nil, err
+	}
+	q, ok := stmt.(driver.StmtQueryContext)
+	if !ok {
+		stmt.Close()
+		return nil, fmt.Errorf("driver statement %T cannot query", stmt)
+	}
+	rows, err := q.QueryContext(ctx, []driver.NamedValue{
+		{Ordinal: 1, Value: lo}, {Ordinal: 2, Value: hi}, {Ordinal: 3, Value: id}})
+	if err != nil {
+		stmt.Close()
+		return nil, err
+	}
+	return stmtRows{rows, stmt}, nil
+}
+
+// stmtRows closes its statement with the rows.
+type stmtRows struct {
+	driver.Rows
+	stmt driver.Stmt
+}
+
+func (r stmtRows) Close() error {
+	err := r.Rows.Close()
+	r.stmt.Close()
+	return err
 }

@@ -40,9 +40,13 @@ func (db *DB) MarkIncomplete(ctx context.Context, id int64) error {
 	if err != nil {
 		return fmt.Errorf("mark incomplete: %w", err)
 	}
+	lo, hi, _, err := db.sampleRange(ctx, id)
+	if err != nil {
+		return fmt.Errorf("mark incomplete: %w", err)
+	}
 	var lastUS int64
 	if err := db.x.GetContext(ctx, &lastUS, `SELECT coalesce(max(t_us + latency_us), 0)
-		FROM samples WHERE run_id = ?`, id); err != nil {
+		FROM samples WHERE id BETWEEN ? AND ? AND run_id = ?`, lo, hi, id); err != nil {
 		return fmt.Errorf("mark run %d incomplete: %w", id, err)
 	}
 	actual := time.Duration(lastUS) * time.Microsecond

@@ -13,8 +13,14 @@ import (
 
 func writeSamples(tb testing.TB, db *DB, id int64, n int) {
 	tb.Helper()
+	writeRange(tb, db, id, 0, n)
+}
+
+// writeRange writes samples from to to-1 with one Writer.
+func writeRange(tb testing.TB, db *DB, id int64, from, to int) {
+	tb.Helper()
 	w := NewWriter(db, id)
-	for i := range n {
+	for i := from; i < to; i++ {
 		w.Add(sampleN(i))
 		if i%3000 == 0 {
 			if err := w.Flush(); err != nil {
@@ -56,8 +62,18 @@ func TestWriterRoundTrip(t *testing.T) {
 	other := mustCreateRun(t, db, "other")
 	writeSamples(t, db, other, 100)
 	const n = 10_000
-	writeSamples(t, db, id, n)
+	writeRange(t, db, id, 0, 7000)
+	writeSamples(t, db, other, 100)
+	writeRange(t, db, id, 7000, n) // a second writer continues the run
 	checkSamples(t, db, id, n)
+
+	// The query SCHEMA.md gives users finds the same rows.
+	var count int
+	if err := db.x.Get(&count, `SELECT count(*) FROM samples s JOIN runs r
+		ON s.id BETWEEN r.first_sample_id AND r.last_sample_id AND s.run_id = r.id
+		WHERE r.name = 'r'`); err != nil || count != n {
+		t.Errorf("documented query counts %d, %v; want %d", count, err, n)
+	}
 
 	w := NewWriter(db, other) // closed with nothing added
 	if err := w.Close(); err != nil {

@@ -1,0 +1,116 @@
+package store
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"exp/experiment"
+)
+
+// A sample crosses the driver as 4 packed integers, unpacked by the INSERT
+// and packed again by the SELECT: each value bound or read costs calls into
+// SQLite (each taking its mutex), which dominated the profiles with one
+// value per column. The stored columns are plain; only these statements
+// know the packing.
+const sampleParams = 4
+
+// Bit layout of the 4th value: reused (1 bit), error class (4 bits), HTTP
+// status (10 bits: statuses have three digits), endpoint (16), user (32).
+const (
+	classShift    = 1
+	statusShift   = 5
+	endpointShift = 15
+	userShift     = 31
+	maxStatus     = 1<<10 - 1
+	maxMicros     = 1<<31 - 1 // latency and service share one value: 35 minutes each at most
+)
+
+// Every ErrorClass must fit in the 4 class bits.
+var _ [15 - experiment.Other]struct{}
+
+// pack gives the 4 values of a sample: start, latency and service, bytes,
+// and the small fields.
+func pack(r experiment.Sample) (start, times, bytes, small int64) {
+	lat := min(max(int64(r.Latency/us), 0), maxMicros)
+	svc := min(max(int64(r.Service/us), 0), maxMicros)
+	small = int64(r.User)<<userShift | int64(r.Endpoint)<<endpointShift |
+		int64(min(r.Status, maxStatus))<<statusShift | int64(r.Class)<<classShift
+	if r.Reused {
+		small |= 1
+	}
+	return int64(r.Start / us), lat<<32 | svc, r.Bytes, small
+}
+
+// insertSQL is the INSERT of n samples of a run: a VALUES list of packed
+// rows, unpacked column by column. Parameters are anonymous (?) because a
+// numbered one costs the driver a name lookup per value.
+func insertSQL(runID int64, n int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `INSERT INTO samples (run_id, t_us, latency_us, service_us, endpoint_id,
+		status, error_class, bytes, user, reused)
+	SELECT %d, column1, column2 >> 32, column2 & %d, (column4 >> %d) & %d,
+		(column4 >> %d) & %d, %s, column3, column4 >> %d, column4 & 1
+	FROM (VALUES `, runID, uint32(1<<32-1), endpointShift, 1<<16-1,
+		statusShift, maxStatus, classCase(), userShift)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("(?,?,?,?)")
+	}
+	b.WriteByte(')')
+	return b.String()
+}
+
+// classCase maps the packed class back to error_class text, as
+// ErrorClass.Name does: NULL for success, http-NNN for HTTP.
+func classCase() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "CASE (column4 >> %d) & 15 WHEN 0 THEN NULL", classShift)
+	for c := experiment.OK + 1; c <= experiment.Other; c++ {
+		if c == experiment.HTTP {
+			fmt.Fprintf(&b, " WHEN %d THEN 'http-' || ((column4 >> %d) & %d)", c, statusShift, maxStatus)
+			continue
+		}
+		fmt.Fprintf(&b, " WHEN %d THEN '%s'", c, c.String())
+	}
+	b.WriteString(" ELSE 'other' END")
+	return b.String()
+}
+
+// unpack is the inverse of pack.
+func unpack(start, times, bytes, small int64) experiment.Sample {
+	return experiment.Sample{
+		Start:    time.Duration(start) * us,
+		Latency:  time.Duration(times>>32) * us,
+		Service:  time.Duration(times&(1<<32-1)) * us,
+		Endpoint: uint16(small >> endpointShift),
+		Status:   uint16(small>>statusShift) & maxStatus,
+		Class:    experiment.ErrorClass(small>>classShift) & 15,
+		Reused:   small&1 != 0,
+		User:     uint32(small >> userShift),
+		Bytes:    bytes,
+	}
+}
+
+// selectSQL reads a run's samples packed, in recording order. Its
+// parameters are the run's range of samples.id and its id.
+func selectSQL() string {
+	var b strings.Builder
+	// SQLite gives << and | the same precedence: every shift is bracketed.
+	b.WriteString("SELECT t_us, (latency_us << 32) | service_us, bytes, ")
+	fmt.Fprintf(&b, "(user << %d) | (endpoint_id << %d) | (status << %d) | reused | CASE", userShift,
+		endpointShift, statusShift)
+	b.WriteString(" WHEN error_class IS NULL THEN 0")
+	for c := experiment.OK + 1; c <= experiment.Other; c++ {
+		if c == experiment.HTTP {
+			fmt.Fprintf(&b, " WHEN error_class GLOB 'http-*' THEN %d", c<<classShift)
+			continue
+		}
+		fmt.Fprintf(&b, " WHEN error_class = '%s' THEN %d", c.String(), c<<classShift)
+	}
+	fmt.Fprintf(&b, " ELSE %d END", experiment.Other<<classShift)
+	b.WriteString(" FROM samples WHERE id BETWEEN ? AND ? AND run_id = ? ORDER BY id")
+	return b.String()
+}
