@@ -117,3 +117,48 @@ func TestReadOnlyNeverWrites(t *testing.T) {
 		t.Error("CreateRun on a read-only database succeeded")
 	}
 }
+
+// A file from an older exp (without the newest migration) is read as it is
+// read-only, and brought up to date by Open.
+func TestOlderSchema(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "exp.db")
+	db, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := mustCreateRun(t, db, "old")
+	db.x.MustExec(`DROP TABLE resources`)
+	db.x.MustExec(`DELETE FROM migrations WHERE name = '0002_resources.sql'`)
+	db.Close()
+
+	ro, err := OpenReadOnly(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u, err := ro.Usage(context.Background(), id); err != nil || u != nil {
+		t.Errorf("Usage on a file without resources = %v, %v", u, err)
+	}
+	ro.Close()
+
+	db, err = Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if !db.applied["0002_resources.sql"] {
+		t.Error("Open did not apply 0002_resources.sql")
+	}
+	if _, err := db.Usage(context.Background(), id); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestOpenEmptyFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "empty.db")
+	os.WriteFile(path, nil, 0o644)
+	db, err := Open(path)
+	if err != nil {
+		t.Fatalf("an empty file is an empty database: %v", err)
+	}
+	db.Close()
+}
