@@ -43,7 +43,7 @@ type Level struct {
 
 // Plateau says where a run's throughput stopped growing with its load.
 type Plateau struct {
-	PeakRPS  float64 // highest rolling mean over SustainWindow whole seconds
+	PeakRPS  float64 // highest mean over SustainWindow steady whole seconds
 	PeakAt   int     // the window's first second
 	PeakLoad float64 // mean load during that window
 	Levels   []Level // by load, lowest first
@@ -226,42 +226,60 @@ func efficiency(levels []Level) (Level, float64) {
 }
 
 // kneeLevel is the first level whose throughput reaches KneeShare of the
-// best level's.
+// throughput at the top load, when that load held for two seconds or
+// more (a steady figure, and the one the server ended at), of the best
+// level's otherwise.
 func kneeLevel(levels []Level) Level {
-	best := 0.0
-	for _, l := range levels {
-		best = max(best, l.RPS)
+	top := levels[len(levels)-1]
+	ref := top.RPS
+	if top.Seconds < 2 {
+		for _, l := range levels {
+			ref = max(ref, l.RPS)
+		}
 	}
 	for _, l := range levels {
-		if l.RPS >= KneeShare*best {
+		if l.RPS >= KneeShare*ref {
 			return l
 		}
 	}
-	return levels[len(levels)-1]
+	return top
 }
 
 // sustainedPeak is the best mean of SustainWindow consecutive whole
-// seconds after the first (of all of them when the run is shorter), its
-// first second and the mean load during it.
+// seconds at a steady load, its first second and the load. A second in
+// which the load changed is left out: requests are counted when they
+// start, and users joining a closed run each send one at once, a burst
+// the server does not sustain. Without SustainWindow steady seconds in a
+// row, the windows shrink to what the run has; with no steady second at
+// all (a run that only ramps), every second counts.
 func sustainedPeak(model string, secs []Second) (rps float64, at int, load float64) {
-	if len(secs) > SustainWindow+1 && secs[0].T == 0 {
-		// Every user of a closed run may send its first request in the
-		// first second: a burst, not a rate the server sustains.
-		secs = secs[1:]
-	}
-	w := min(SustainWindow, len(secs))
-	if w == 0 {
-		return 0, 0, 0
-	}
-	for i := 0; i+w <= len(secs); i++ {
-		var req int64
-		var l float64
-		for _, s := range secs[i : i+w] {
-			req += s.Requests
-			l += loadOf(model, s)
+	var runs [][]Second // stretches of consecutive seconds at one load
+	for i, s := range secs {
+		if i == 0 || loadOf(model, s) != loadOf(model, secs[i-1]) || s.T != secs[i-1].T+1 {
+			runs = append(runs, nil) // a change: this second is not steady
+			continue
 		}
-		if m := float64(req) / float64(w); m > rps || i == 0 {
-			rps, at, load = m, secs[i].T, l/float64(w)
+		runs[len(runs)-1] = append(runs[len(runs)-1], s)
+	}
+	w := 0
+	for _, r := range runs {
+		w = max(w, min(len(r), SustainWindow))
+	}
+	if w == 0 {
+		runs, w = [][]Second{secs}, min(len(secs), SustainWindow)
+	}
+	found := false
+	for _, r := range runs {
+		for i := 0; i+w <= len(r); i++ {
+			var req int64
+			var l float64
+			for _, s := range r[i : i+w] {
+				req += s.Requests
+				l += loadOf(model, s)
+			}
+			if m := float64(req) / float64(w); !found || m > rps {
+				rps, at, load, found = m, r[i].T, l/float64(w), true
+			}
 		}
 	}
 	return rps, at, load

@@ -178,16 +178,31 @@ func TestFindPlateau(t *testing.T) {
 	}
 }
 
-// The sustained peak is a rolling mean, so a one-second burst does not
-// make it.
-func TestSustainedPeakIgnoresBursts(t *testing.T) {
-	secs := []Second{}
-	for i, n := range []int64{100, 100, 200, 100, 100, 150, 150, 150, 100} {
-		secs = append(secs, Second{T: i, ActiveUsers: 10, Requests: n})
+// The sustained peak is a mean over steady seconds: neither a one-second
+// burst nor the seconds in which users joined make it.
+func TestSustainedPeak(t *testing.T) {
+	tests := []struct {
+		name     string
+		users    []int
+		requests []int64
+		rps      float64
+		at       int
+		load     float64
+	}{
+		{"burst", []int{10, 10, 10, 10, 10, 10, 10, 10, 10}, []int64{100, 100, 200, 100, 100, 150, 150, 150, 100}, 150, 5, 10},
+		{"ramp then steady", []int{5, 10, 15, 20, 20, 20, 20, 20}, []int64{30, 35, 36, 36, 20, 21, 22, 20}, 21, 4, 20},
+		{"steady stretches of two", []int{5, 5, 20, 20, 40, 40}, []int64{50, 50, 99, 100, 101, 100}, 100, 3, 20},
+		{"ramp only", []int{2, 4, 6, 8, 10}, []int64{10, 20, 30, 40, 50}, 40, 2, 8},
 	}
-	rps, at, load := sustainedPeak(Closed, secs)
-	if rps != 150 || at != 5 || load != 10 {
-		t.Errorf("peak %.1f at second %d (%g users), want 150 at 5 (10)", rps, at, load)
+	for _, tt := range tests {
+		secs := make([]Second, len(tt.users))
+		for i := range secs {
+			secs[i] = Second{T: i, ActiveUsers: tt.users[i], Requests: tt.requests[i]}
+		}
+		rps, at, load := sustainedPeak(Closed, secs)
+		if rps != tt.rps || at != tt.at || load != tt.load {
+			t.Errorf("%s: peak %.1f at second %d (%g users), want %.1f at %d (%g)", tt.name, rps, at, load, tt.rps, tt.at, tt.load)
+		}
 	}
 }
 
