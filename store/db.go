@@ -67,7 +67,7 @@ func Open(path string) (*DB, error) {
 	default:
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	x, err := sqlx.Open("sqlite", path+"?"+rwParams)
+	x, err := sqlx.Open("sqlite", fileURI(path)+"?"+rwParams)
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
@@ -97,7 +97,7 @@ func OpenReadOnly(path string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	x, err := sqlx.Open("sqlite", roDSN(path))
+	x, err := sqlx.Open("sqlite", fileURI(path)+"?"+roParams)
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
@@ -116,9 +116,9 @@ func (db *DB) Close() error {
 // Path is the file the database was opened from.
 func (db *DB) Path() string { return db.path }
 
-// roDSN makes a read-only SQLite URI. Only a "file:" name honours mode=ro;
-// the path is escaped so spaces, '?' and '#' survive.
-func roDSN(path string) string {
+// fileURI names a file as an SQLite URI: only that form honours mode=ro,
+// and escaped, a path may hold '?' or '#'.
+func fileURI(path string) string {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		abs = path
@@ -128,7 +128,7 @@ func roDSN(path string) string {
 		p = "/" + p // Windows: file:///C:/...
 	}
 	r := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23", " ", "%20")
-	return "file://" + r.Replace(p) + "?" + roParams
+	return "file://" + r.Replace(p)
 }
 
 // sqliteMagic starts every SQLite database file.
@@ -141,7 +141,7 @@ func inspect(path string) (map[string]bool, error) {
 	if err := checkMagic(path); err != nil {
 		return nil, err
 	}
-	x, err := sqlx.Open("sqlite", roDSN(path))
+	x, err := sqlx.Open("sqlite", fileURI(path)+"?"+roParams)
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}

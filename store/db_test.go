@@ -162,3 +162,26 @@ func TestOpenEmptyFile(t *testing.T) {
 	}
 	db.Close()
 }
+
+func TestOpenOddPath(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "my runs #1")
+	os.Mkdir(dir, 0o755)
+	path := filepath.Join(dir, "exp 100%?.db")
+	db, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustCreateRun(t, db, "a")
+	db.Close()
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("database not at %s: %v", path, err)
+	}
+	ro, err := OpenReadOnly(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if _, err := ro.FindRun(context.Background(), "a"); err != nil {
+		t.Error(err)
+	}
+}

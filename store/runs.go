@@ -243,17 +243,18 @@ func isUnique(err error) bool {
 // names keep their order of creation.
 func (db *DB) NextRunName(ctx context.Context, prefix string) (string, error) {
 	var names []string
-	if err := db.x.SelectContext(ctx, &names, `SELECT name FROM runs WHERE substr(name, 1, ?) = ?`,
-		len(prefix)+1, prefix+"-"); err != nil {
+	if err := db.x.SelectContext(ctx, &names, `SELECT name FROM runs`); err != nil {
 		return "", fmt.Errorf("next run name %s: %w", prefix, err)
 	}
-	max := 0
+	last := 0
 	for _, n := range names {
-		if k, err := strconv.Atoi(n[len(prefix)+1:]); err == nil && k > max {
-			max = k
+		if rest, ok := strings.CutPrefix(n, prefix+"-"); ok {
+			if k, err := strconv.Atoi(rest); err == nil && k > last {
+				last = k
+			}
 		}
 	}
-	return prefix + "-" + strconv.Itoa(max+1), nil
+	return prefix + "-" + strconv.Itoa(last+1), nil
 }
 
 // FinishRun records the end of a run: its status, when it ended and how

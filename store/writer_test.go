@@ -83,13 +83,29 @@ func TestWriterRoundTrip(t *testing.T) {
 
 func TestWriterReportsErrors(t *testing.T) {
 	db := MustOpenDB(t)
-	w := NewWriter(db, 12345) // no such run: the foreign key refuses
-	for i := range 10 {
+	w := NewWriter(db, 12345) // no such run
+	for i := range 2 * maxBatches * batchSize { // more than the writer holds: Add must not block
 		w.Add(sampleN(i))
 	}
 	if err := w.Close(); err == nil {
 		t.Fatal("Close returned no error for samples of a missing run")
 	}
+}
+
+// More samples than the writer's batches hold, with no Flush: Add waits
+// for the flusher, and nothing is lost.
+func TestWriterBackPressure(t *testing.T) {
+	db := MustOpenDB(t)
+	id := mustCreateRun(t, db, "r")
+	n := (maxBatches+1)*batchSize + 17
+	w := NewWriter(db, id)
+	for i := range n {
+		w.Add(sampleN(i))
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	checkSamples(t, db, id, n)
 }
 
 // Two runs written at once into one file from two handles (as two exp
