@@ -154,3 +154,14 @@ func TestConcurrentWriters(t *testing.T) {
 		checkSamples(t, dbs[i], id, n)
 	}
 }
+
+func TestWriterAddDoesNotAllocate(t *testing.T) {
+	db := MustOpenDB(t)
+	w := NewWriter(db, mustCreateRun(t, db, "r"))
+	defer w.Close()
+	s := sampleN(3)
+	// Fewer samples than a batch, so the flusher stays idle while counting.
+	if n := testing.AllocsPerRun(batchSize/2, func() { w.Add(s) }); n != 0 {
+		t.Errorf("Add allocates %v times per sample", n)
+	}
+}
