@@ -83,7 +83,7 @@ func TestWriterRoundTrip(t *testing.T) {
 
 func TestWriterReportsErrors(t *testing.T) {
 	db := MustOpenDB(t)
-	w := NewWriter(db, 12345) // no such run
+	w := NewWriter(db, 12345)                   // no such run
 	for i := range 2 * maxBatches * batchSize { // more than the writer holds: Add must not block
 		w.Add(sampleN(i))
 	}
