@@ -83,8 +83,9 @@ func TestWriterRoundTrip(t *testing.T) {
 
 func TestWriterReportsErrors(t *testing.T) {
 	db := MustOpenDB(t)
-	w := NewWriter(db, 12345)                   // no such run
-	for i := range 2 * maxBatches * batchSize { // more than the writer holds: Add must not block
+	w := NewWriter(db, 12345) // no such run
+	// More samples than the writer holds: Add must not block on the failure.
+	for i := range 2 * maxBatches * batchSize {
 		w.Add(sampleN(i))
 	}
 	if err := w.Close(); err == nil {
