@@ -205,7 +205,7 @@ func Latency(runs []RunSeries, path string) error {
 	for i, pc := range latencyPercentiles {
 		p.Legend.Add(pc.name, legendLine(color.Black, pctDashes[i]))
 	}
-	headroom(p, 0.45)
+	headroom(p, 0.35)
 	return save(p, path)
 }
 
@@ -276,7 +276,7 @@ func barLabels(p *plot.Plot, vals []float64, offset vg.Length) error {
 	text := make([]string, len(vals))
 	for i, v := range vals {
 		xy[i] = plotter.XY{X: float64(i), Y: v}
-		text[i] = fmtTick(float64(float32(v)))
+		text[i] = fmtSig(v, 3)
 	}
 	labels, err := plotter.NewLabels(plotter.XYLabels{XYs: xy, Labels: text})
 	if err != nil {

@@ -210,6 +210,19 @@ func TestNoData(t *testing.T) {
 	}
 }
 
+func TestFmtSig(t *testing.T) {
+	for _, tt := range []struct {
+		v      float64
+		digits int
+		want   string
+	}{{50000, 4, "50000"}, {0.30000000000000004, 4, "0.3"}, {99.99, 4, "99.99"}, {200.8, 3, "201"},
+		{15.78, 3, "15.8"}, {0.0123456, 3, "0.0123"}, {0, 3, "0"}} {
+		if got := fmtSig(tt.v, tt.digits); got != tt.want {
+			t.Errorf("fmtSig(%g, %d) = %q, want %q", tt.v, tt.digits, got, tt.want)
+		}
+	}
+}
+
 func TestLogTicks(t *testing.T) {
 	tests := []struct {
 		lo, hi float64

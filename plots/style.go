@@ -122,7 +122,17 @@ func (logTicks) Ticks(lo, hi float64) []plot.Tick {
 	return ticks
 }
 
-func fmtTick(v float64) string { return strconv.FormatFloat(v, 'g', 4, 64) }
+func fmtTick(v float64) string { return fmtSig(v, 4) }
+
+// fmtSig writes v rounded to digits significant digits, never in
+// exponent form: 50000, 0.25, 99.99.
+func fmtSig(v float64, digits int) string {
+	if v == 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	scale := math.Pow(10, float64(digits)-math.Ceil(math.Log10(math.Abs(v))))
+	return strconv.FormatFloat(math.Round(v*scale)/scale, 'f', -1, 64)
+}
 
 // save writes p as a PNG of Width × Height.
 func save(p *plot.Plot, path string) error {
