@@ -3,10 +3,12 @@ package experiment
 import (
 	"context"
 	"crypto/tls"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptrace"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -14,17 +16,57 @@ import (
 // client sends the requests of one virtual user (or one open-model
 // worker). Each has its own connection(s), like a Locust user's session.
 type client interface {
-	// do sends task i and reads the whole body.
-	do(i int) (status int, bytes int64, reused bool, err error)
+	// do sends task i and reads the whole body. start is when the caller
+	// read the clock before it: the request's timeout counts from there.
+	do(i int, start time.Time) (status int, bytes int64, reused bool, err error)
 	close()
 }
 
 // newClient builds the client of one user. ctx cancels its in-flight
-// request when the run is stopped.
+// request when the run is stopped. Plain http:// targets get h1Client,
+// the generator's own HTTP/1.1 client; the others get net/http (see
+// usesNetHTTP), with tr as transport if not nil.
 func newClient(ctx context.Context, cfg *RunConfig, tr *http.Transport) (client, error) {
+	if !usesNetHTTP(cfg) {
+		base, err := url.Parse(strings.TrimRight(cfg.URL, "/"))
+		if err != nil {
+			return nil, fmt.Errorf("--url %q: %w", cfg.URL, err)
+		}
+		return newH1Client(ctx, cfg, base)
+	}
 	if tr == nil {
 		tr = newTransport(cfg, 1)
 	}
+	return newNetClient(ctx, cfg, tr)
+}
+
+// usesNetHTTP tells whether the run's clients are net/http ones: for
+// https (TLS, HTTP/2), user info in the URL and non-ASCII hosts, which
+// h1Client does not handle.
+func usesNetHTTP(cfg *RunConfig) bool {
+	base, err := url.Parse(strings.TrimRight(cfg.URL, "/"))
+	return forceNetHTTP || err != nil || !h1Supports(base)
+}
+
+// forceNetHTTP makes every client a net/http one, for benchmarks and tests
+// that compare the two.
+var forceNetHTTP bool
+
+// h1Supports tells whether h1Client can load base.
+func h1Supports(base *url.URL) bool {
+	if base.Scheme != "http" || base.User != nil || base.Host == "" {
+		return false
+	}
+	for _, c := range []byte(base.Host) {
+		if c >= 0x80 {
+			return false // an IDN: net/http converts it to punycode
+		}
+	}
+	return true
+}
+
+// newNetClient builds a net/http client of one user.
+func newNetClient(ctx context.Context, cfg *RunConfig, tr *http.Transport) (client, error) {
 	c := &netClient{hc: &http.Client{Transport: tr, Timeout: cfg.Timeout,
 		// A load test measures the response it asked for, not where it leads.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
@@ -68,7 +110,7 @@ type netClient struct {
 	reused bool
 }
 
-func (c *netClient) do(i int) (int, int64, bool, error) {
+func (c *netClient) do(i int, _ time.Time) (int, int64, bool, error) {
 	c.reused = false
 	resp, err := c.hc.Do(c.reqs[i])
 	if err != nil {

@@ -148,7 +148,7 @@ func (e *Engine) user(load, inflight context.Context, stop <-chan struct{}, id u
 		if !t0.Before(e.end) {
 			return // the deadline's timer may fire a little late
 		}
-		status, n, reused, err := c.do(i)
+		status, n, reused, err := c.do(i, t0)
 		t1 := time.Now()
 		if inflight.Err() != nil {
 			return // cancelled at the end: not an outcome of the server

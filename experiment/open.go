@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"sync"
 	"time"
 )
@@ -22,8 +23,11 @@ type job struct {
 func (e *Engine) runOpen(load, inflight context.Context, out chan<- Sample) {
 	n := e.cfg.MaxInflight
 	jobs := make(chan job, n)
-	tr := newTransport(&e.cfg, n)
-	defer tr.CloseIdleConnections()
+	var tr *http.Transport // shared by net/http clients
+	if usesNetHTTP(&e.cfg) {
+		tr = newTransport(&e.cfg, n)
+		defer tr.CloseIdleConnections()
+	}
 	var wg sync.WaitGroup
 	for w := 0; w < n; w++ {
 		c, err := newClient(inflight, &e.cfg, tr)
@@ -92,7 +96,7 @@ func (e *Engine) worker(c client, inflight context.Context, id uint32, jobs <-ch
 	defer c.close()
 	for j := range jobs {
 		t0 := time.Now()
-		status, n, reused, err := c.do(j.task)
+		status, n, reused, err := c.do(j.task, t0)
 		t1 := time.Now()
 		e.active.Add(-1)
 		if inflight.Err() != nil {
