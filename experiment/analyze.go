@@ -12,27 +12,39 @@ import (
 // a Recorder, but is normally fed from the store, so a summary can always
 // be rebuilt from what was stored) and call Summary.
 //
-// It keeps one 4-byte latency per sample twice (by endpoint and by second):
-// 8 bytes a sample while a summary is computed, nothing during a run.
+// Its memory does not grow with the run's length: whole-run percentiles
+// come from exact counts per distinct latency (latencyCounts), and a
+// second's latencies are kept only until no more of its samples can come.
+// Samples arrive about in order of completion (as the engine sends them and
+// the store returns them), and a request started in second s ends before
+// s+1+timeout: once a sample ending closeLag after that is seen, second s
+// is closed, its percentiles computed and its latencies released.
 type Analyzer struct {
 	cfg       RunConfig
 	byTask    []taskAcc
 	bySecond  []secondAcc
+	open      int // bySecond[open:] may still receive samples
+	closeLag  time.Duration
+	spare     []uint32 // the latencies of the last closed second, for reuse
 	failures  map[failKey]int64
 	maxEnd    time.Duration
 	hasSample bool
 }
 
 type taskAcc struct {
-	lat      []uint32 // µs
+	counts   latencyCounts
 	failures int64
 	sum      uint64 // µs
 	bytes    int64
 }
 
+// secondAcc is one second: its latencies while open, their percentiles
+// once closed.
 type secondAcc struct {
-	lat      []uint32
-	failures int64
+	lat           []uint32
+	requests      int64
+	failures      int64
+	p50, p95, p99 uint32
 }
 
 type failKey struct {
@@ -43,7 +55,11 @@ type failKey struct {
 
 // NewAnalyzer returns an analyzer for a run of cfg.
 func NewAnalyzer(cfg RunConfig) *Analyzer {
-	return &Analyzer{cfg: cfg, byTask: make([]taskAcc, len(cfg.Tasks)), failures: map[failKey]int64{}}
+	// The timeout bounds how long after its second a sample can end; the
+	// margin covers the client's deadline slack and the few milliseconds by
+	// which the order of arrival can differ from the order of completion.
+	return &Analyzer{cfg: cfg, byTask: make([]taskAcc, len(cfg.Tasks)), failures: map[failKey]int64{},
+		closeLag: max(cfg.Timeout, 0) + 2*time.Second}
 }
 
 // Add accounts one sample.
@@ -53,25 +69,54 @@ func (a *Analyzer) Add(s Sample) {
 	}
 	us := toMicros(s.Latency)
 	t := &a.byTask[s.Endpoint]
-	t.lat = append(t.lat, us)
+	t.counts.add(us)
 	t.sum += uint64(us)
 	t.bytes += s.Bytes
 	sec := int(max(s.Start, 0) / time.Second)
 	for len(a.bySecond) <= sec {
 		a.bySecond = append(a.bySecond, secondAcc{})
 	}
-	a.bySecond[sec].lat = append(a.bySecond[sec].lat, us)
+	b := &a.bySecond[sec]
+	b.requests++
+	if sec >= a.open {
+		if b.lat == nil {
+			b.lat, a.spare = a.spare[:0], nil
+		}
+		b.lat = append(b.lat, us)
+	} // else: a sample later than the timeout allows; counted, not in percentiles
 	if s.Failed() {
 		t.failures++
-		a.bySecond[sec].failures++
+		b.failures++
 		k := failKey{task: s.Endpoint, class: s.Class}
 		if s.Class == HTTP {
 			k.code = s.Status
 		}
 		a.failures[k]++
 	}
-	a.maxEnd = max(a.maxEnd, s.Start+s.Latency)
+	if end := s.Start + s.Latency; end > a.maxEnd {
+		a.maxEnd = end
+		a.closeSeconds()
+	}
 	a.hasSample = true
+}
+
+// closeSeconds closes the seconds that no sample can reach any more.
+func (a *Analyzer) closeSeconds() {
+	for a.open < len(a.bySecond) && time.Duration(a.open+1)*time.Second+a.closeLag <= a.maxEnd {
+		b := &a.bySecond[a.open]
+		b.p50, b.p95, b.p99 = secondPercentiles(b.lat)
+		if cap(b.lat) > cap(a.spare) {
+			a.spare = b.lat
+		}
+		b.lat = nil
+		a.open++
+	}
+}
+
+// secondPercentiles sorts lat and returns its p50, p95 and p99.
+func secondPercentiles(lat []uint32) (p50, p95, p99 uint32) {
+	slices.Sort(lat)
+	return Percentile(lat, 50), Percentile(lat, 95), Percentile(lat, 99)
 }
 
 // Flush does nothing: the analyzer keeps everything until Summary.
@@ -95,56 +140,47 @@ func (a *Analyzer) Summary(elapsed time.Duration) Summary {
 	}
 	sum := Summary{Duration: elapsed}
 	secs := max(elapsed.Seconds(), 1e-9)
-	parts := make([][]uint32, 0, len(a.byTask))
-	total := Stats{Endpoint: -1, Name: "Aggregated", Min: time.Duration(math.MaxInt64)}
+	all := make([]*latencyCounts, 0, len(a.byTask))
+	total := Stats{Endpoint: -1, Name: "Aggregated"}
 	var totalSum uint64
 	var totalBytes int64
 	for i := range a.byTask {
 		t := &a.byTask[i]
-		slices.Sort(t.lat)
-		st := statsOf(t.lat, t.sum, t.failures, t.bytes, secs)
+		st := statsOf([]*latencyCounts{&t.counts}, t.sum, t.failures, t.bytes, secs)
 		st.Endpoint = i
 		if i < len(a.cfg.Tasks) {
 			st.Method, st.Name = a.cfg.Tasks[i].Method, a.cfg.Tasks[i].Path
 		}
 		sum.Endpoints = append(sum.Endpoints, st)
-		parts = append(parts, t.lat)
-		total.Requests += st.Requests
-		total.Failures += st.Failures
+		all = append(all, &t.counts)
 		totalSum += t.sum
 		totalBytes += t.bytes
-		if st.Requests > 0 {
-			total.Min = min(total.Min, st.Min)
-			total.Max = max(total.Max, st.Max)
-		}
+		total.Failures += t.failures
 	}
-	if total.Requests == 0 {
-		total.Min = 0
-	} else {
-		total.Avg = micros(float64(totalSum) / float64(total.Requests))
-		total.AvgBytes = float64(totalBytes) / float64(total.Requests)
-	}
-	total.RPS, total.FailPerSec = float64(total.Requests)/secs, float64(total.Failures)/secs
-	ps := mergedPercentiles(parts, summaryPercentiles)
-	total.P50, total.P90, total.P95, total.P99, total.P999 = us(ps[0]), us(ps[1]), us(ps[2]), us(ps[3]), us(ps[4])
-	sum.Total = total
+	agg := statsOf(all, totalSum, total.Failures, totalBytes, secs)
+	agg.Endpoint, agg.Name = total.Endpoint, total.Name
+	sum.Total = agg
 	sum.Seconds = a.seconds()
 	sum.Failures = a.failureCounts()
 	return sum
 }
 
-func statsOf(sorted []uint32, sumUS uint64, failures, bytes int64, secs float64) Stats {
-	st := Stats{Requests: int64(len(sorted)), Failures: failures}
+// statsOf gives the figures of the union of hs.
+func statsOf(hs []*latencyCounts, sumUS uint64, failures, bytes int64, secs float64) Stats {
+	var n int64
+	for _, h := range hs {
+		n += h.n
+	}
+	st := Stats{Requests: n, Failures: failures}
 	st.RPS, st.FailPerSec = float64(st.Requests)/secs, float64(failures)/secs
-	if len(sorted) == 0 {
+	if n == 0 {
 		return st
 	}
-	st.Avg = micros(float64(sumUS) / float64(len(sorted)))
-	st.AvgBytes = float64(bytes) / float64(len(sorted))
-	st.Min, st.Max = us(sorted[0]), us(sorted[len(sorted)-1])
-	st.P50, st.P90 = us(Percentile(sorted, 50)), us(Percentile(sorted, 90))
-	st.P95, st.P99 = us(Percentile(sorted, 95)), us(Percentile(sorted, 99))
-	st.P999 = us(Percentile(sorted, 99.9))
+	st.Avg = micros(float64(sumUS) / float64(n))
+	st.AvgBytes = float64(bytes) / float64(n)
+	lo, hi, ps := countedStats(hs, summaryPercentiles)
+	st.Min, st.Max = us(lo), us(hi)
+	st.P50, st.P90, st.P95, st.P99, st.P999 = us(ps[0]), us(ps[1]), us(ps[2]), us(ps[3]), us(ps[4])
 	return st
 }
 
@@ -154,10 +190,12 @@ func (a *Analyzer) seconds() []Second {
 	us0, rs := a.cfg.Schedule(), a.cfg.RateSchedule()
 	for i := range a.bySecond {
 		b := &a.bySecond[i]
-		slices.Sort(b.lat)
+		p50, p95, p99 := b.p50, b.p95, b.p99
+		if i >= a.open {
+			p50, p95, p99 = secondPercentiles(b.lat)
+		}
 		mid := time.Duration(i)*time.Second + 500*time.Millisecond
-		s := Second{T: i, Requests: int64(len(b.lat)), Failures: b.failures,
-			P50: us(Percentile(b.lat, 50)), P95: us(Percentile(b.lat, 95)), P99: us(Percentile(b.lat, 99))}
+		s := Second{T: i, Requests: b.requests, Failures: b.failures, P50: us(p50), P95: us(p95), P99: us(p99)}
 		if users && us0.SpawnRate > 0 {
 			s.ActiveUsers = us0.At(mid)
 		}
