@@ -11,10 +11,10 @@ import (
 const (
 	// Resamples is the number of bootstrap resamples behind each interval.
 	Resamples = 1000
-	// NoiseFloorPct: a change whose whole interval lies within ±this many
-	// percent is within noise even when it excludes zero. Two runs of the
-	// same setting differ by about this much from the machine's state, a
-	// noise one run's bootstrap cannot see.
+	// NoiseFloorPct: a change is real only when its whole interval lies
+	// beyond ±this many percent. Two runs of one setting differ by about
+	// this much from the machine's state (a tail percentile of a few
+	// hundred requests the most), a noise one run's bootstrap cannot see.
 	NoiseFloorPct = 3.0
 	// bootstrapSeed fixes the resampling, so compare prints the same
 	// intervals every time.
@@ -35,13 +35,11 @@ type Change struct {
 // Known reports whether the interval could be computed.
 func (c Change) Known() bool { return !math.IsNaN(c.Lo) && !math.IsNaN(c.Hi) }
 
-// Real reports whether the change is beyond noise: its interval excludes
-// zero and reaches past ±NoiseFloorPct.
+// Real reports whether the change is beyond noise: its whole interval
+// lies past ±NoiseFloorPct, so zero and the run-to-run noise are both
+// outside it. Anything else is within noise.
 func (c Change) Real() bool {
-	if !c.Known() || (c.Lo <= 0 && c.Hi >= 0) {
-		return false
-	}
-	return math.Max(math.Abs(c.Lo), math.Abs(c.Hi)) > NoiseFloorPct
+	return c.Known() && (c.Lo > NoiseFloorPct || c.Hi < -NoiseFloorPct)
 }
 
 // RunSample is what a comparison needs of one run: all its latencies

@@ -175,3 +175,22 @@ func BenchmarkCompare(b *testing.B) {
 		Compare(x, y)
 	}
 }
+
+func TestChangeReal(t *testing.T) {
+	nan := math.NaN()
+	for _, tt := range []struct {
+		lo, hi float64
+		real   bool
+	}{
+		{-1, 1, false},      // crosses zero
+		{0.5, 2.5, false},   // within the noise floor
+		{-7.3, -0.6, false}, // excludes zero but reaches into the noise floor
+		{3.5, 10, true},
+		{-40, -20, true},
+		{nan, nan, false},
+	} {
+		if got := (Change{Lo: tt.lo, Hi: tt.hi}).Real(); got != tt.real {
+			t.Errorf("[%g, %g]: real %v, want %v", tt.lo, tt.hi, got, tt.real)
+		}
+	}
+}

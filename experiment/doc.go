@@ -58,6 +58,7 @@
 // rounds from a fixed seed. A latency quantile of a resample is drawn
 // exactly and in O(1) from the Beta law of uniform order statistics, so a
 // run of millions of requests costs no more than a small one. A change is
-// real when its interval excludes zero and reaches past NoiseFloorPct
-// (3%), the run-to-run noise of a shared machine; otherwise within noise.
+// real when its whole interval lies beyond ±NoiseFloorPct (3%), the
+// run-to-run noise of a shared machine, and so excludes zero; otherwise
+// within noise.
 package experiment

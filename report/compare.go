@@ -183,7 +183,7 @@ func pct(p float64) string {
 // figure in both runs, the change and its 95% bootstrap interval.
 func Changes(w io.Writer, runs []CompareRun, changes [][]experiment.Change) {
 	fmt.Fprintf(w, "Is it real? Change against %s with its 95%% bootstrap confidence interval;\n", runs[0].Name)
-	fmt.Fprintf(w, "within noise when the interval crosses 0 or stays within ±%.0f%%:\n",
+	fmt.Fprintf(w, "real when the whole interval lies beyond ±%.0f%% (the run-to-run noise), within noise otherwise:\n",
 		experiment.NoiseFloorPct)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "  run\tfigure\t%s\tthis run\tchange\t95%% CI\t\n", runs[0].Name)
