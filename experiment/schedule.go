@@ -130,6 +130,9 @@ func (r RateSchedule) TimeOf(h float64) (time.Duration, bool) {
 // solveRamp returns τ in [0, d] with a·τ + (b−a)·τ²/(2d) = h: the time at
 // which a rate ramping from a to b over d seconds has produced h arrivals.
 func solveRamp(a, b, d, h float64) float64 {
+	if h <= 0 {
+		return 0
+	}
 	k := (b - a) / d
 	if math.Abs(k) < 1e-12 {
 		return h / a

@@ -64,6 +64,7 @@ func TestRateScheduleTimeOf(t *testing.T) {
 		{"past end", constant, 500, 5 * time.Second, false},
 		// A ramp from 0 to 100/s over 10 s has produced 500 arrivals at 10 s
 		// and 125 at 5 s.
+		{"ramp start", ramp, 0, 0, true},
 		{"ramp quarter", ramp, 125, 5 * time.Second, true},
 		{"ramp end", ramp, 500, 10 * time.Second, true},
 		{"flat after ramp", ramp, 600, 11 * time.Second, true},
