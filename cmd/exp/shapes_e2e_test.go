@@ -77,3 +77,20 @@ func TestCoordinatedOmission(t *testing.T) {
 		t.Errorf("closed model p99 %.1f ms is not much lower than open %.1f ms", closed, open)
 	}
 }
+
+// Rate stages ramp linearly: 0→20/s over 2 s gives 20 arrivals, 20→40/s
+// over the next 2 s gives 60, and the stored per-second target rate rises.
+func TestRateStagesRamp(t *testing.T) {
+	t.Parallel()
+	dbPath := filepath.Join(t.TempDir(), "exp.db")
+	mustExp(t, "run", "--db", dbPath, "--rate-stages", "2s:20,2s:40", "--tasks", "/health", "--name", "ramp")
+	db := openDB(t, dbPath)
+	if n := queryInt(t, db, "select count(*) from samples"); n < 78 || n > 82 {
+		t.Errorf("rate stages 2s:20,2s:40 sent %d requests, want 80 ± 2", n)
+	}
+	first := queryFloat(t, db, "select target_rate from seconds where t_s=0")
+	last := queryFloat(t, db, "select target_rate from seconds where t_s=3")
+	if first != 5 || last != 35 {
+		t.Errorf("target rate at seconds 0 and 3: %g, %g; want 5, 35", first, last)
+	}
+}
