@@ -139,6 +139,10 @@ func TestH1ClientFraming(t *testing.T) {
 		{"503 is a response", "GET", "HTTP/1.1 503 Service Unavailable\r\ncontent-length: 3\r\n\r\nno\n", false, outcome{503, 3, false, OK}, true},
 		{"header line longer than the buffer", "GET", "HTTP/1.1 200 OK\r\nX-Long: " + strings.Repeat("a", 3*h1BufSize) +
 			"\r\nContent-Length: 1\r\n\r\n!", false, outcome{200, 1, false, OK}, true},
+		{"body larger than the buffer", "GET", "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n" + strings.Repeat("b", 100000),
+			false, outcome{200, 100000, false, OK}, true},
+		{"chunk larger than the buffer", "GET", "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n186a0\r\n" +
+			strings.Repeat("c", 100000) + "\r\n0\r\n\r\n", false, outcome{200, 100000, false, OK}, true},
 		{"malformed", "GET", "SPDY/9 200 OK\r\n\r\n", true, outcome{0, 0, false, Other}, false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
