@@ -1,0 +1,228 @@
+package experiment
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// ObserveVariant writes how one variant behaved across the load levels
+// of a plan: how throughput followed the users from level to level, where
+// it stopped, what latency did meanwhile, where failures began and which
+// endpoint made the tail. cells may come in any order.
+func ObserveVariant(cells []Cell) string {
+	cs := withRequests(cells)
+	sort.SliceStable(cs, func(i, j int) bool { return cs[i].Users < cs[j].Users })
+	switch len(cs) {
+	case 0:
+		return "No request completed at any level."
+	case 1:
+		c := cs[0]
+		return fmt.Sprintf("One level only (%d users): %s req/s at full load, p95 %s.",
+			c.Users, obsRPS(c.Throughput()), obsMS(c.P95))
+	}
+	var parts []string
+	for _, g := range groupSteps(cs) {
+		parts = append(parts, stepGroupText(g))
+	}
+	out := []string{capitalize(strings.Join(parts, "; ")) + "."}
+	if s := failureOnset(cs); s != "" {
+		out = append(out, s)
+	}
+	if s := tailAcross(cs); s != "" {
+		out = append(out, s)
+	}
+	top := cs[len(cs)-1]
+	if top.HasTarget {
+		out = append(out, fmt.Sprintf("At %d users the target's CPU peaked at %s of a core, its memory at %s.",
+			top.Users, obsPct(top.CPUMax), obsMB(top.RSSMax)))
+	}
+	return strings.Join(out, " ")
+}
+
+func withRequests(cells []Cell) []Cell {
+	var out []Cell
+	for _, c := range cells {
+		if c.Requests > 0 {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// groupSteps cuts the steps between consecutive levels into runs of the
+// same kind.
+func groupSteps(cs []Cell) [][]Step {
+	var groups [][]Step
+	for i := 1; i < len(cs); i++ {
+		s := NewStep(cs[i-1], cs[i])
+		if n := len(groups); n > 0 && groups[n-1][0].Kind == s.Kind {
+			groups[n-1] = append(groups[n-1], s)
+			continue
+		}
+		groups = append(groups, []Step{s})
+	}
+	return groups
+}
+
+// stepGroupText words a run of steps of one kind, from the first level
+// of its first step to the last of its last.
+func stepGroupText(g []Step) string {
+	a, b := g[0].From, g[len(g)-1].To
+	whole := NewStep(a, b)
+	whole.Kind = g[0].Kind
+	p95 := ""
+	if r := float64(b.P95) / float64(max(a.P95, 1)); a.P95 > 0 && r >= SameLatency {
+		p95 = fmt.Sprintf(" and p95 rose to %s (from %s)", obsMS(b.P95), obsMS(a.P95))
+	}
+	switch whole.Kind {
+	case ScaledLinearly:
+		return fmt.Sprintf("throughput scaled near-linearly from %d to %d users (%s, %s to %s req/s)",
+			a.Users, b.Users, whole.ratio(), obsRPS(a.Throughput()), obsRPS(b.Throughput()))
+	case ScaledSlowly:
+		return fmt.Sprintf("from %d to %d users throughput grew more slowly than the load (%s, to %s req/s)%s",
+			a.Users, b.Users, whole.ratio(), obsRPS(b.Throughput()), p95)
+	case Plateaued:
+		at := fmt.Sprintf("at %d users", b.Users)
+		if len(g) > 1 {
+			at = fmt.Sprintf("from %d to %d users", g[0].To.Users, b.Users)
+		}
+		return fmt.Sprintf("%s it plateaued at %s req/s (%s)%s", at, obsRPS(b.Throughput()), whole.ratio(), p95)
+	}
+	return fmt.Sprintf("at %d users throughput fell to %s req/s (%s from %d users)%s",
+		b.Users, obsRPS(b.Throughput()), whole.ratio(), a.Users, p95)
+}
+
+// failureOnset says at which level failures began, when they did.
+func failureOnset(cs []Cell) string {
+	for i, c := range cs {
+		if c.Failures == 0 {
+			continue
+		}
+		rate := 100 * float64(c.Failures) / float64(c.Requests)
+		what := ""
+		if c.TopClass != "" {
+			what = ", mostly " + c.TopClass
+		}
+		if i == 0 {
+			return fmt.Sprintf("Requests failed from the first level on (%s at %d users%s).", obsPct(rate), c.Users, what)
+		}
+		return fmt.Sprintf("Failures began at %d users (%s of requests%s).", c.Users, obsPct(rate), what)
+	}
+	return "No request failed at any level."
+}
+
+// tailAcross names the endpoint that made the tail at the top level, and
+// says so once when it did at every level.
+func tailAcross(cs []Cell) string {
+	top := cs[len(cs)-1]
+	name := dominant(top.Endpoints)
+	if name == "" {
+		return TailSentence(top.Endpoints)
+	}
+	every := true
+	for _, c := range cs {
+		every = every && dominant(c.Endpoints) == name
+	}
+	if every {
+		return fmt.Sprintf("%s dominated the tail at every level (p95 %s at %d users).", name,
+			obsMS(p95Of(top.Endpoints, name)), top.Users)
+	}
+	return fmt.Sprintf("At %d users %s dominated the tail (p95 %s).", top.Users, name, obsMS(p95Of(top.Endpoints, name)))
+}
+
+// dominant is the endpoint whose p95 is TailRatio times the next
+// slowest's; "" when none is.
+func dominant(eps []Stats) string {
+	var live []Stats
+	for _, e := range eps {
+		if e.Requests > 0 {
+			live = append(live, e)
+		}
+	}
+	if len(live) < 2 {
+		return ""
+	}
+	sort.SliceStable(live, func(i, j int) bool { return live[i].P95 > live[j].P95 })
+	if float64(live[0].P95) >= TailRatio*float64(live[1].P95) {
+		return live[0].Name
+	}
+	return ""
+}
+
+func p95Of(eps []Stats, name string) time.Duration {
+	for _, e := range eps {
+		if e.Name == name {
+			return e.P95
+		}
+	}
+	return 0
+}
+
+// ObserveLevel compares the variants at one load level: which served the
+// most and how far the others were from it in throughput and p95.
+func ObserveLevel(cells []Cell) string {
+	cs := withRequests(cells)
+	if len(cs) < 2 {
+		return ""
+	}
+	sort.SliceStable(cs, func(i, j int) bool { return cs[i].Throughput() > cs[j].Throughput() })
+	best, worst := cs[0], cs[len(cs)-1]
+	users := best.Users
+	var out []string
+	if worst.Throughput() >= FallRatio*best.Throughput() {
+		out = append(out, fmt.Sprintf("At %d users every variant served about the same throughput (%s to %s req/s).",
+			users, obsRPS(worst.Throughput()), obsRPS(best.Throughput())))
+	} else {
+		var others []string
+		for _, c := range cs[1:] {
+			others = append(others, fmt.Sprintf("%s %s req/s (%s), p95 %s", c.Variant, obsRPS(c.Throughput()),
+				signedPct(c.Throughput()/best.Throughput()-1), obsMS(c.P95)))
+		}
+		out = append(out, fmt.Sprintf("At %d users %s served the most: %s req/s with p95 %s; %s.",
+			users, best.Variant, obsRPS(best.Throughput()), obsMS(best.P95), strings.Join(others, "; ")))
+	}
+	lo, hi := cs[0], cs[0]
+	for _, c := range cs {
+		if c.P95 < lo.P95 {
+			lo = c
+		}
+		if c.P95 > hi.P95 {
+			hi = c
+		}
+	}
+	if float64(hi.P95) >= SameLatency*float64(max(lo.P95, 1)) {
+		out = append(out, fmt.Sprintf("The lowest p95 was %s's (%s), the highest %s's (%s, ×%s).",
+			lo.Variant, obsMS(lo.P95), hi.Variant, obsMS(hi.P95), obsRatio(float64(hi.P95)/float64(max(lo.P95, 1)))))
+	}
+	for _, c := range cs {
+		if c.Failures > 0 {
+			out = append(out, fmt.Sprintf("%s failed %s of its requests%s.", capitalize(c.Variant),
+				obsPct(100*float64(c.Failures)/float64(c.Requests)), classSuffix(c.TopClass)))
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+func classSuffix(class string) string {
+	if class == "" {
+		return ""
+	}
+	return " (" + class + ")"
+}
+
+func signedPct(f float64) string {
+	p := 100 * f
+	if p > -1 && p < 1 {
+		return fmt.Sprintf("%+.1f%%", p)
+	}
+	return fmt.Sprintf("%+.0f%%", p)
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
