@@ -18,6 +18,7 @@ type CompareRun struct {
 	Summary   experiment.Summary
 	Resources experiment.Resources
 	Verdict   experiment.Verdict
+	NoSamples bool // imported: figures without samples, so no latency intervals
 }
 
 // Compare prints runs side by side, runs[0] the baseline: the figures, the
@@ -193,6 +194,10 @@ func Changes(w io.Writer, runs []CompareRun, changes [][]experiment.Change) {
 			if j == 0 {
 				name = runs[i+1].Name
 			}
+			if c.Unit == "ms" && (runs[0].NoSamples || runs[i+1].NoSamples) {
+				fmt.Fprintf(tw, "  %s\t%s\t-\t-\t-\t-\t%s\n", name, c.Metric, noSamples)
+				continue
+			}
 			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, c.Metric, figure(c, c.Base),
 				figure(c, c.Value), pct(c.Pct), ci(c), judgement(c))
 		}
@@ -200,6 +205,10 @@ func Changes(w io.Writer, runs []CompareRun, changes [][]experiment.Change) {
 	tw.Flush()
 	fmt.Fprintln(w, "  (latency over every stored request of each run; throughput over the steady seconds at each run's top load)")
 }
+
+// noSamples stands for a latency change that needs every request of an
+// imported run.
+const noSamples = "n/a: imported run has no samples"
 
 func figure(c experiment.Change, v float64) string {
 	if c.Unit == "ms" {

@@ -1,0 +1,200 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/template"
+	"time"
+
+	"exp/experiment"
+)
+
+// PlanReport is everything the report of a plan shows, as plain values:
+// cmd/exp reads it from the store, report writes it as markdown (Markdown)
+// or as one self-contained HTML file (HTML).
+type PlanReport struct {
+	Name     string
+	Status   string // the plan's: running, completed, aborted, failed
+	Started  time.Time
+	Ended    time.Time
+	Settings [][2]string // configuration and machine, label and value
+	Cells    []PlanCell  // in the order of Variants, then of users
+	Variants []VariantNote
+	Levels   []PlanLevel
+	Charts   []Chart // across levels: throughput and latency against users per variant
+	Notes    []string
+}
+
+// PlanCell is one (variant, level) of a plan and what its run measured.
+type PlanCell struct {
+	experiment.Cell
+	Spawn       float64
+	Run         string // run name; "" when the cell never ran
+	Plateau     string
+	Evidence    []string // of the bottleneck verdict
+	Observation string
+	Thresholds  []experiment.ThresholdResult
+}
+
+// VariantNote is the observation of one variant across the levels.
+type VariantNote struct {
+	Variant, Text string
+}
+
+// PlanLevel is the comparison of the variants at one load level.
+type PlanLevel struct {
+	Users       int
+	Spawn       float64
+	Observation string
+	Compare     string // the text of Compare for the level's runs; "" with one run
+	Charts      []Chart
+}
+
+// Chart is a PNG of the report: its file, relative to the report, and
+// its bytes for the HTML's data: URI.
+type Chart struct {
+	Title string
+	File  string
+	PNG   []byte
+}
+
+// Ran reports whether the cell's run measured anything.
+func (c PlanCell) Ran() bool { return c.Run != "" && c.Requests > 0 }
+
+// planFigures formats the figures of the summary table and the cell blocks;
+// the same strings go to markdown and HTML, so both say the same.
+type planFigures struct{}
+
+func (planFigures) MS(d time.Duration) string { return Ms(d) }
+func (planFigures) RPS(v float64) string      { return fmt.Sprintf("%.1f", v) }
+func (planFigures) Pct(v float64) string      { return fmt.Sprintf("%.1f%%", v) }
+func (planFigures) MB(b uint64) string        { return MB(b) }
+func (planFigures) FailRate(c PlanCell) string {
+	if c.Requests == 0 {
+		return "0.00%"
+	}
+	return fmt.Sprintf("%.2f%%", 100*float64(c.Failures)/float64(c.Requests))
+}
+func (planFigures) Spawn(v float64) string { return fmt.Sprintf("%g/s", v) }
+func (planFigures) Time(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.Local().Format("2006-01-02 15:04:05")
+}
+func (planFigures) Measured(r experiment.ThresholdResult) string { return ThresholdMeasured(r) }
+func (planFigures) Mark(r experiment.ThresholdResult) string {
+	if r.Passed {
+		return "passed"
+	}
+	return "FAILED"
+}
+
+// ThresholdMeasured formats what a threshold measured, in its unit.
+func ThresholdMeasured(r experiment.ThresholdResult) string {
+	switch {
+	case r.Missing:
+		return "nothing (no such endpoint in the run)"
+	case r.Metric == "fail_rate":
+		return fmt.Sprintf("%.2f%%", 100*r.Measured)
+	case r.Metric == "rps" || r.Metric == "requests" || r.Metric == "failures":
+		return fmt.Sprintf("%.1f", r.Measured)
+	}
+	return fmt.Sprintf("%.1f ms", r.Measured)
+}
+
+var funcs = template.FuncMap{
+	"f":    func() planFigures { return planFigures{} },
+	"join": strings.Join,
+	"cell": func(s string) string { return strings.ReplaceAll(s, "|", `\|`) },
+}
+
+// Markdown writes the report as markdown; charts are linked by file.
+func Markdown(w io.Writer, r PlanReport) error {
+	return markdownTmpl.Execute(w, r)
+}
+
+var markdownTmpl = template.Must(template.New("md").Funcs(funcs).Parse(`# Plan {{.Name}}
+
+Status **{{.Status}}**, started {{f.Time .Started}}, ended {{f.Time .Ended}}.
+{{range .Notes}}
+> {{.}}
+{{end}}
+## Configuration
+
+| setting | value |
+| --- | --- |
+{{range .Settings}}| {{index . 0}} | {{cell (index . 1)}} |
+{{end}}
+## Summary
+
+RPS is the mean over the whole run, ramp included, as Locust reports it;
+"at full load" is the mean over the seconds after all users had started.
+CPU is in % of one core.
+
+{{template "summary" .}}
+## Observations
+{{range .Variants}}
+**{{.Variant}}.** {{.Text}}
+{{end}}{{range .Levels}}{{if .Observation}}
+**{{.Users}} users.** {{.Observation}}
+{{end}}{{end}}
+{{- if .Charts}}
+## Across levels
+{{range .Charts}}
+![{{.Title}}]({{.File}})
+{{end}}{{end}}
+## Each variant at each level
+{{range .Cells}}
+### {{.Variant}} at {{.Users}} users (spawn {{f.Spawn .Spawn}})
+{{if .Run}}
+Run ` + "`{{.Run}}`" + ` ({{.Status}}).
+
+- Average Response Time: {{f.MS .Avg}} ms
+- P95: {{f.MS .P95}} ms
+- RPS: {{f.RPS .RPS}} ({{f.RPS .SteadyRPS}} at full load)
+- Failures: {{.Failures}} of {{.Requests}} ({{f.FailRate .}})
+{{- if .HasTarget}}
+- Target CPU: mean {{f.Pct .CPUMean}}, max {{f.Pct .CPUMax}} of one core
+- Target memory: max RSS {{f.MB .RSSMax}}
+{{- else}}
+- Target CPU and memory: not monitored
+{{- end}}
+- Bottleneck: **{{.Verdict}}**. {{.Plateau}}
+{{- range .Evidence}}
+  - {{.}}
+{{- end}}
+{{- range .Thresholds}}
+- Threshold ` + "`{{.Text}}`" + `: {{f.Mark .}}, measured {{f.Measured .}}
+{{- end}}
+
+{{.Observation}}
+{{else}}
+Not run: the plan stopped before this cell.
+{{end}}{{end}}
+## Variants compared at each level
+{{range .Levels}}
+### {{.Users}} users (spawn {{f.Spawn .Spawn}})
+{{if .Observation}}
+{{.Observation}}
+{{end}}{{if .Compare}}
+` + "```" + `
+{{.Compare}}` + "```" + `
+{{end}}{{range .Charts}}
+![{{.Title}}]({{.File}})
+{{end}}{{end}}`))
+
+func init() {
+	template.Must(markdownTmpl.New("summary").Parse(`| variant | users | run | requests | RPS | RPS at full load | avg (ms) | p95 (ms) | failures | target CPU mean / max | target max RSS | verdict |
+| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |
+{{range .Cells}}{{if .Run}}| {{.Variant}} | {{.Users}} | {{.Run}} | {{.Requests}} | {{f.RPS .RPS}} | {{f.RPS .SteadyRPS}} | {{f.MS .Avg}} | {{f.MS .P95}} | {{.Failures}} ({{f.FailRate .}}) | {{if .HasTarget}}{{f.Pct .CPUMean}} / {{f.Pct .CPUMax}}{{else}}-{{end}} | {{if .HasTarget}}{{f.MB .RSSMax}}{{else}}-{{end}} | {{.Verdict}} |
+{{else}}| {{.Variant}} | {{.Users}} | - | - | - | - | - | - | - | - | - | not run |
+{{end}}{{end}}`))
+}
+
+// SummaryTable writes the report's summary table (markdown) alone, for
+// the terminal.
+func SummaryTable(w io.Writer, r PlanReport) error {
+	return markdownTmpl.ExecuteTemplate(w, "summary", r)
+}
