@@ -80,7 +80,11 @@ func runCompare(ctx context.Context, w, errw io.Writer, db *store.DB, ids []int6
 	samples := make([]experiment.RunSample, len(runs))
 	names := make([]string, len(runs))
 	for i, r := range runs {
-		cols[i] = report.CompareRun{Name: r.run.Name, Summary: r.sum, Resources: r.res, Verdict: r.verdict}
+		cols[i] = report.CompareRun{Name: r.run.Name, Summary: r.sum, Resources: r.res, Verdict: r.verdict,
+			NoSamples: r.run.Status == store.StatusImported}
+		if cols[i].NoSamples {
+			fmt.Fprintf(errw, "exp: run %s is imported: latency intervals and the percentile chart are n/a: imported run has no samples\n", r.run.Name)
+		}
 		samples[i] = experiment.NewRunSample(r.run.Config.Model, r.lat, r.sum)
 		names[i] = r.run.Name
 		if r.run.Status == store.StatusRunning {

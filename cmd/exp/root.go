@@ -84,6 +84,9 @@ func newRootCmd() *cobra.Command {
 		newListCmd(),
 		newCompareCmd(),
 		newMonitorCmd(),
+		newPlanCmd(),
+		newExportCmd(),
+		newImportCmd(),
 	)
 	return root
 }
