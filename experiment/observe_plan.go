@@ -23,6 +23,10 @@ func ObserveVariant(cells []Cell) string {
 			c.Users, obsRPS(c.Throughput()), obsMS(c.P95))
 	}
 	var parts []string
+	if limited(cs[0].Verdict) {
+		parts = append(parts, fmt.Sprintf("already at its limit at %d users (%s, %s req/s)", cs[0].Users,
+			cs[0].Verdict, obsRPS(cs[0].Throughput())))
+	}
 	for _, g := range groupSteps(cs) {
 		parts = append(parts, stepGroupText(g))
 	}
@@ -39,6 +43,11 @@ func ObserveVariant(cells []Cell) string {
 			top.Users, obsPct(top.CPUMax), obsMB(top.RSSMax)))
 	}
 	return strings.Join(out, " ")
+}
+
+// limited reports whether a verdict says the server was at its limit.
+func limited(verdict string) bool {
+	return verdict == CPUBound || verdict == ConcurrencyBound || verdict == Saturated
 }
 
 func withRequests(cells []Cell) []Cell {

@@ -55,6 +55,11 @@ func TestObserveVariant(t *testing.T) {
 		{"plateau over two steps", []Cell{cellAt(10, 20, 500*ms, 0), cellAt(50, 21, 2500*ms, 0), cellAt(100, 21, 5000*ms, 3)},
 			[]string{"From 50 to 100 users it plateaued at 21.0 req/s (×1.1 for ×10 users) and p95 rose to 5.00 s (from 500 ms).",
 				"Failures began at 100 users (0.7% of requests)."}},
+		{"limited from the start", func() []Cell {
+			c := []Cell{cellAt(10, 12.3, 1270*ms, 0), cellAt(30, 13, 2540*ms, 0)}
+			c[0].Verdict = ConcurrencyBound
+			return c
+		}(), []string{"Already at its limit at 10 users (concurrency-bound, 12.3 req/s); at 30 users it plateaued at 13.0 req/s (×1.1 for ×3 users) and p95 rose to 2.54 s (from 1.27 s)."}},
 		{"fell", []Cell{cellAt(10, 30, 50*ms, 0), cellAt(20, 20, 60*ms, 0)},
 			[]string{"At 20 users throughput fell to 20.0 req/s (×0.7 for ×2 users from 10 users) and p95 rose to 60.0 ms (from 50.0 ms)."}},
 		{"one level", []Cell{cellAt(10, 30, 50*ms, 0)}, []string{"One level only (10 users): 30.0 req/s at full load, p95 50.0 ms."}},

@@ -32,7 +32,8 @@ h2 { border-bottom: 1px solid #ddd; padding-bottom: .2em; margin-top: 2em; }
 table { border-collapse: collapse; margin: 1em 0; }
 th, td { border: 1px solid #ccc; padding: .25em .6em; }
 th { background: #f4f4f4; text-align: left; }
-td.n { text-align: right; font-variant-numeric: tabular-nums; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.r { white-space: nowrap; }
 pre { background: #f7f7f7; padding: .8em; overflow-x: auto; font-size: 12px; }
 img { max-width: 100%; border: 1px solid #eee; margin: .5em 0; }
 .note { background: #fff6d6; padding: .5em 1em; border-left: 4px solid #e6b800; }
@@ -54,7 +55,7 @@ img { max-width: 100%; border: 1px solid #eee; margin: .5em 0; }
 <p>RPS is the mean over the whole run, ramp included, as Locust reports it; “at full load” is the mean over the seconds after all users had started. CPU is in % of one core.</p>
 <table>
 <tr><th>variant</th><th>users</th><th>run</th><th>requests</th><th>RPS</th><th>RPS at full load</th><th>avg (ms)</th><th>p95 (ms)</th><th>failures</th><th>target CPU mean / max</th><th>target max RSS</th><th>verdict</th></tr>
-{{range .Cells}}{{if .Run}}<tr><td>{{.Variant}}</td><td class="n">{{.Users}}</td><td>{{.Run}}</td><td class="n">{{.Requests}}</td><td class="n">{{f.RPS .RPS}}</td><td class="n">{{f.RPS .SteadyRPS}}</td><td class="n">{{f.MS .Avg}}</td><td class="n">{{f.MS .P95}}</td><td class="n">{{.Failures}} ({{f.FailRate .}})</td><td class="n">{{if .HasTarget}}{{f.Pct .CPUMean}} / {{f.Pct .CPUMax}}{{else}}-{{end}}</td><td class="n">{{if .HasTarget}}{{f.MB .RSSMax}}{{else}}-{{end}}</td><td>{{.Verdict}}</td></tr>
+{{range .Cells}}{{if .Run}}<tr><td>{{.Variant}}</td><td class="n">{{.Users}}</td><td class="r">{{.Run}}</td><td class="n">{{.Requests}}</td><td class="n">{{f.RPS .RPS}}</td><td class="n">{{f.RPS .SteadyRPS}}</td><td class="n">{{f.MS .Avg}}</td><td class="n">{{f.MS .P95}}</td><td class="n">{{.Failures}} ({{f.FailRate .}})</td><td class="n">{{if .HasTarget}}{{f.Pct .CPUMean}} / {{f.Pct .CPUMax}}{{else}}-{{end}}</td><td class="n">{{if .HasTarget}}{{f.MB .RSSMax}}{{else}}-{{end}}</td><td class="r">{{.Verdict}}</td></tr>
 {{else}}<tr><td>{{.Variant}}</td><td class="n">{{.Users}}</td><td colspan="10">not run</td></tr>
 {{end}}{{end}}</table>
 
