@@ -33,6 +33,8 @@
 //
 // The verdict, first rule that holds:
 //
+//   - target stopped answering: the run stored TargetStoppedWarning (its
+//     target process exited mid-run), so the rest measured a dead server;
 //   - generator-bound: the generator's saturation warning is stored with
 //     the run, or its mean CPU reached GeneratorShare (80%) of its cores;
 //   - connection-bound: port-exhaustion, refused and reset failures reach

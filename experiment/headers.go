@@ -5,14 +5,36 @@ import (
 	"strings"
 )
 
-// ParseHeader parses a -H 'Name: value' flag.
+// ParseHeader parses a -H 'Name: value' flag. The name must be an HTTP
+// token and the value free of control characters (tab aside), so that what
+// is accepted goes on the wire as it was given, by either client.
 func ParseHeader(s string) (name, value string, err error) {
 	name, value, ok := strings.Cut(s, ":")
 	name, value = strings.TrimSpace(name), strings.TrimSpace(value)
-	if !ok || name == "" || strings.ContainsAny(name, " \t\r\n") || strings.ContainsAny(value, "\r\n") {
+	if !ok || name == "" {
 		return "", "", fmt.Errorf("-H %q: want 'Name: value'", s)
 	}
+	if !isToken(name) {
+		return "", "", fmt.Errorf("-H %q: header name %q may hold only letters, digits and !#$%%&'*+-.^_`|~", s, name)
+	}
+	for _, c := range []byte(value) {
+		if (c < ' ' && c != '\t') || c == 0x7f {
+			return "", "", fmt.Errorf("-H %q: header value holds control character %#02x", s, c)
+		}
+	}
 	return name, value, nil
+}
+
+// isToken reports whether s is an HTTP token (RFC 9110 section 5.6.2).
+func isToken(s string) bool {
+	for _, c := range []byte(s) {
+		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+			strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
+		if !ok {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // Redacted returns a copy of cfg whose secret header values (credentials,

@@ -253,6 +253,9 @@ func kneeLevel(levels []Level) Level {
 // row, the windows shrink to what the run has; with no steady second at
 // all (a run that only ramps), every second counts.
 func sustainedPeak(model string, secs []Second) (rps float64, at int, load float64) {
+	if len(secs) == 0 {
+		return 0, 0, 0 // a run cut short before its first whole second
+	}
 	var runs [][]Second // stretches of consecutive seconds at one load
 	for i, s := range secs {
 		if i == 0 || loadOf(model, s) != loadOf(model, secs[i-1]) || s.T != secs[i-1].T+1 {

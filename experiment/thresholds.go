@@ -2,6 +2,7 @@ package experiment
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -59,7 +60,7 @@ func ParseThreshold(s string) (Threshold, error) {
 		t.Value, err = parseFraction(value)
 	case countMetrics[t.Metric] != nil:
 		t.Value, err = strconv.ParseFloat(value, 64)
-		if err == nil && (t.Value < 0 || t.Value != t.Value) {
+		if err == nil && !finite(t.Value) {
 			err = fmt.Errorf("must be a number ≥ 0")
 		}
 	default:
@@ -71,8 +72,12 @@ func ParseThreshold(s string) (Threshold, error) {
 	return t, nil
 }
 
+// finite reports whether f is a usable threshold value: not negative,
+// not NaN, not infinite.
+func finite(f float64) bool { return f >= 0 && !math.IsInf(f, 1) }
+
 func parseMillis(v string) (float64, error) {
-	if f, err := strconv.ParseFloat(v, 64); err == nil && f >= 0 {
+	if f, err := strconv.ParseFloat(v, 64); err == nil && finite(f) {
 		return f, nil // a bare number is milliseconds
 	}
 	d, err := time.ParseDuration(v)
@@ -85,7 +90,7 @@ func parseMillis(v string) (float64, error) {
 func parseFraction(v string) (float64, error) {
 	pct := strings.HasSuffix(v, "%")
 	f, err := strconv.ParseFloat(strings.TrimSuffix(v, "%"), 64)
-	if err != nil || f < 0 || f != f {
+	if err != nil || !finite(f) {
 		return 0, fmt.Errorf("want a rate such as 1%% or 0.01")
 	}
 	if pct {

@@ -16,7 +16,14 @@ const (
 	// Saturated: throughput was flat but the target's CPU was not
 	// monitored, so cpu-bound cannot be told from concurrency-bound.
 	Saturated = "saturated"
+	// TargetStopped: the target process exited mid-run; what followed
+	// were the errors of a dead server, not its limits.
+	TargetStopped = "target stopped answering"
 )
+
+// TargetStoppedWarning starts the warning stored with a run whose target
+// process exited before the run ended.
+const TargetStoppedWarning = "the target stopped answering"
 
 // Thresholds of the verdict rules (see the package doc).
 const (
@@ -52,7 +59,8 @@ type Verdict struct {
 }
 
 // Diagnose decides a run's bottleneck. The rules, first match wins:
-// generator-bound, connection-bound, not saturated, then (throughput flat)
+// target stopped answering (its process exited mid-run), generator-bound,
+// connection-bound, not saturated, then (throughput flat)
 // cpu-bound, concurrency-bound, or saturated when the target's CPU is
 // unknown.
 func Diagnose(in VerdictInput) Verdict {
@@ -60,6 +68,15 @@ func Diagnose(in VerdictInput) Verdict {
 	v := Verdict{Plateau: p}
 	ev := func(format string, a ...any) { v.Evidence = append(v.Evidence, fmt.Sprintf(format, a...)) }
 	res, total := in.Resources, in.Summary.Total
+	if w := findWarning(in.Warnings, TargetStoppedWarning); w != "" {
+		v.Kind = TargetStopped
+		ev("warning stored with the run: %s", w)
+		if n, classes := connectionFailures(in.Summary.Failures); n > 0 {
+			ev("%d of %d requests failed to connect or were cut: %s", n, total.Requests, classes)
+		}
+		ev("the figures measure a server that was gone, not its limits: run it again")
+		return v
+	}
 	if w := generatorWarning(in.Warnings); w != "" || generatorBusy(in) {
 		v.Kind = GeneratorBound
 		ev("generator CPU mean %.0f%%, max %.0f%% of one core; it can use %.0f%% (%.0f%% counts as its limit)",
@@ -105,9 +122,11 @@ func Diagnose(in VerdictInput) Verdict {
 
 // generatorWarning finds the monitor's saturation warning among a run's
 // warnings.
-func generatorWarning(ws []string) string {
+func generatorWarning(ws []string) string { return findWarning(ws, "generator CPU") }
+
+func findWarning(ws []string, part string) string {
 	for _, w := range ws {
-		if strings.Contains(w, "generator CPU") {
+		if strings.Contains(w, part) {
 			return w
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -31,12 +32,13 @@ var (
 // Per-connection settings: a pragma run with Exec would reach only one
 // connection of the pool. WAL lets readers and one writer work at once;
 // synchronous NORMAL in WAL mode cannot corrupt the file on a crash (it may
-// lose the last commits); _txlock=immediate takes the write lock at BEGIN, so
+// lose the last commits); trusted_schema(0) lets the file's views and
+// indexes call only side-effect-free functions; _txlock=immediate takes the write lock at BEGIN, so
 // two writers queue on the busy timeout instead of failing on lock upgrade.
 const (
 	rwParams = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
-		"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_txlock=immediate"
-	roParams = "mode=ro&_pragma=busy_timeout(10000)"
+		"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=trusted_schema(0)&_txlock=immediate"
+	roParams = "mode=ro&_pragma=busy_timeout(10000)&_pragma=trusted_schema(0)"
 )
 
 // DB is an open exp database.
@@ -57,13 +59,17 @@ func Open(path string) (*DB, error) {
 	switch {
 	case err == nil:
 		if fi.IsDir() {
-			return nil, fmt.Errorf("open store %s: is a directory", path)
+			return nil, isDir(path)
 		}
 		if _, err := inspect(path); err != nil {
 			return nil, err
 		}
 	case errors.Is(err, fs.ErrNotExist):
-		// created below
+		// Created below, in a directory that must exist: SQLite's own
+		// error for a missing one says only "unable to open".
+		if _, err := os.Stat(filepath.Dir(path)); err != nil {
+			return nil, fmt.Errorf("open store %s: %w", path, err)
+		}
 	default:
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
@@ -91,7 +97,7 @@ func OpenReadOnly(path string) (*DB, error) {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	if fi.IsDir() {
-		return nil, fmt.Errorf("open store %s: is a directory", path)
+		return nil, isDir(path)
 	}
 	applied, err := inspect(path)
 	if err != nil {
@@ -102,6 +108,12 @@ func OpenReadOnly(path string) (*DB, error) {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	return &DB{x: x, path: path, readOnly: true, applied: applied}, nil
+}
+
+// isDir is the error for a --db that names a directory: a *fs.PathError,
+// as the user's input at fault.
+func isDir(path string) error {
+	return &fs.PathError{Op: "open store", Path: path, Err: syscall.EISDIR}
 }
 
 // Close releases the database; the last connection to close checkpoints the
@@ -150,6 +162,9 @@ func inspect(path string) (map[string]bool, error) {
 	if err := x.Select(&tables, `SELECT name FROM sqlite_master WHERE type = 'table'`); err != nil {
 		return nil, fmt.Errorf("open store %s: %w: %v", path, ErrNotExpDB, err)
 	}
+	if err := noTriggers(x, path); err != nil {
+		return nil, err
+	}
 	if !contains(tables, "migrations") {
 		if len(tables) > 0 {
 			return nil, fmt.Errorf("open store %s: %w (it has tables %s but no migrations table)",
@@ -162,6 +177,23 @@ func inspect(path string) (map[string]bool, error) {
 		return nil, fmt.Errorf("open store %s: %w: %v", path, ErrNotExpDB, err)
 	}
 	return checkKnown(path, names)
+}
+
+// noTriggers refuses a file holding triggers. Our migrations create none,
+// and a trigger would run its own SQL on every insert of ours: opening a
+// database must never run anything but our migrations. (Views run only
+// SELECTs, and trusted_schema(0) keeps functions with side effects out of
+// them; tables of the user's own are left alone.)
+func noTriggers(x *sqlx.DB, path string) error {
+	var trig []string
+	if err := x.Select(&trig, `SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name`); err != nil {
+		return fmt.Errorf("open store %s: %w: %v", path, ErrNotExpDB, err)
+	}
+	if len(trig) > 0 {
+		return fmt.Errorf("open store %s: %w (it has triggers exp did not create and will not run: %s)",
+			path, ErrNotExpDB, strings.Join(trig, ", "))
+	}
+	return nil
 }
 
 func checkMagic(path string) error {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -18,16 +19,33 @@ func isCobraUsageError(err error) bool {
 	return false
 }
 
-// exactArgs is cobra.ExactArgs with the error marked as bad input.
+// exactArgs accepts exactly n arguments; other counts are bad input,
+// named with the command's usage.
 func exactArgs(n int) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
-		return badInput(cobra.ExactArgs(n)(cmd, args))
+		switch {
+		case len(args) == n:
+			return nil
+		case n == 0:
+			return badInput(fmt.Errorf("%s takes no arguments, got %q", cmd.Name(), strings.Join(args, " ")))
+		}
+		return badInput(fmt.Errorf("%s takes %d argument(s), got %d (usage: %s)", cmd.Name(), n, len(args), usage(cmd)))
 	}
 }
 
-// minArgs is cobra.MinimumNArgs with the error marked as bad input.
+// minArgs accepts n arguments or more.
 func minArgs(n int) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
-		return badInput(cobra.MinimumNArgs(n)(cmd, args))
+		if len(args) >= n {
+			return nil
+		}
+		return badInput(fmt.Errorf("%s needs at least %d arguments, got %d (usage: %s)", cmd.Name(), n, len(args), usage(cmd)))
 	}
+}
+
+func usage(cmd *cobra.Command) string {
+	if p := cmd.Parent(); p != nil {
+		return p.CommandPath() + " " + cmd.Use
+	}
+	return cmd.Use
 }

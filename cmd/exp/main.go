@@ -16,10 +16,29 @@ import (
 var version = "0.1.0"
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go onSignals(sigs, cancel)
 	err := run(ctx, os.Args[1:])
-	stop()
+	signal.Stop(sigs)
 	os.Exit(exitCode(err))
+}
+
+// onSignals turns the first SIGINT or SIGTERM into a cancelled context: a
+// run stops its load, keeps its samples, prints its summary and exits with
+// exitAborted. A second signal exits at once, with the same status, after
+// killing the child targets: the run is left 'running' in a consistent
+// file (SQLite's WAL drops an unfinished transaction) and the next command
+// that opens the database marks it incomplete.
+func onSignals(sigs <-chan os.Signal, cancel context.CancelFunc) {
+	<-sigs
+	fmt.Fprintln(os.Stderr, "\nexp: interrupted: stopping, keeping what was measured (interrupt again to exit at once)")
+	cancel()
+	<-sigs
+	killChildren()
+	fmt.Fprintln(os.Stderr, "\nexp: interrupted twice: exiting now")
+	os.Exit(exitAborted)
 }
 
 // run builds the command tree and executes it; main only maps its error to

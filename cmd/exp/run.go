@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"exp/experiment"
+	"exp/monitor"
 	"exp/store"
 	"exp/target"
 )
@@ -33,6 +34,9 @@ func newRunCmd() *cobra.Command {
 			if err != nil {
 				return badInput(err)
 			}
+			if err := preflight(&f); err != nil {
+				return err
+			}
 			db, err := openStore(cmd)
 			if err != nil {
 				return err
@@ -42,11 +46,33 @@ func newRunCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return finishWithThresholds(cmd.OutOrStdout(), out, th)
+			thErr := finishWithThresholds(cmd.OutOrStdout(), out, th)
+			if out.targetStopped != "" {
+				// Stored in full, but what it measured is a dead server.
+				return withCode(exitFailure, fmt.Errorf("run %s: %s", out.name, out.targetStopped))
+			}
+			return thErr
 		},
 	}
 	f.bind(cmd.Flags())
 	return cmd
+}
+
+// preflight checks, before the database is opened (or created), what can
+// be checked of the target without starting it: an external URL answers
+// and a --target-pid exists. Bad input must leave no file behind.
+func preflight(f *runFlags) error {
+	if f.url != "" && f.targetCmd == "" {
+		if err := checkReachable(f.url); err != nil {
+			return err
+		}
+	}
+	if f.targetPID != 0 {
+		if err := monitor.CheckPID(int32(f.targetPID)); err != nil {
+			return badInput(fmt.Errorf("--target-pid %d: %w", f.targetPID, err))
+		}
+	}
+	return nil
 }
 
 // openStore opens the --db file for writing; a path that is not an exp
@@ -61,14 +87,28 @@ func openStore(cmd *cobra.Command) (*store.DB, error) {
 	return db, nil
 }
 
-// openStoreRO opens the --db file for reading only.
+// openStoreRO opens the --db file for reading only, unless it holds runs
+// left 'running' by a process that died: then it is opened for writing
+// once, so that those runs are recovered (marked incomplete, their figures
+// computed) before they are listed or shown.
 func openStoreRO(cmd *cobra.Command) (*store.DB, error) {
 	path, _ := cmd.Flags().GetString("db")
 	db, err := store.OpenReadOnly(path)
 	if err != nil {
 		return nil, storeError(err)
 	}
-	return db, nil
+	stale, err := db.StaleRuns(cmd.Context())
+	if err != nil || len(stale) == 0 {
+		return db, nil
+	}
+	rw, err := store.Open(path)
+	if err != nil {
+		fmt.Fprintf(cmd.ErrOrStderr(), "exp: %d runs were left running by a process that died; they stay so until %s can be written: %v\n", len(stale), path, err)
+		return db, nil
+	}
+	db.Close()
+	recoverStaleRuns(rw, cmd.ErrOrStderr())
+	return rw, nil
 }
 
 func storeError(err error) error {
@@ -92,11 +132,15 @@ type outcome struct {
 	status  string
 	summary experiment.Summary
 	res     experiment.Resources
+	// targetStopped says why the target process exited mid-run; "" when
+	// it did not (or there was none).
+	targetStopped string
 }
 
 // startTarget brings up what the run loads: the built-in target as a child
 // process, a user's command, or nothing (an external URL, checked to
-// answer). It returns the process to monitor (nil when none) and the URL.
+// answer). It returns the process to monitor (nil when none, else tracked:
+// stop it with stopTarget) and the URL.
 func startTarget(ctx context.Context, f *runFlags) (*target.Process, string, error) {
 	switch {
 	case f.url == "":
@@ -104,18 +148,22 @@ func startTarget(ctx context.Context, f *runFlags) (*target.Process, string, err
 		if err != nil {
 			return nil, "", fmt.Errorf("find the exp binary to start the target: %w", err)
 		}
+		// Until it is tracked, the child's guard is its stdin: it shuts
+		// down when this process dies.
 		p, err := target.Start(ctx, exe, f.serve)
 		if err != nil {
 			return nil, "", fmt.Errorf("start target (%s): %w", f.serve.Variant, err)
 		}
+		track(p)
 		return p, p.URL, nil
 	case f.targetCmd != "":
 		p, err := target.StartCommand(ctx, f.targetCmd)
 		if err != nil {
 			return nil, "", badInput(fmt.Errorf("--target-cmd %q: %w", f.targetCmd, err))
 		}
+		track(p)
 		if err := awaitListening(ctx, p, f.url, targetCmdTimeout); err != nil {
-			p.Stop()
+			stopTarget(p)
 			return nil, "", badInput(fmt.Errorf("--target-cmd %q: %w", f.targetCmd, err))
 		}
 		return p, f.url, nil

@@ -31,7 +31,7 @@ func executeRun(ctx context.Context, db *store.DB, cfg experiment.RunConfig, f *
 		return outcome{}, err
 	}
 	if proc != nil {
-		defer proc.Stop()
+		defer stopTarget(proc)
 	}
 	cfg.URL = base
 	sampler, err := newSampler(f, proc, base)
@@ -63,13 +63,16 @@ func executeRun(ctx context.Context, db *store.DB, cfg experiment.RunConfig, f *
 		status = store.StatusAborted
 	}
 	if proc != nil {
-		proc.Stop()
+		stopTarget(proc)
 	}
 	out, err := finishRun(bg, db, runID, cfg, status, res.Elapsed)
 	if err != nil {
 		return out, err
 	}
 	printRun(stdout, db, out.runID)
+	if proc != nil && proc.ExitErr() != nil {
+		out.targetStopped = experiment.TargetStoppedWarning + ": " + proc.ExitErr().Error()
+	}
 	switch {
 	case runErr != nil:
 		return out, fmt.Errorf("run %s failed: %w", cfg.Name, runErr)
@@ -105,7 +108,7 @@ func drive(ctx context.Context, db *store.DB, runID int64, engine *experiment.En
 		db.AddWarning(context.WithoutCancel(ctx), runID, fmt.Sprintf("the open-model scheduler fell behind its intended send times by up to %v: the generator was late, not the server", lag.Round(time.Millisecond)))
 	}
 	if proc != nil && proc.ExitErr() != nil {
-		db.AddWarning(context.WithoutCancel(ctx), runID, "the target stopped answering: "+proc.ExitErr().Error())
+		db.AddWarning(context.WithoutCancel(ctx), runID, experiment.TargetStoppedWarning+": "+proc.ExitErr().Error())
 	}
 	return res, err
 }
@@ -242,7 +245,8 @@ func recoverStaleRuns(db *store.DB, stderr io.Writer) {
 			err = db.SaveSummary(ctx, id, sum)
 		}
 		if err == nil {
-			err = db.FinishRun(ctx, id, store.StatusIncomplete, time.Now(), sum.Duration)
+			// It ended, as far as is known, with its last stored sample.
+			err = db.FinishRun(ctx, id, store.StatusIncomplete, r.StartedAt.Add(sum.Duration), sum.Duration)
 		}
 		if err != nil {
 			fmt.Fprintf(stderr, "exp: recover run %s: %v\n", r.Name, err)

@@ -117,6 +117,9 @@ func (f *runFlags) config(cmd *cobra.Command) (experiment.RunConfig, error) {
 }
 
 func (f *runFlags) checkTarget(fl *pflag.FlagSet) error {
+	if fl.Changed("target-pid") && f.targetPID <= 0 {
+		return fmt.Errorf("--target-pid %d is not a process ID", f.targetPID)
+	}
 	if f.url == "" {
 		if f.targetPID != 0 || f.targetCmd != "" {
 			return errors.New("--target-pid and --target-cmd go with --url; the built-in target is monitored already")
@@ -130,9 +133,6 @@ func (f *runFlags) checkTarget(fl *pflag.FlagSet) error {
 	}
 	if f.targetPID != 0 && f.targetCmd != "" {
 		return errors.New("--target-pid and --target-cmd cannot be used together")
-	}
-	if f.targetPID < 0 {
-		return fmt.Errorf("--target-pid %d is not a process ID", f.targetPID)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -47,6 +48,11 @@ func printRun(w io.Writer, db *store.DB, id int64) error {
 		return err
 	}
 	sum, err := db.Summary(ctx, id)
+	if r.Status == store.StatusRunning {
+		// Still being written: its figures are computed at its end, so
+		// take them from the samples stored so far.
+		sum, err = analyzeStored(ctx, db, id, r.Config, time.Since(r.StartedAt))
+	}
 	if err != nil {
 		return err
 	}

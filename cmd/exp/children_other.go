@@ -1,0 +1,12 @@
+//go:build !unix
+
+package main
+
+import "os"
+
+// killNow kills the process pid.
+func killNow(pid int) {
+	if p, err := os.FindProcess(pid); err == nil {
+		_ = p.Kill()
+	}
+}
