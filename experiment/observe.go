@@ -53,7 +53,12 @@ const (
 const (
 	LinearShare  = 0.75 // from here on: near-linear
 	PlateauShare = 0.15 // below: plateaued
-	FallRatio    = 0.95 // throughput ratio below which it fell
+	// FallRatio: throughput below this share of the level before fell;
+	// a smaller dip at a plateau is the noise of a shared machine.
+	FallRatio = 0.90
+	// SameRPS: variants within this share of the best served "about the
+	// same".
+	SameRPS = 0.95
 	// TailRatio: an endpoint dominates the tail when its p95 is at least
 	// this many times the next slowest endpoint's.
 	TailRatio = 2.0
@@ -117,7 +122,7 @@ func ObserveCell(prev *Cell, c Cell) string {
 		add("The run is %s: its figures cover only the part that ran.", c.Status)
 	}
 	if prev == nil || prev.Requests == 0 {
-		add("At %d users it served %s req/s at full load (%s per user).", c.Users,
+		add("At %d users it served %s req/s at full load (%s req/s per user).", c.Users,
 			obsRPS(c.Throughput()), obsRPS(c.Throughput()/float64(max(c.Users, 1))))
 	} else {
 		s := NewStep(*prev, c)
@@ -145,7 +150,7 @@ func throughputSentence(s Step) string {
 		return fmt.Sprintf("Throughput grew more slowly than the load from %d to %d users: %s to %s req/s (%s).",
 			a.Users, b.Users, obsRPS(a.Throughput()), obsRPS(b.Throughput()), s.ratio())
 	case Plateaued:
-		return fmt.Sprintf("Throughput plateaued at %s req/s: %s at %d users (%s).",
+		return fmt.Sprintf("Throughput plateaued: %s req/s against %s at %d users (%s).",
 			obsRPS(b.Throughput()), obsRPS(a.Throughput()), a.Users, s.ratio())
 	}
 	return fmt.Sprintf("Throughput fell from %s req/s at %d users to %s req/s (%s).",

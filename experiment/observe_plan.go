@@ -23,12 +23,17 @@ func ObserveVariant(cells []Cell) string {
 			c.Users, obsRPS(c.Throughput()), obsMS(c.P95))
 	}
 	var parts []string
-	if limited(cs[0].Verdict) {
+	groups := groupSteps(cs)
+	// The verdict of the first level counts only when the next level
+	// confirms it: throughput did not follow the users.
+	already := false
+	if first := groups[0][0]; limited(cs[0].Verdict) && (first.Kind == Plateaued || first.Kind == Fell) {
 		parts = append(parts, fmt.Sprintf("already at its limit at %d users (%s, %s req/s)", cs[0].Users,
 			cs[0].Verdict, obsRPS(cs[0].Throughput())))
+		already = true
 	}
-	for _, g := range groupSteps(cs) {
-		parts = append(parts, stepGroupText(g))
+	for _, g := range groups {
+		parts = append(parts, stepGroupText(g, !already))
 	}
 	out := []string{capitalize(strings.Join(parts, "; ")) + "."}
 	if s := failureOnset(cs); s != "" {
@@ -43,6 +48,14 @@ func ObserveVariant(cells []Cell) string {
 			top.Users, obsPct(top.CPUMax), obsMB(top.RSSMax)))
 	}
 	return strings.Join(out, " ")
+}
+
+// verdictNote names the verdict of a cell at its limit, for a plateau.
+func verdictNote(c Cell) string {
+	if limited(c.Verdict) {
+		return ", " + c.Verdict
+	}
+	return ""
 }
 
 // limited reports whether a verdict says the server was at its limit.
@@ -76,14 +89,19 @@ func groupSteps(cs []Cell) [][]Step {
 }
 
 // stepGroupText words a run of steps of one kind, from the first level
-// of its first step to the last of its last.
-func stepGroupText(g []Step) string {
+// of its first step to the last of its last; a plateau names its
+// verdict unless told it was said already.
+func stepGroupText(g []Step, sayVerdict bool) string {
 	a, b := g[0].From, g[len(g)-1].To
 	whole := NewStep(a, b)
 	whole.Kind = g[0].Kind
 	p95 := ""
 	if r := float64(b.P95) / float64(max(a.P95, 1)); a.P95 > 0 && r >= SameLatency {
 		p95 = fmt.Sprintf(" and p95 rose to %s (from %s)", obsMS(b.P95), obsMS(a.P95))
+	}
+	note := ""
+	if sayVerdict {
+		note = verdictNote(b)
 	}
 	switch whole.Kind {
 	case ScaledLinearly:
@@ -93,11 +111,20 @@ func stepGroupText(g []Step) string {
 		return fmt.Sprintf("from %d to %d users throughput grew more slowly than the load (%s, to %s req/s)%s",
 			a.Users, b.Users, whole.ratio(), obsRPS(b.Throughput()), p95)
 	case Plateaued:
-		at := fmt.Sprintf("at %d users", b.Users)
-		if len(g) > 1 {
-			at = fmt.Sprintf("from %d to %d users", g[0].To.Users, b.Users)
+		if len(g) == 1 {
+			return fmt.Sprintf("at %d users it plateaued at %s req/s (%s%s)%s", b.Users, obsRPS(b.Throughput()),
+				whole.ratio(), note, p95)
 		}
-		return fmt.Sprintf("%s it plateaued at %s req/s (%s)%s", at, obsRPS(b.Throughput()), whole.ratio(), p95)
+		lo, hi := b.Throughput(), b.Throughput()
+		for _, st := range g {
+			lo, hi = min(lo, st.To.Throughput()), max(hi, st.To.Throughput())
+		}
+		level := "at " + obsRPS(lo)
+		if obsRPS(hi) != obsRPS(lo) {
+			level = "between " + obsRPS(lo) + " and " + obsRPS(hi)
+		}
+		return fmt.Sprintf("from %d to %d users it stayed %s req/s (%s at %d users%s)%s",
+			g[0].To.Users, b.Users, level, obsRPS(a.Throughput()), a.Users, note, p95)
 	}
 	return fmt.Sprintf("at %d users throughput fell to %s req/s (%s from %d users)%s",
 		b.Users, obsRPS(b.Throughput()), whole.ratio(), a.Users, p95)
@@ -177,33 +204,31 @@ func ObserveLevel(cells []Cell) string {
 		return ""
 	}
 	sort.SliceStable(cs, func(i, j int) bool { return cs[i].Throughput() > cs[j].Throughput() })
-	best, worst := cs[0], cs[len(cs)-1]
-	users := best.Users
+	best, users := cs[0], cs[0].Users
+	n := 1 // variants that served about as much as the best
+	for n < len(cs) && cs[n].Throughput() >= SameRPS*best.Throughput() {
+		n++
+	}
+	var others []string
+	for _, c := range cs[n:] {
+		others = append(others, fmt.Sprintf("; %s %s req/s (%s) with p95 %s", c.Variant, obsRPS(c.Throughput()),
+			signedPct(c.Throughput()/best.Throughput()-1), obsMS(c.P95)))
+	}
 	var out []string
-	if worst.Throughput() >= FallRatio*best.Throughput() {
+	switch {
+	case n == len(cs):
 		out = append(out, fmt.Sprintf("At %d users every variant served about the same throughput (%s to %s req/s).",
-			users, obsRPS(worst.Throughput()), obsRPS(best.Throughput())))
-	} else {
-		var others []string
-		for _, c := range cs[1:] {
-			others = append(others, fmt.Sprintf("%s %s req/s (%s), p95 %s", c.Variant, obsRPS(c.Throughput()),
-				signedPct(c.Throughput()/best.Throughput()-1), obsMS(c.P95)))
+			users, obsRPS(cs[n-1].Throughput()), obsRPS(best.Throughput())))
+	case n > 1:
+		var names, rps, p95s []string
+		for _, c := range cs[:n] {
+			names, rps, p95s = append(names, c.Variant), append(rps, obsRPS(c.Throughput())), append(p95s, obsMS(c.P95))
 		}
-		out = append(out, fmt.Sprintf("At %d users %s served the most: %s req/s with p95 %s; %s.",
-			users, best.Variant, obsRPS(best.Throughput()), obsMS(best.P95), strings.Join(others, "; ")))
-	}
-	lo, hi := cs[0], cs[0]
-	for _, c := range cs {
-		if c.P95 < lo.P95 {
-			lo = c
-		}
-		if c.P95 > hi.P95 {
-			hi = c
-		}
-	}
-	if float64(hi.P95) >= SameLatency*float64(max(lo.P95, 1)) {
-		out = append(out, fmt.Sprintf("The lowest p95 was %s's (%s), the highest %s's (%s, ×%s).",
-			lo.Variant, obsMS(lo.P95), hi.Variant, obsMS(hi.P95), obsRatio(float64(hi.P95)/float64(max(lo.P95, 1)))))
+		out = append(out, fmt.Sprintf("At %d users %s served about the same (%s req/s, p95 %s)%s.",
+			users, and(names), and(rps), and(dedup(p95s)), strings.Join(others, "")))
+	default:
+		out = append(out, fmt.Sprintf("At %d users %s served the most: %s req/s with p95 %s%s.",
+			users, best.Variant, obsRPS(best.Throughput()), obsMS(best.P95), strings.Join(others, "")))
 	}
 	for _, c := range cs {
 		if c.Failures > 0 {
@@ -212,6 +237,24 @@ func ObserveLevel(cells []Cell) string {
 		}
 	}
 	return strings.Join(out, " ")
+}
+
+// dedup gives xs once when all are equal.
+func dedup(xs []string) []string {
+	for _, x := range xs {
+		if x != xs[0] {
+			return xs
+		}
+	}
+	return xs[:1]
+}
+
+// and joins "a", "a and b", "a, b and c".
+func and(xs []string) string {
+	if len(xs) < 2 {
+		return strings.Join(xs, "")
+	}
+	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
 }
 
 func classSuffix(class string) string {

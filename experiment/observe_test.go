@@ -53,13 +53,18 @@ func TestObserveVariant(t *testing.T) {
 			[]string{"Throughput scaled near-linearly from 10 to 50 users (×4.8 for ×5 users, 50.0 to 240 req/s); at 100 users it plateaued at 240 req/s (×1.0 for ×2 users) and p95 rose to 420 ms (from 215 ms).",
 				"No request failed at any level.", "/io dominated the tail at every level (p95 420 ms at 100 users)."}},
 		{"plateau over two steps", []Cell{cellAt(10, 20, 500*ms, 0), cellAt(50, 21, 2500*ms, 0), cellAt(100, 21, 5000*ms, 3)},
-			[]string{"From 50 to 100 users it plateaued at 21.0 req/s (×1.1 for ×10 users) and p95 rose to 5.00 s (from 500 ms).",
+			[]string{"From 50 to 100 users it stayed at 21.0 req/s (20.0 at 10 users) and p95 rose to 5.00 s (from 500 ms).",
 				"Failures began at 100 users (0.7% of requests)."}},
 		{"limited from the start", func() []Cell {
 			c := []Cell{cellAt(10, 12.3, 1270*ms, 0), cellAt(30, 13, 2540*ms, 0)}
-			c[0].Verdict = ConcurrencyBound
+			c[0].Verdict, c[1].Verdict = ConcurrencyBound, ConcurrencyBound
 			return c
 		}(), []string{"Already at its limit at 10 users (concurrency-bound, 12.3 req/s); at 30 users it plateaued at 13.0 req/s (×1.1 for ×3 users) and p95 rose to 2.54 s (from 1.27 s)."}},
+		{"plateau with its verdict", func() []Cell {
+			c := []Cell{cellAt(10, 30, 200*ms, 0), cellAt(50, 144, 215*ms, 0), cellAt(100, 140, 800*ms, 0)}
+			c[2].Verdict = CPUBound
+			return c
+		}(), []string{"; at 100 users it plateaued at 140 req/s (×1.0 for ×2 users, cpu-bound) and p95 rose to 800 ms (from 215 ms)."}},
 		{"fell", []Cell{cellAt(10, 30, 50*ms, 0), cellAt(20, 20, 60*ms, 0)},
 			[]string{"At 20 users throughput fell to 20.0 req/s (×0.7 for ×2 users from 10 users) and p95 rose to 60.0 ms (from 50.0 ms)."}},
 		{"one level", []Cell{cellAt(10, 30, 50*ms, 0)}, []string{"One level only (10 users): 30.0 req/s at full load, p95 50.0 ms."}},
@@ -84,7 +89,7 @@ func TestObserveCell(t *testing.T) {
 		c    Cell
 		want string
 	}{
-		{"first level", nil, a, "At 10 users it served 30.0 req/s at full load (3.00 per user). Average response time 70.0 ms; p95 210 ms. No request failed. /io dominated the tail: p95 210 ms against 21.0 ms for /cpu."},
+		{"first level", nil, a, "At 10 users it served 30.0 req/s at full load (3.00 req/s per user). Average response time 70.0 ms; p95 210 ms. No request failed. /io dominated the tail: p95 210 ms against 21.0 ms for /cpu."},
 		{"next level", &a, b, "Throughput scaled near-linearly from 10 to 50 users: 30.0 to 144 req/s (×4.8 for ×5 users). Average response time 100 ms; p95 300 ms, up ×1.4 from 210 ms at 10 users. 30 requests failed (1.0%), mostly http-503. The target's CPU averaged 35% of a core (peak 60%) and its memory peaked at 12.0 MB. /io dominated the tail: p95 300 ms against 30.0 ms for /cpu."},
 		{"nothing", nil, Cell{Users: 10, Status: "aborted"}, "No request completed at 10 users (run aborted)."},
 	}
@@ -122,9 +127,11 @@ func TestObserveLevel(t *testing.T) {
 		want  string
 	}{
 		{"different", []Cell{single, pooled, gor},
-			"At 100 users goroutine served the most: 300 req/s with p95 230 ms; pooled 150 req/s (-50%), p95 420 ms; single 4.60 req/s (-98%), p95 8.00 s. The lowest p95 was goroutine's (230 ms), the highest single's (8.00 s, ×35). Pooled failed 1.3% of its requests (http-503)."},
+			"At 100 users goroutine served the most: 300 req/s with p95 230 ms; pooled 150 req/s (-50%) with p95 420 ms; single 4.60 req/s (-98%) with p95 8.00 s. Pooled failed 1.3% of its requests (http-503)."},
 		{"same", []Cell{cellAt(10, 30, 210*ms, 0), func() Cell { c := cellAt(10, 30.5, 220*ms, 0); c.Variant = "single"; return c }()},
 			"At 10 users every variant served about the same throughput (30.0 to 30.5 req/s)."},
+		{"two about the same", []Cell{single, func() Cell { c := gor; c.SteadyRPS = 290; c.Variant = "pooled"; return c }(), gor},
+			"At 100 users goroutine and pooled served about the same (300 and 290 req/s, p95 230 ms); single 4.60 req/s (-98%) with p95 8.00 s."},
 		{"alone", []Cell{gor}, ""},
 	}
 	for _, tt := range tests {

@@ -105,9 +105,22 @@ func ThresholdMeasured(r experiment.ThresholdResult) string {
 }
 
 var funcs = template.FuncMap{
-	"f":    func() planFigures { return planFigures{} },
-	"join": strings.Join,
-	"cell": func(s string) string { return strings.ReplaceAll(s, "|", `\|`) },
+	"f":        func() planFigures { return planFigures{} },
+	"join":     strings.Join,
+	"sentence": sentence,
+	"cell":     func(s string) string { return strings.ReplaceAll(s, "|", `\|`) },
+}
+
+// sentence capitalizes s and ends it with a full stop.
+func sentence(s string) string {
+	if s == "" {
+		return s
+	}
+	s = strings.ToUpper(s[:1]) + s[1:]
+	if !strings.HasSuffix(s, ".") {
+		s += "."
+	}
+	return s
 }
 
 // Markdown writes the report as markdown; charts are linked by file.
@@ -161,7 +174,7 @@ Run ` + "`{{.Run}}`" + ` ({{.Status}}).
 {{- else}}
 - Target CPU and memory: not monitored
 {{- end}}
-- Bottleneck: **{{.Verdict}}**. {{.Plateau}}
+- Bottleneck: **{{.Verdict}}**. {{sentence .Plateau}}
 {{- range .Evidence}}
   - {{.}}
 {{- end}}

@@ -15,8 +15,9 @@ func HTML(w io.Writer, r PlanReport) error {
 }
 
 var htmlTmpl = template.Must(template.New("html").Funcs(template.FuncMap{
-	"f":    func() planFigures { return planFigures{} },
-	"join": strings.Join,
+	"f":        func() planFigures { return planFigures{} },
+	"join":     strings.Join,
+	"sentence": sentence,
 	"png": func(b []byte) template.URL {
 		return template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(b))
 	},
@@ -80,7 +81,7 @@ img { max-width: 100%; border: 1px solid #eee; margin: .5em 0; }
 {{else}}<tr><th>Target CPU and memory</th><td>not monitored</td></tr>
 {{end}}{{range .Thresholds}}<tr><th>Threshold <code>{{.Text}}</code></th><td{{if not .Passed}} class="failed"{{end}}>{{f.Mark .}}, measured {{f.Measured .}}</td></tr>
 {{end}}</table>
-<p>Bottleneck: <strong>{{.Verdict}}</strong>. {{.Plateau}}</p>
+<p>Bottleneck: <strong>{{.Verdict}}</strong>. {{sentence .Plateau}}</p>
 {{if .Evidence}}<ul>{{range .Evidence}}<li>{{.}}</li>{{end}}</ul>{{end}}
 <p>{{.Observation}}</p>
 {{else}}<p>Not run: the plan stopped before this cell.</p>
