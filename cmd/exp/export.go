@@ -33,9 +33,10 @@ func newExportCmd() *cobra.Command {
 --format csv writes Locust's files, with Locust's exact column names: the
 per-endpoint statistics (PREFIX_stats.csv), one row per second
 (PREFIX_stats_history.csv) and the failures by class (PREFIX_failures.csv).
-Without --out the statistics go to stdout. --out PREFIX writes the three
-files as Locust's --csv PREFIX does; --out DIR/ (an existing directory, or
-a path ending in /) writes them as DIR/RUN_stats.csv and so on. In the
+Without --out the statistics go to stdout, with --out FILE.csv to that
+file. --out PREFIX writes the three files as Locust's --csv PREFIX does;
+--out DIR/ (an existing directory, or a path ending in /) writes them as
+DIR/RUN_stats.csv and so on. In the
 history, Requests/s, Failures/s and the percentile columns are those of
 the requests that started in that second (Locust's are moving windows);
 the Total columns are running totals.
@@ -72,7 +73,7 @@ header (--format csv) or JSON lines (--format json).`,
 	}
 	cmd.Flags().StringVar(&format, "format", "csv", "csv (Locust's columns) or json")
 	cmd.Flags().BoolVar(&samples, "samples", false, "stream every stored request instead of the statistics")
-	cmd.Flags().StringVar(&out, "out", "", "file (json, --samples), or PREFIX or DIR/ of the CSV files (default: stdout)")
+	cmd.Flags().StringVar(&out, "out", "", "FILE, or for the CSV files a PREFIX or DIR/ (default: stdout)")
 	return cmd
 }
 
@@ -153,10 +154,10 @@ func (e exporter) csv(out string) error {
 		return err
 	}
 	stats := locust.StatsRows(f.sum, f.ladders)
-	if out == "" {
-		return e.toFile("", func(w io.Writer) error { return locust.WriteStats(w, stats) })
+	if out == "" || (strings.HasSuffix(out, ".csv") && !strings.HasSuffix(out, "_stats.csv")) {
+		return e.toFile(out, func(w io.Writer) error { return locust.WriteStats(w, stats) })
 	}
-	prefix := out
+	prefix := strings.TrimSuffix(out, "_stats.csv")
 	if st, err := os.Stat(out); (err == nil && st.IsDir()) || strings.HasSuffix(out, "/") || strings.HasSuffix(out, string(filepath.Separator)) {
 		if err := os.MkdirAll(out, 0o755); err != nil {
 			return badInput(fmt.Errorf("--out: %w", err))
