@@ -106,6 +106,8 @@ func fmtDuration(d time.Duration) string {
 
 // Line is a progress line of a running test.
 func Line(elapsed, total time.Duration, active int, activeLabel string, w experiment.Window) string {
+	// In-flight requests may finish a moment after the planned end.
+	elapsed = min(elapsed, total)
 	pct := 0.0
 	if total > 0 {
 		pct = 100 * float64(elapsed) / float64(total)
