@@ -5,6 +5,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -182,5 +183,49 @@ func TestDyingTarget(t *testing.T) {
 	}
 	if !strings.Contains(queryString(t, db, "select warnings from runs"), "target stopped answering") {
 		t.Error("no warning stored with the run")
+	}
+}
+
+// SIGINT during a plan: the cell's run stops within a second and is kept
+// aborted with all its samples, its target is gone, the plan is aborted,
+// its report is written for what ran, and the exit status is 3.
+func TestInterruptStopsPlan(t *testing.T) {
+	t.Parallel()
+	dbPath, out := filepath.Join(t.TempDir(), "exp.db"), t.TempDir()
+	b := startExp(t, "plan", "--db", dbPath, "--variants", "single,goroutine", "--levels", "2,3", "--duration", "30s",
+		"--wait", "20ms", "--tasks", "/health:1,/io?ms=200:1", "--out", out, "--name", "p")
+	pid := b.targetPID(t)
+	time.Sleep(2 * time.Second)
+	sigAt := time.Now()
+	b.signal(t, syscall.SIGINT)
+	r := b.wait(t, 60*time.Second)
+	if r.code != exitAborted {
+		t.Errorf("exit status %d, want %d\nstderr:\n%s", r.code, exitAborted, r.stderr)
+	}
+	assertGone(t, pid)
+	db := openDB(t, dbPath)
+	assertIntact(t, db)
+	if st := queryString(t, db, "select status from plans where name = 'p'"); st != "aborted" {
+		t.Errorf("plan status %q, want aborted", st)
+	}
+	if n := queryInt(t, db, "select count(*) from runs"); n != 1 {
+		t.Errorf("%d runs stored, want the one interrupted", n)
+	}
+	name := queryString(t, db, "select name from runs where status = 'aborted'")
+	if name == "" {
+		t.Fatalf("no aborted run; stderr:\n%s", r.stderr)
+	}
+	stored := queryInt(t, db, "select count(*) from samples")
+	if n := queryInt(t, db, "select requests from endpoint_stats where name = 'Aggregated'"); n != stored || n == 0 {
+		t.Errorf("%d samples stored, the summary counts %d", stored, n)
+	}
+	if !strings.Contains(r.stdout, "of "+strconv.FormatInt(stored, 10)+" (run "+name+", aborted)") {
+		t.Errorf("the cell line does not print the %d stored requests:\n%s", stored, r.stdout)
+	}
+	if end, at := lastSampleEnd(t, db), sigAt.Sub(startedAt(t, db, name)); end > at+time.Second {
+		t.Errorf("a sample ended %v after the signal", end-at)
+	}
+	if _, err := os.Stat(filepath.Join(out, "report.md")); err != nil {
+		t.Errorf("no report after the interrupt: %v", err)
 	}
 }

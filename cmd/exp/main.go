@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -48,7 +49,16 @@ func run(ctx context.Context, args []string) error {
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	if err != nil && !errors.Is(err, errSilent) {
-		fmt.Fprintln(os.Stderr, "exp: "+err.Error())
+		fmt.Fprintln(os.Stderr, "exp: "+oneLine(err.Error()))
 	}
 	return err
+}
+
+// oneLine puts an error on one line, as every error of exp is printed:
+// cobra's "Did you mean this?" list becomes a parenthesis.
+func oneLine(msg string) string {
+	if head, sugg, ok := strings.Cut(msg, "\n\nDid you mean this?\n"); ok {
+		msg = head + " (did you mean " + strings.Join(strings.Fields(sugg), " or ") + "?)"
+	}
+	return strings.Join(strings.Fields(strings.ReplaceAll(msg, "\n", " ")), " ")
 }

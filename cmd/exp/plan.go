@@ -186,6 +186,9 @@ func runPlan(cmd *cobra.Command, pf *planFlags) error {
 	if err != nil {
 		return err
 	}
+	if err := preflight(&pf.run); err != nil {
+		return err
+	}
 	db, err := openStore(cmd)
 	if err != nil {
 		return err

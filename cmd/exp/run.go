@@ -214,10 +214,24 @@ func checkReachable(raw string) error {
 	}
 	c, err := net.DialTimeout("tcp", host, 3*time.Second)
 	if err != nil {
-		return badInput(fmt.Errorf("--url %s: cannot connect to %s: %s", raw, host, experiment.Classify(err)))
+		return badInput(fmt.Errorf("--url %s: cannot connect to %s: %s", raw, host, unreachable(err)))
 	}
 	c.Close()
 	return nil
+}
+
+// unreachable says why a connection failed, by class, in words.
+func unreachable(err error) string {
+	c := experiment.Classify(err)
+	switch c {
+	case experiment.Refused:
+		return "refused (nothing listens there)"
+	case experiment.DNS:
+		return "dns (the host name does not resolve)"
+	case experiment.Timeout:
+		return "timeout (no answer within 3s)"
+	}
+	return fmt.Sprintf("%s (%v)", c, err)
 }
 
 // runName is the --name given, checked to be free, or the next free

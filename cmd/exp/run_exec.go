@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -47,7 +48,7 @@ func executeRun(ctx context.Context, db *store.DB, cfg experiment.RunConfig, f *
 		variant, params = string(f.serve.Variant), f.serve.Params()
 	}
 	bg := context.WithoutCancel(ctx) // the store outlives an interrupt
-	runID, err := db.CreateRun(bg, cfg.Redacted(), variant, params, store.ThisHost(version))
+	runID, err := createRun(bg, db, &cfg, f, variant, params)
 	if err != nil {
 		return outcome{}, storeError(err)
 	}
@@ -80,6 +81,23 @@ func executeRun(ctx context.Context, db *store.DB, cfg experiment.RunConfig, f *
 		return out, silentExit{code: exitAborted}
 	}
 	return out, nil
+}
+
+// createRun stores the run's row. A name chosen for the user may have been
+// taken meanwhile by another exp writing to the same file: then the next
+// free one is taken.
+func createRun(ctx context.Context, db *store.DB, cfg *experiment.RunConfig, f *runFlags, variant string, params map[string]any) (int64, error) {
+	for try := 0; ; try++ {
+		id, err := db.CreateRun(ctx, cfg.Redacted(), variant, params, store.ThisHost(version))
+		if !errors.Is(err, store.ErrNameTaken) || f.name != "" || try == 10 {
+			return id, err
+		}
+		auto := *cfg
+		auto.Name = ""
+		if cfg.Name, err = runName(ctx, db, auto, f); err != nil {
+			return 0, err
+		}
+	}
 }
 
 // drive sends the load and records it: samples to the store writer and
