@@ -93,6 +93,14 @@ base=$(sed -n 's/^listening on //p' "$work/serve.out" | head -1)
 url="$base/health"
 echo "target: exp serve --variant goroutine at $base (pid $server_pid)${pin_server:+, core 0}; generators${pin_gen:+ on core 1}"
 
+# server_cpu: the target's user+sys CPU seconds so far, from /proc (0
+# where there is no /proc): each run's share of it is the server's cost
+# per request under that generator.
+ticks=$(getconf CLK_TCK 2>/dev/null || echo 100)
+server_cpu() {
+  awk -v t="$ticks" '{print ($14 + $15) / t}' "/proc/$server_pid/stat" 2>/dev/null || echo 0
+}
+
 # to_ms VALUE: wrk's latency such as 812.00us, 1.21ms or 1.02s in ms.
 to_ms() {
   awk -v v="$1" 'BEGIN {
@@ -103,6 +111,16 @@ to_ms() {
 
 # run_TOOL ROUND: runs one measurement and appends a line
 # "tool round rps requests cpu_s p50_ms p99_ms" to $work/results.
+# measure TOOL ROUND: runs run_TOOL and adds the server's CPU seconds
+# during it as an 8th field.
+measure() {
+  local s0 s1
+  s0=$(server_cpu)
+  "run_$1" "$2"
+  s1=$(server_cpu)
+  sed -i '$ s/$/ '"$(awk -v a="$s0" -v b="$s1" 'BEGIN {print b - a}')"'/' "$work/results"
+}
+
 run_wrk() {
   cpu_run "$work/wrk.out" "$work/wrk.cpu" "${pin_gen[@]}" wrk -t1 -c50 -d"${duration}s" --latency "$url"
   local req rps p50 p99
@@ -168,27 +186,28 @@ fi
 : >"$work/results"
 for r in $(seq "$rounds"); do
   for t in "${tools[@]}"; do
-    "run_$t" "$r"
+    measure "$t" "$r"
     tail -1 "$work/results" | awk '{printf "round %s  %-4s %9.0f req/s\n", $2, $1, $3}'
   done
 done
 
 echo
-echo "== each run (generator pinned to one core, 50 connections, ${duration} s)"
-printf "%-5s %-4s %10s %10s %8s %12s %9s %9s\n" round tool "req/s" requests "cpu s" "cpu-us/req" "p50 ms" "p99 ms"
-awk '{printf "%-5s %-4s %10.0f %10d %8.2f %12.2f %9.3f %9.3f\n", $2, $1, $3, $4, $5, $5 * 1e6 / $4, $6, $7}' "$work/results"
+echo "== each run (generator pinned to one core, 50 connections, ${duration} s; server cpu-us/req: the target's CPU over the same requests)"
+printf "%-5s %-4s %10s %10s %8s %12s %9s %9s %12s\n" round tool "req/s" requests "cpu s" "cpu-us/req" "p50 ms" "p99 ms" "server us/req"
+awk '{printf "%-5s %-4s %10.0f %10d %8.2f %12.2f %9.3f %9.3f %12.2f\n", $2, $1, $3, $4, $5, $5 * 1e6 / $4, $6, $7, $8 * 1e6 / $4}' "$work/results"
 
 median() { sort -g | awk '{v[NR] = $1} END {if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
 echo
 echo "== medians over $rounds rounds"
-printf "%-4s %10s %12s %9s %9s\n" tool "req/s" "cpu-us/req" "p50 ms" "p99 ms"
+printf "%-4s %10s %12s %9s %9s %12s\n" tool "req/s" "cpu-us/req" "p50 ms" "p99 ms" "server us/req"
 for t in "${tools[@]}"; do
-  printf "%-4s %10.0f %12.2f %9.3f %9.3f\n" "$t" \
+  printf "%-4s %10.0f %12.2f %9.3f %9.3f %12.2f\n" "$t" \
     "$(awk -v t="$t" '$1 == t {print $3}' "$work/results" | median)" \
     "$(awk -v t="$t" '$1 == t {print $5 * 1e6 / $4}' "$work/results" | median)" \
     "$(awk -v t="$t" '$1 == t {print $6}' "$work/results" | median)" \
-    "$(awk -v t="$t" '$1 == t {print $7}' "$work/results" | median)"
+    "$(awk -v t="$t" '$1 == t {print $7}' "$work/results" | median)" \
+    "$(awk -v t="$t" '$1 == t {print $8 * 1e6 / $4}' "$work/results" | median)"
 done
 
 echo
