@@ -3,6 +3,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -60,35 +61,44 @@ func TestInterruptKeepsEverything(t *testing.T) {
 }
 
 // A second interrupt exits at once, without the usual clean-up: the run is
-// left 'running' in a consistent file, the target is killed, and the next
-// command that opens the file marks the run incomplete.
+// left 'running' in a consistent file, the target is killed (a
+// --target-cmd server too, which has no stdin to notice the exit by), and
+// the next command that opens the file marks the run incomplete.
 func TestSecondInterruptExitsAtOnce(t *testing.T) {
-	t.Parallel()
-	dbPath := filepath.Join(t.TempDir(), "exp.db")
-	// Every user ends up in a 5 s /io request, which the first interrupt
-	// gives 500 ms to finish: the second comes well within them.
-	b := startExp(t, "run", "--db", dbPath, "--users", "3", "--spawn-rate", "100", "--duration", "60s",
-		"--wait", "0", "--tasks", "/health:1,/io?ms=5000:1", "--name", "twice")
-	pid := b.targetPID(t)
-	time.Sleep(1500 * time.Millisecond)
-	b.signal(t, syscall.SIGINT)
-	time.Sleep(100 * time.Millisecond)
-	b.signal(t, syscall.SIGINT)
-	r := b.wait(t, 10*time.Second)
-	if r.code != exitAborted || !strings.Contains(r.stderr, "interrupted twice") {
-		t.Errorf("exit status %d, want %d, and a word on stderr:\n%s", r.code, exitAborted, r.stderr)
+	port := freePort(t)
+	for name, target := range map[string][]string{
+		"built-in":   nil,
+		"target-cmd": {"--url", fmt.Sprintf("http://127.0.0.1:%d", port), "--target-cmd", fmt.Sprintf("'%s' serve --addr 127.0.0.1:%d", expBin, port)},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			dbPath := filepath.Join(t.TempDir(), "exp.db")
+			// Every user ends up in a 5 s /io request, which the first
+			// interrupt gives 500 ms to finish: the second comes within them.
+			b := startExp(t, append([]string{"run", "--db", dbPath, "--users", "3", "--spawn-rate", "100", "--duration", "60s",
+				"--wait", "0", "--tasks", "/health:1,/io?ms=5000:1", "--name", "twice"}, target...)...)
+			pid := b.targetPID(t)
+			time.Sleep(1500 * time.Millisecond)
+			b.signal(t, syscall.SIGINT)
+			time.Sleep(100 * time.Millisecond)
+			b.signal(t, syscall.SIGINT)
+			r := b.wait(t, 10*time.Second)
+			if r.code != exitAborted || !strings.Contains(r.stderr, "interrupted twice") {
+				t.Errorf("exit status %d, want %d, and a word on stderr:\n%s", r.code, exitAborted, r.stderr)
+			}
+			assertGone(t, pid)
+			db := openDB(t, dbPath)
+			assertIntact(t, db)
+			if st := queryString(t, db, "select status from runs where name='twice'"); st != "running" {
+				t.Errorf("status %q: the second interrupt did not cut the clean-up short", st)
+			}
+			l := mustExp(t, "list", "--db", dbPath)
+			if !strings.Contains(l.stdout, "incomplete") || !strings.Contains(l.stderr, "marked incomplete") {
+				t.Errorf("exp list after the exit:\n%s\n%s", l.stdout, l.stderr)
+			}
+			assertIntact(t, db)
+		})
 	}
-	assertGone(t, pid)
-	db := openDB(t, dbPath)
-	assertIntact(t, db)
-	if st := queryString(t, db, "select status from runs where name='twice'"); st != "running" {
-		t.Errorf("status %q: the second interrupt did not cut the clean-up short", st)
-	}
-	l := mustExp(t, "list", "--db", dbPath)
-	if !strings.Contains(l.stdout, "incomplete") || !strings.Contains(l.stderr, "marked incomplete") {
-		t.Errorf("exp list after the exit:\n%s\n%s", l.stdout, l.stderr)
-	}
-	assertIntact(t, db)
 }
 
 // kill -9 mid-run: the file is intact, at most the last second of samples

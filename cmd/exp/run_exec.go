@@ -28,6 +28,9 @@ func executeRun(ctx context.Context, db *store.DB, cfg experiment.RunConfig, f *
 		return outcome{}, err
 	}
 	proc, base, err := startTarget(ctx, f)
+	if err != nil && ctx.Err() != nil {
+		return outcome{}, withCode(exitAborted, errors.New("interrupted while the target started; nothing was stored"))
+	}
 	if err != nil {
 		return outcome{}, err
 	}
