@@ -183,14 +183,20 @@ func FindPlateau(model string, s Summary) Plateau {
 	if lo.P50 > 0 {
 		p.LatencyGrowth = float64(top.P50) / float64(lo.P50)
 	}
+	// Little's law in a closed model: users / (latency + think time) is the
+	// throughput, so more users at the same latency must mean more
+	// throughput. Flat throughput without latency growth there is the
+	// noise of short ramp levels, not a plateau.
+	queued := (p.Inflation >= QueueInflation && p.Excess >= QueueMinExcess) ||
+		(p.LatencyGrowth >= 1+QueueInflation && top.P50-lo.P50 >= QueueMinExcess)
 	switch {
 	case top.Load < FlatSpan*lo.Load:
 		// One load, or loads too close to show growth: judge by latency.
 		// Requests that queue mean the knee lies at or below this load.
-		if (p.Inflation >= QueueInflation && p.Excess >= QueueMinExcess) ||
-			(p.LatencyGrowth >= 1+QueueInflation && top.P50-lo.P50 >= QueueMinExcess) {
+		if queued {
 			p.Flat, p.KneeLoad, p.KneeRPS, p.KneeAtMost = true, lo.Load, lo.RPS, true
 		}
+	case !p.Open && !queued:
 	case top.Load >= FlatSpan*kneeLevel(p.Levels).Load:
 		knee := kneeLevel(p.Levels)
 		p.Flat, p.KneeLoad, p.KneeRPS = true, knee.Load, knee.RPS

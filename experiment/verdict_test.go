@@ -156,6 +156,10 @@ func TestFindPlateau(t *testing.T) {
 		{"latency grows, throughput follows", 9 * ms, []step{{5, 3, 15, 10 * ms}, {20, 3, 60, 20 * ms},
 			{40, 3, 118, 40 * ms}}, false, 0, false, 118, 40, 118, 4, 3},
 		{"one level, queueing", 200 * ms, []step{{10, 4, 5, 2000 * ms}}, true, 10, true, 5, 10, 5, 1, 1},
+		// As measured: goroutine at 10 users ramping 2/s, a noisy per-user
+		// rate at the short ramp levels but no queueing: not a plateau.
+		{"noisy ramp, latency flat", 200 * ms, []step{{3, 1, 12, 13 * ms}, {5, 1, 20, 13 * ms}, {7, 1, 26, 14 * ms},
+			{9, 1, 30, 13 * ms}, {10, 8, 26, 13 * ms}}, false, 0, false, 26, 10, 26, 1, 5},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -193,6 +197,7 @@ func TestSustainedPeak(t *testing.T) {
 		{"ramp then steady", []int{5, 10, 15, 20, 20, 20, 20, 20}, []int64{30, 35, 36, 36, 20, 21, 22, 20}, 21, 4, 20},
 		{"steady stretches of two", []int{5, 5, 20, 20, 40, 40}, []int64{50, 50, 99, 100, 101, 100}, 100, 3, 20},
 		{"ramp only", []int{2, 4, 6, 8, 10}, []int64{10, 20, 30, 40, 50}, 40, 2, 8},
+		{"no seconds", nil, nil, 0, 0, 0},
 	}
 	for _, tt := range tests {
 		secs := make([]Second, len(tt.users))
@@ -203,6 +208,15 @@ func TestSustainedPeak(t *testing.T) {
 		if rps != tt.rps || at != tt.at || load != tt.load {
 			t.Errorf("%s: peak %.1f at second %d (%g users), want %.1f at %d (%g)", tt.name, rps, at, load, tt.rps, tt.at, tt.load)
 		}
+	}
+}
+
+// A run without a whole second of load has no plateau to judge.
+func TestNoWholeSecond(t *testing.T) {
+	v := Diagnose(VerdictInput{Model: Open, Summary: Summary{Duration: 500 * time.Millisecond,
+		Seconds: []Second{{T: 0, TargetRate: 5, Requests: 2}}}, TargetLimit: 100, GeneratorLimit: 200})
+	if v.Kind != NotSaturated || len(v.Plateau.Levels) != 0 || !strings.Contains(strings.Join(v.Evidence, " "), "nothing to judge") {
+		t.Errorf("verdict %q, evidence %v, plateau %s", v.Kind, v.Evidence, v.Plateau)
 	}
 }
 
