@@ -60,12 +60,16 @@ func printRun(w io.Writer, db *store.DB, id int64) error {
 	if err != nil {
 		return err
 	}
-	tgt := r.TargetURL
-	if r.Variant != "" {
+	tgt, model := r.TargetURL, modelText(r.Config)
+	switch {
+	case r.Status == store.StatusImported:
+		// Locust's CSV files say how many users ran, not how they came.
+		tgt, model = r.Notes, fmt.Sprintf("closed model (Locust), %d users; no samples, so figures are Locust's own", r.Config.Users)
+	case r.Variant != "":
 		tgt = fmt.Sprintf("built-in target, variant %s %s", r.Variant, r.VariantParams)
 	}
 	fmt.Fprintln(w)
-	report.Summary(w, report.RunHeader{Name: r.Name, Status: r.Status, Target: tgt, Model: modelText(r.Config),
+	report.Summary(w, report.RunHeader{Name: r.Name, Status: r.Status, Target: tgt, Model: model,
 		Duration: sum.Duration, Started: r.StartedAt}, sum)
 	fmt.Fprintln(w)
 	report.Resources(w, experiment.SummarizeResources(us), r.Host.Cores)
