@@ -26,7 +26,10 @@
 // when the load levels span FlatSpan (1.25×) and either the load rose
 // FlatSpan past the knee (the first level reaching KneeShare, 90%, of the
 // best level's throughput), or the throughput per user at the top fell
-// below KeepUpShare (80%) of what it was at loads FlatSpan lower. With
+// below KeepUpShare (80%) of what it was at loads FlatSpan lower; in the
+// closed model either needs latency growth as well (by Little's law more
+// users at the same latency must give more throughput, so a flat stretch
+// without queueing is the noise of short ramp levels). With
 // one load (or loads closer than that) the latency decides: flat when the
 // median sits QueueInflation (50%) and QueueMinExcess (1 ms) above its
 // floor, each endpoint's fastest request.
