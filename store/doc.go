@@ -9,7 +9,7 @@
 // DB.Usage and DB.EachSample, which streams samples without holding a run in
 // memory.
 //
-// The schema is a public interface, documented in SCHEMA.md and defined by
+// The schema is a public interface, documented in the README (section "The database") and defined by
 // the numbered files of package migrations. Open checks a file before it
 // changes anything: a file that is not an exp database, or one written by a
 // newer exp, is refused untouched. WAL mode with a busy timeout lets a reader

@@ -67,7 +67,7 @@ func TestWriterRoundTrip(t *testing.T) {
 	writeRange(t, db, id, 7000, n) // a second writer continues the run
 	checkSamples(t, db, id, n)
 
-	// The query SCHEMA.md gives users finds the same rows.
+	// The query the README gives users finds the same rows.
 	var count int
 	if err := db.x.Get(&count, `SELECT count(*) FROM samples s JOIN runs r
 		ON s.id BETWEEN r.first_sample_id AND r.last_sample_id AND s.run_id = r.id
