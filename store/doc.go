@@ -9,8 +9,8 @@
 // DB.Usage and DB.EachSample, which streams samples without holding a run in
 // memory.
 //
-// The schema is a public interface, documented in the README (section "The database") and defined by
-// the numbered files of package migrations. Open checks a file before it
+// The schema is a public interface, documented in the README (section
+// "The database") and defined by the numbered files of package migrations. Open checks a file before it
 // changes anything: a file that is not an exp database, or one written by a
 // newer exp, is refused untouched. WAL mode with a busy timeout lets a reader
 // and several runs (several processes) share one file.
