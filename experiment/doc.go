@@ -7,12 +7,15 @@
 // model (arrivals at the intended times of a RateSchedule, latency measured
 // from the intended time, so a stalled server shows its full cost). Every
 // request leaves as one Sample value on a channel; nothing on the request
-// path touches storage.
+// path touches storage. Plain http:// targets are loaded through h1Client,
+// the generator's own HTTP/1.1 client (no allocation, goroutine or timer
+// per request); https and unusual URLs through net/http.
 //
 // Collect fans the channel out to Recorders (the store's writer, the Live
 // window of the progress line). Analyzer turns samples back into a Summary
 // (exact nearest-rank percentiles by endpoint, for the run and per second),
-// normally fed from the store so a summary can always be rebuilt.
+// normally fed from the store so a summary can always be rebuilt; its
+// memory follows the spread of latencies, not the number of samples.
 //
 // # Plateau and bottleneck verdict
 //
