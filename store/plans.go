@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -96,19 +95,7 @@ func orEmpty(s []string) []string {
 
 // NextPlanName gives prefix-N for the smallest N above every N in use.
 func (db *DB) NextPlanName(ctx context.Context, prefix string) (string, error) {
-	var names []string
-	if err := db.x.SelectContext(ctx, &names, `SELECT name FROM plans`); err != nil {
-		return "", fmt.Errorf("next plan name %s: %w", prefix, err)
-	}
-	last := 0
-	for _, n := range names {
-		if rest, ok := strings.CutPrefix(n, prefix+"-"); ok {
-			if k, err := strconv.Atoi(rest); err == nil && k > last {
-				last = k
-			}
-		}
-	}
-	return prefix + "-" + strconv.Itoa(last+1), nil
+	return db.nextName(ctx, "plans", prefix)
 }
 
 // AddPlanCell records a cell before its run starts.

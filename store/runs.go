@@ -242,9 +242,15 @@ func isUnique(err error) bool {
 // NextRunName gives prefix-N for the smallest N above every N in use, so
 // names keep their order of creation.
 func (db *DB) NextRunName(ctx context.Context, prefix string) (string, error) {
+	return db.nextName(ctx, "runs", prefix)
+}
+
+// nextName gives prefix-N for the smallest N above every N in use in the
+// name column of table (a constant of ours, never user input).
+func (db *DB) nextName(ctx context.Context, table, prefix string) (string, error) {
 	var names []string
-	if err := db.x.SelectContext(ctx, &names, `SELECT name FROM runs`); err != nil {
-		return "", fmt.Errorf("next run name %s: %w", prefix, err)
+	if err := db.x.SelectContext(ctx, &names, `SELECT name FROM `+table); err != nil {
+		return "", fmt.Errorf("next name %s in %s: %w", prefix, table, err)
 	}
 	last := 0
 	for _, n := range names {

@@ -1,6 +1,3 @@
-// Command exp runs load-testing experiments against HTTP servers and keeps
-// every run in SQLite. See the README and the package docs of experiment,
-// store, target, monitor and plots.
 package main
 
 import (

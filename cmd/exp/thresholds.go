@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"exp/experiment"
+	"exp/report"
 )
 
 func parseThresholds(ss []string) ([]experiment.Threshold, error) {
@@ -33,22 +34,10 @@ func finishWithThresholds(w io.Writer, out outcome, th []experiment.Threshold) e
 		if !r.Passed {
 			mark, failed = "FAILED", failed+1
 		}
-		fmt.Fprintf(w, "  %-6s %-24s measured %s\n", mark, t.Text, measured(r))
+		fmt.Fprintf(w, "  %-6s %-24s measured %s\n", mark, t.Text, report.ThresholdMeasured(r))
 	}
 	if failed > 0 {
 		return withCode(exitThreshold, fmt.Errorf("%d of %d thresholds breached in run %s", failed, len(th), out.name))
 	}
 	return nil
-}
-
-func measured(r experiment.ThresholdResult) string {
-	switch {
-	case r.Missing:
-		return "nothing (no such endpoint in the run)"
-	case r.Metric == "fail_rate":
-		return fmt.Sprintf("%.2f%%", 100*r.Measured)
-	case r.Metric == "rps" || r.Metric == "requests" || r.Metric == "failures":
-		return fmt.Sprintf("%.1f", r.Measured)
-	}
-	return fmt.Sprintf("%.1f ms", r.Measured)
 }
