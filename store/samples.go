@@ -52,6 +52,40 @@ func (db *DB) SampleCount(ctx context.Context, id int64) (int64, error) {
 // is. Rows are read from the driver directly: database/sql's Scan would
 // convert every value through reflection.
 func (db *DB) EachSample(ctx context.Context, id int64, fn func(experiment.Sample) error) error {
+	return db.scanSamples(ctx, id, selectSQL(), 4, func(v []driver.Value) error {
+		s, ok1 := v[0].(int64)
+		times, ok2 := v[1].(int64)
+		b, ok3 := v[2].(int64)
+		small, ok4 := v[3].(int64)
+		if !ok1 || !ok2 || !ok3 || !ok4 {
+			return fmt.Errorf("sample row %v: not integers", v)
+		}
+		return fn(unpack(s, times, b, small))
+	})
+}
+
+// latencySQL reads only the latencies of a run's samples.
+const latencySQL = `SELECT latency_us FROM samples WHERE id BETWEEN ? AND ? AND run_id = ?`
+
+// EachLatency calls fn with the latency (µs) of each stored sample of a
+// run, in recording order. It reads one column instead of a whole sample,
+// about twice as fast as EachSample: what a comparison of latency
+// distributions needs.
+func (db *DB) EachLatency(ctx context.Context, id int64, fn func(latencyUS uint32) error) error {
+	return db.scanSamples(ctx, id, latencySQL, 1, func(v []driver.Value) error {
+		l, ok := v[0].(int64)
+		if !ok {
+			return fmt.Errorf("sample latency %v: not an integer", v[0])
+		}
+		return fn(uint32(min(max(l, 0), 1<<32-1)))
+	})
+}
+
+// scanSamples streams the rows of query over a run's sample range to fn,
+// reading from the driver directly: database/sql's Scan would convert
+// every value through reflection. An error from fn stops the scan and is
+// returned as is.
+func (db *DB) scanSamples(ctx context.Context, id int64, query string, cols int, fn func([]driver.Value) error) error {
 	lo, hi, ok, err := db.sampleRange(ctx, id)
 	if err != nil || !ok {
 		return err
@@ -63,25 +97,19 @@ func (db *DB) EachSample(ctx context.Context, id int64, fn func(experiment.Sampl
 	defer conn.Close()
 	var fnErr error
 	err = conn.Raw(func(dc any) error {
-		rows, err := querySamples(ctx, dc, lo, hi, id)
+		rows, err := querySamples(ctx, dc, query, lo, hi, id)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
-		v := make([]driver.Value, 4)
+		v := make([]driver.Value, cols)
 		for {
 			if err := rows.Next(v); err == io.EOF {
 				return nil
 			} else if err != nil {
 				return err
 			}
-			s, b, ok := v[0].(int64), v[2].(int64), true
-			times, ok2 := v[1].(int64)
-			small, ok3 := v[3].(int64)
-			if !ok || !ok2 || !ok3 {
-				return fmt.Errorf("sample row %v: not integers", v)
-			}
-			if fnErr = fn(unpack(s, times, b, small)); fnErr != nil {
+			if fnErr = fn(v); fnErr != nil {
 				return fnErr
 			}
 		}
@@ -95,13 +123,14 @@ func (db *DB) EachSample(ctx context.Context, id int64, fn func(experiment.Sampl
 	return nil
 }
 
-// querySamples runs selectSQL on a driver connection.
-func querySamples(ctx context.Context, dc any, lo, hi, id int64) (driver.Rows, error) {
+// querySamples runs query (selectSQL, or latencySQL) on a driver
+// connection, bound to a run's sample range.
+func querySamples(ctx context.Context, dc any, query string, lo, hi, id int64) (driver.Rows, error) {
 	c, ok := dc.(driver.ConnPrepareContext)
 	if !ok {
 		return nil, fmt.Errorf("driver connection %T cannot prepare", dc)
 	}
-	stmt, err := c.PrepareContext(ctx, selectSQL())
+	stmt, err := c.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, err
 	}

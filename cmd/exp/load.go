@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"slices"
 	"sync"
 
@@ -46,8 +45,8 @@ func loadRun(ctx context.Context, db *store.DB, id int64) (loaded, error) {
 	l.res = experiment.SummarizeResources(l.usage)
 	l.verdict = experiment.Diagnose(verdictInput(l.run, l.sum, l.res))
 	l.lat = make([]uint32, 0, l.sum.Total.Requests)
-	err = db.EachSample(ctx, id, func(s experiment.Sample) error {
-		l.lat = append(l.lat, uint32(min(max(s.Latency.Microseconds(), 0), math.MaxUint32)))
+	err = db.EachLatency(ctx, id, func(us uint32) error {
+		l.lat = append(l.lat, us)
 		return nil
 	})
 	if err != nil {
