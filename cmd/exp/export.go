@@ -50,15 +50,11 @@ header (--format csv) or JSON lines (--format json).`,
 			if format != "csv" && format != "json" {
 				return badInput(fmt.Errorf("--format %q: want csv or json", format))
 			}
-			db, err := openStoreRO(cmd)
+			db, r, err := openRun(cmd, args[0])
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			r, err := db.FindRun(cmd.Context(), args[0])
-			if err != nil {
-				return storeError(err)
-			}
 			e := exporter{ctx: cmd.Context(), db: db, run: r, stdout: cmd.OutOrStdout()}
 			switch {
 			case samples && r.Status == store.StatusImported:

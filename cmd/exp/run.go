@@ -87,6 +87,21 @@ func openStore(cmd *cobra.Command) (*store.DB, error) {
 	return db, nil
 }
 
+// openRun opens the --db file for reading and finds a run by name or id;
+// an unknown run is bad input. The caller closes the store.
+func openRun(cmd *cobra.Command, nameOrID string) (*store.DB, store.Run, error) {
+	db, err := openStoreRO(cmd)
+	if err != nil {
+		return nil, store.Run{}, err
+	}
+	r, err := db.FindRun(cmd.Context(), nameOrID)
+	if err != nil {
+		db.Close()
+		return nil, store.Run{}, storeError(err)
+	}
+	return db, r, nil
+}
+
 // openStoreRO opens the --db file for reading only, unless it holds runs
 // left 'running' by a process that died: then it is opened for writing
 // once, so that those runs are recovered (marked incomplete, their figures

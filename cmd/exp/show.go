@@ -20,15 +20,11 @@ func newShowCmd() *cobra.Command {
 		Short: "Show a stored run's summary (by name or id), rebuilt from the store",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := openStoreRO(cmd)
+			db, r, err := openRun(cmd, args[0])
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			r, err := db.FindRun(cmd.Context(), args[0])
-			if err != nil {
-				return storeError(err)
-			}
 			if err := printRun(cmd.OutOrStdout(), db, r.ID); err != nil || plotsDir == "" {
 				return err
 			}
