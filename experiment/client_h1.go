@@ -74,7 +74,7 @@ func newH1Client(ctx context.Context, cfg *RunConfig, base *url.URL) (*h1Client,
 			return nil, fmt.Errorf("task %s %s: %w", t.Method, t.Path, err)
 		}
 		c.reqs = append(c.reqs, h1Request{
-			wire:       buildRequest(t.Method, u.RequestURI(), base.Host, cfg.Headers, cfg.KeepAlive),
+			wire:       buildRequest(t.Method, u.RequestURI(), base.Host, cfg.Headers),
 			head:       t.Method == "HEAD",
 			replayable: t.Method == "GET" || t.Method == "HEAD" || t.Method == "OPTIONS",
 		})
@@ -86,9 +86,13 @@ func newH1Client(ctx context.Context, cfg *RunConfig, base *url.URL) (*h1Client,
 
 // buildRequest writes the bytes of a request without a body, with the
 // headers net/http would send (User-Agent exp, no Accept-Encoding: the
-// client does not decompress), the user's headers and, without keep-alive,
-// Connection: close.
-func buildRequest(method, uri, host string, headers map[string]string, keepAlive bool) []byte {
+// client does not decompress) and the user's headers. Without keep-alive
+// it sends no "Connection: close" but closes the connection itself after
+// the response, as a client opening a connection per request does (curl in
+// a loop, a script without a session): the client closes first, so the
+// TIME_WAIT sockets hold the client's ephemeral ports, which is how a real
+// client runs out of them.
+func buildRequest(method, uri, host string, headers map[string]string) []byte {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\n", method, uri)
 	hasUA := false
@@ -115,9 +119,6 @@ func buildRequest(method, uri, host string, headers map[string]string, keepAlive
 	switch method {
 	case "POST", "PUT", "PATCH":
 		b.WriteString("Content-Length: 0\r\n")
-	}
-	if !keepAlive {
-		b.WriteString("Connection: close\r\n")
 	}
 	b.WriteString("\r\n")
 	return []byte(b.String())

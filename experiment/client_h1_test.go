@@ -162,8 +162,8 @@ func TestH1ClientFraming(t *testing.T) {
 }
 
 // The request is what net/http would send: method, path and query, Host,
-// User-Agent, the user's headers, and Connection: close without
-// keep-alive.
+// User-Agent and the user's headers. Without keep-alive the bytes are the
+// same: the client closes the connection itself after the response.
 func TestH1ClientRequestBytes(t *testing.T) {
 	srv := newScripted(t, func(int, string) reply {
 		return reply{raw: "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"}
@@ -182,7 +182,7 @@ func TestH1ClientRequestBytes(t *testing.T) {
 	want := []string{
 		"GET /base/p?q=1 HTTP/1.1\r\nX-Test: 1\r\nHost: " + host + "\r\nUser-Agent: exp\r\n\r\n",
 		"POST /base/post HTTP/1.1\r\nX-Test: 1\r\nHost: " + host + "\r\nUser-Agent: exp\r\nContent-Length: 0\r\n\r\n",
-		"GET /base/p?q=1 HTTP/1.1\r\nX-Test: 1\r\nHost: " + host + "\r\nUser-Agent: exp\r\nConnection: close\r\n\r\n",
+		"GET /base/p?q=1 HTTP/1.1\r\nX-Test: 1\r\nHost: " + host + "\r\nUser-Agent: exp\r\n\r\n",
 	}
 	for i, w := range want {
 		if srv.reqs[i] != w {

@@ -41,10 +41,12 @@
 //
 //   - target stopped answering: the run stored TargetStoppedWarning (its
 //     target process exited mid-run), so the rest measured a dead server;
+//   - connection-bound: port-exhaustion, refused and reset failures reach
+//     ConnFailShare (1%) of the requests (before generator-bound:
+//     failed connections return at once, so users with no think time
+//     spin and the generator's CPU rises for that reason);
 //   - generator-bound: the generator's saturation warning is stored with
 //     the run, or its mean CPU reached GeneratorShare (80%) of its cores;
-//   - connection-bound: port-exhaustion, refused and reset failures reach
-//     ConnFailShare (1%) of the requests;
 //   - not saturated: throughput is not flat;
 //   - saturated: flat, but the target's CPU was not monitored;
 //   - cpu-bound: flat with the target's peak CPU at CPUShare (85%) of what

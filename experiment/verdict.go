@@ -59,8 +59,10 @@ type Verdict struct {
 }
 
 // Diagnose decides a run's bottleneck. The rules, first match wins:
-// target stopped answering (its process exited mid-run), generator-bound,
-// connection-bound, not saturated, then (throughput flat)
+// target stopped answering (its process exited mid-run), connection-bound
+// (before generator-bound: failed connections return at once, so a
+// generator with no think time spins on them), generator-bound, not
+// saturated, then (throughput flat)
 // cpu-bound, concurrency-bound, or saturated when the target's CPU is
 // unknown.
 func Diagnose(in VerdictInput) Verdict {
@@ -77,6 +79,19 @@ func Diagnose(in VerdictInput) Verdict {
 		ev("the figures measure a server that was gone, not its limits: run it again")
 		return v
 	}
+	if n, classes := connectionFailures(in.Summary.Failures); total.Requests > 0 &&
+		float64(n) >= ConnFailShare*float64(total.Requests) {
+		v.Kind = ConnectionBound
+		ev("%d of %d requests (%.1f%%) failed to connect or were cut: %s", n, total.Requests,
+			100*float64(n)/float64(total.Requests), classes)
+		ev("peak TIME_WAIT %d, peak connections to the target %d", res.PeakTimeWait, res.PeakEstablished)
+		if generatorBusy(in) {
+			// Failing connections return at once: users without think
+			// time then spin, which is why the generator's CPU was high.
+			ev("generator CPU mean %.0f%% of one core: failed requests return at once, so users spin", res.GeneratorCPUMean)
+		}
+		return v
+	}
 	if w := generatorWarning(in.Warnings); w != "" || generatorBusy(in) {
 		v.Kind = GeneratorBound
 		ev("generator CPU mean %.0f%%, max %.0f%% of one core; it can use %.0f%% (%.0f%% counts as its limit)",
@@ -85,14 +100,6 @@ func Diagnose(in VerdictInput) Verdict {
 			ev("warning stored with the run: %s", w)
 		}
 		ev("the figures may be the load generator's limits, not the server's")
-		return v
-	}
-	if n, classes := connectionFailures(in.Summary.Failures); total.Requests > 0 &&
-		float64(n) >= ConnFailShare*float64(total.Requests) {
-		v.Kind = ConnectionBound
-		ev("%d of %d requests (%.1f%%) failed to connect or were cut: %s", n, total.Requests,
-			100*float64(n)/float64(total.Requests), classes)
-		ev("peak TIME_WAIT %d, peak connections to the target %d", res.PeakTimeWait, res.PeakEstablished)
 		return v
 	}
 	if !p.Flat {
