@@ -19,8 +19,9 @@ func TestStagedRunFollowsStages(t *testing.T) {
 		if got := queryInt(t, db, "select active_users from seconds where t_s=?", sec); int(got) != users {
 			t.Errorf("second %d: active_users %d, want %d", sec, got, users)
 		}
-		// Seconds at a stage's edge may see one spawn interval of change.
-		seen := queryInt(t, db, "select count(distinct user) from samples where t_us >= ? and t_us < ?", (sec*1000+200)*1000, (sec*1000+1000)*1000)
+		// A stage edge moves users for up to 300 ms (3 users at 10/s): count
+		// from there, leaving one spawn interval for a stopping user to finish.
+		seen := queryInt(t, db, "select count(distinct user) from samples where t_us >= ? and t_us < ?", (sec*1000+300)*1000, (sec*1000+1000)*1000)
 		if int(seen) != users {
 			t.Errorf("second %d: %d distinct users sent, want %d", sec, seen, users)
 		}
