@@ -188,16 +188,10 @@ func failureSentence(c Cell) string {
 // slowest by p95, said to dominate when it is TailRatio times the next.
 // "" with fewer than two endpoints that had requests.
 func TailSentence(eps []Stats) string {
-	var live []Stats
-	for _, e := range eps {
-		if e.Requests > 0 {
-			live = append(live, e)
-		}
-	}
+	live := slowestFirst(eps)
 	if len(live) < 2 {
 		return ""
 	}
-	sort.SliceStable(live, func(i, j int) bool { return live[i].P95 > live[j].P95 })
 	a, b := live[0], live[1]
 	if b.P95 <= 0 || float64(a.P95) >= TailRatio*float64(b.P95) {
 		return fmt.Sprintf("%s dominated the tail: p95 %s against %s for %s.", a.Name, obsMS(a.P95), obsMS(b.P95), b.Name)
@@ -206,6 +200,18 @@ func TailSentence(eps []Stats) string {
 		return fmt.Sprintf("Every endpoint had about the same p95 (%s to %s).", obsMS(live[len(live)-1].P95), obsMS(a.P95))
 	}
 	return fmt.Sprintf("The slowest endpoints were %s (p95 %s) and %s (%s).", a.Name, obsMS(a.P95), b.Name, obsMS(b.P95))
+}
+
+// slowestFirst is the endpoints that had requests, slowest p95 first.
+func slowestFirst(eps []Stats) []Stats {
+	var live []Stats
+	for _, e := range eps {
+		if e.Requests > 0 {
+			live = append(live, e)
+		}
+	}
+	sort.SliceStable(live, func(i, j int) bool { return live[i].P95 > live[j].P95 })
+	return live
 }
 
 // obsRPS gives a throughput with three significant digits, whole above

@@ -171,16 +171,10 @@ func tailAcross(cs []Cell) string {
 // dominant is the endpoint whose p95 is TailRatio times the next
 // slowest's; "" when none is.
 func dominant(eps []Stats) string {
-	var live []Stats
-	for _, e := range eps {
-		if e.Requests > 0 {
-			live = append(live, e)
-		}
-	}
+	live := slowestFirst(eps)
 	if len(live) < 2 {
 		return ""
 	}
-	sort.SliceStable(live, func(i, j int) bool { return live[i].P95 > live[j].P95 })
 	if float64(live[0].P95) >= TailRatio*float64(live[1].P95) {
 		return live[0].Name
 	}
