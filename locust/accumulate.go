@@ -1,13 +1,13 @@
 package locust
 
 import (
+	"exp/analysis"
+	"exp/load"
 	"math"
 	"slices"
 	"time"
 
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
-
-	"exp/experiment"
 )
 
 // Accumulator computes, in one pass over a run's samples, the percentile
@@ -37,7 +37,7 @@ func micros(d time.Duration) uint32 {
 }
 
 // Add counts one sample.
-func (a *Accumulator) Add(s experiment.Sample) {
+func (a *Accumulator) Add(s load.Sample) {
 	us := micros(s.Latency)
 	ep := int(s.Endpoint)
 	for ep >= len(a.byEndpoint) {
@@ -63,7 +63,7 @@ func ladderOf(sorted []uint32) Ladder {
 	}
 	var l Ladder
 	for i, p := range Percentiles {
-		l[i] = float64(experiment.Percentile(sorted, p)) / 1000
+		l[i] = float64(analysis.Percentile(sorted, p)) / 1000
 	}
 	return l
 }
@@ -92,7 +92,7 @@ func (a *Accumulator) Ladders() map[int]Ladder {
 // percentiles; the Total columns run over every second up to it, the
 // median within the 3 significant digits of an HDR histogram. users gives
 // each second's active users, as the run's Seconds hold them.
-func (a *Accumulator) History(start time.Time, secs []experiment.Second) []HistoryRow {
+func (a *Accumulator) History(start time.Time, secs []analysis.Second) []HistoryRow {
 	n := max(len(a.bySecond), len(secs))
 	out := make([]HistoryRow, n)
 	cum := hdrhistogram.New(1, int64(time.Hour/time.Microsecond), 3)

@@ -1,20 +1,20 @@
 package locust
 
 import (
+	"exp/analysis"
+	"exp/load"
 	"fmt"
 	"math"
 	"regexp"
 	"sort"
 	"strings"
 	"time"
-
-	"exp/experiment"
 )
 
 // Import is what exp makes of a Locust run's files.
 type Import struct {
-	Tasks   []experiment.Task // one per endpoint row, in file order, weight 1
-	Summary experiment.Summary
+	Tasks   []load.Task // one per endpoint row, in file order, weight 1
+	Summary analysis.Summary
 	Ladders map[int]Ladder // by endpoint index; -1 for the Aggregated row
 	Started time.Time      // the first history row; zero without a history
 	Users   int            // the highest user count of the history
@@ -27,8 +27,8 @@ func ms(v float64) time.Duration {
 	return time.Duration(math.Round(v * float64(time.Millisecond)))
 }
 
-func statsOf(r StatsRow, endpoint int) experiment.Stats {
-	return experiment.Stats{Endpoint: endpoint, Method: r.Type, Name: r.Name, Requests: r.Requests,
+func statsOf(r StatsRow, endpoint int) analysis.Stats {
+	return analysis.Stats{Endpoint: endpoint, Method: r.Type, Name: r.Name, Requests: r.Requests,
 		Failures: r.Failures, RPS: r.RPS, FailPerSec: r.FailPerSec, AvgBytes: r.AvgSize,
 		Avg: ms(r.Avg), Min: ms(r.Min), Max: ms(r.Max), P50: ms(r.Median), P90: ms(r.Pct[4]),
 		P95: ms(r.Pct[5]), P99: ms(r.Pct[7]), P999: ms(r.Pct[8])}
@@ -48,7 +48,7 @@ func ToSummary(stats []StatsRow, hist []HistoryRow, fails []FailureRow) (Import,
 			continue
 		}
 		n := len(im.Tasks)
-		im.Tasks = append(im.Tasks, experiment.Task{Method: r.Type, Path: r.Name, Weight: 1})
+		im.Tasks = append(im.Tasks, load.Task{Method: r.Type, Path: r.Name, Weight: 1})
 		im.Summary.Endpoints = append(im.Summary.Endpoints, statsOf(r, n))
 		im.Ladders[n] = r.Pct
 	}
@@ -96,18 +96,18 @@ func duration(total StatsRow, agg []HistoryRow) time.Duration {
 // seconds turns the history's running totals into per-second counts. A
 // row at time ts holds what completed up to ts, so its increase is the
 // second before it. Percentiles are the row's window figures.
-func seconds(agg []HistoryRow) ([]experiment.Second, int) {
+func seconds(agg []HistoryRow) ([]analysis.Second, int) {
 	if len(agg) == 0 {
 		return nil, 0
 	}
-	by := map[int]*experiment.Second{}
+	by := map[int]*analysis.Second{}
 	last, users := 0, 0
 	var prevReq, prevFail int64
 	for _, h := range agg {
 		t := max(int(h.Timestamp-agg[0].Timestamp)-1, 0)
 		s := by[t]
 		if s == nil {
-			s = &experiment.Second{T: t}
+			s = &analysis.Second{T: t}
 			by[t] = s
 		}
 		s.ActiveUsers = h.UserCount
@@ -117,13 +117,13 @@ func seconds(agg []HistoryRow) ([]experiment.Second, int) {
 		prevReq, prevFail = h.TotalRequests, h.TotalFailures
 		last, users = max(last, t), max(users, h.UserCount)
 	}
-	out := make([]experiment.Second, last+1)
+	out := make([]analysis.Second, last+1)
 	for t := range out {
 		if s := by[t]; s != nil {
 			out[t] = *s
 			continue
 		}
-		out[t] = experiment.Second{T: t}
+		out[t] = analysis.Second{T: t}
 		if t > 0 {
 			out[t].ActiveUsers = out[t-1].ActiveUsers
 		}
@@ -157,7 +157,7 @@ func Class(text string) string {
 
 // failureCounts groups the failures file by endpoint and class. Without
 // one, each endpoint's failures count as "other".
-func failureCounts(fails []FailureRow, eps []experiment.Stats) []experiment.FailureCount {
+func failureCounts(fails []FailureRow, eps []analysis.Stats) []analysis.FailureCount {
 	find := func(method, name string) int {
 		for _, e := range eps {
 			if e.Method == method && e.Name == name {
@@ -170,11 +170,11 @@ func failureCounts(fails []FailureRow, eps []experiment.Stats) []experiment.Fail
 		ep    int
 		class string
 	}
-	counts := map[key]*experiment.FailureCount{}
+	counts := map[key]*analysis.FailureCount{}
 	add := func(ep int, method, name, class string, n int64) {
 		k := key{ep, class}
 		if counts[k] == nil {
-			counts[k] = &experiment.FailureCount{Endpoint: ep, Method: method, Name: name, Class: class}
+			counts[k] = &analysis.FailureCount{Endpoint: ep, Method: method, Name: name, Class: class}
 		}
 		counts[k].Count += n
 	}
@@ -188,7 +188,7 @@ func failureCounts(fails []FailureRow, eps []experiment.Stats) []experiment.Fail
 			}
 		}
 	}
-	out := make([]experiment.FailureCount, 0, len(counts))
+	out := make([]analysis.FailureCount, 0, len(counts))
 	for _, c := range counts {
 		out = append(out, *c)
 	}
@@ -209,7 +209,7 @@ func msOf(d time.Duration) float64 { return float64(d) / float64(time.Millisecon
 
 // LadderOf gives the percentiles a Stats holds (50, 90, 95, 99, 99.9 and
 // the maximum as 100); the others are N/A.
-func LadderOf(st experiment.Stats) Ladder {
+func LadderOf(st analysis.Stats) Ladder {
 	l := NoLadder()
 	if st.Requests == 0 {
 		return l
@@ -222,8 +222,8 @@ func LadderOf(st experiment.Stats) Ladder {
 // order, then the Aggregated row. ladders (by endpoint index, -1 for the
 // total) give the percentile columns; an endpoint without one gets
 // LadderOf its Stats.
-func StatsRows(sum experiment.Summary, ladders map[int]Ladder) []StatsRow {
-	row := func(st experiment.Stats) StatsRow {
+func StatsRows(sum analysis.Summary, ladders map[int]Ladder) []StatsRow {
+	row := func(st analysis.Stats) StatsRow {
 		l, ok := ladders[st.Endpoint]
 		if !ok {
 			l = LadderOf(st)
@@ -243,7 +243,7 @@ func StatsRows(sum experiment.Summary, ladders map[int]Ladder) []StatsRow {
 
 // FailureRows gives a run's rows of PREFIX_failures.csv; Error is exp's
 // failure class.
-func FailureRows(fs []experiment.FailureCount) []FailureRow {
+func FailureRows(fs []analysis.FailureCount) []FailureRow {
 	out := make([]FailureRow, len(fs))
 	for i, f := range fs {
 		out[i] = FailureRow{Method: f.Method, Name: f.Name, Error: f.Class, Occurrences: f.Count}

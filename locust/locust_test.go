@@ -2,6 +2,8 @@ package locust
 
 import (
 	"bytes"
+	"exp/analysis"
+	"exp/load"
 	"math"
 	"os"
 	"path/filepath"
@@ -9,8 +11,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"exp/experiment"
 )
 
 // The fixtures are real Locust 2.12 output (testdata/README.md).
@@ -226,10 +226,10 @@ func TestAccumulator(t *testing.T) {
 	var all []uint32
 	start := time.Unix(1_700_000_000, 0)
 	for i := range 1000 {
-		s := experiment.Sample{Start: time.Duration(i) * 3 * time.Millisecond, Latency: time.Duration(1000+i*7%900) * time.Microsecond,
+		s := load.Sample{Start: time.Duration(i) * 3 * time.Millisecond, Latency: time.Duration(1000+i*7%900) * time.Microsecond,
 			Endpoint: uint16(i % 2), Bytes: 10}
 		if i%50 == 0 {
-			s.Class = experiment.Refused
+			s.Class = load.Refused
 		}
 		a.Add(s)
 		all = append(all, uint32(s.Latency.Microseconds()))
@@ -237,11 +237,11 @@ func TestAccumulator(t *testing.T) {
 	ladders := a.Ladders()
 	slices.Sort(all)
 	for i, p := range Percentiles {
-		if want := float64(experiment.Percentile(all, p)) / 1000; ladders[-1][i] != want {
+		if want := float64(analysis.Percentile(all, p)) / 1000; ladders[-1][i] != want {
 			t.Errorf("aggregate p%g = %g, want %g", p, ladders[-1][i], want)
 		}
 	}
-	secs := []experiment.Second{{T: 0, ActiveUsers: 5}, {T: 1, ActiveUsers: 10}, {T: 2, ActiveUsers: 10}}
+	secs := []analysis.Second{{T: 0, ActiveUsers: 5}, {T: 1, ActiveUsers: 10}, {T: 2, ActiveUsers: 10}}
 	h := a.History(start, secs)
 	if len(h) != 3 || h[0].Timestamp != start.Unix()+1 || h[1].UserCount != 10 {
 		t.Fatalf("history %+v", h)
@@ -257,7 +257,7 @@ func TestAccumulator(t *testing.T) {
 	if want := float64(all[0]) / 1000; last.TotalMin != want {
 		t.Errorf("total min %g, want %g", last.TotalMin, want)
 	}
-	if med := float64(experiment.Percentile(all, 50)) / 1000; math.Abs(last.TotalMedian-med) > med*1e-3 {
+	if med := float64(analysis.Percentile(all, 50)) / 1000; math.Abs(last.TotalMedian-med) > med*1e-3 {
 		t.Errorf("total median %g, want %g within 3 significant digits", last.TotalMedian, med)
 	}
 }

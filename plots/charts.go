@@ -2,6 +2,7 @@ package plots
 
 import (
 	"errors"
+	"exp/verdict"
 	"fmt"
 	"image/color"
 	"os"
@@ -12,7 +13,6 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"exp/experiment"
 	"exp/monitor"
 )
 
@@ -125,7 +125,7 @@ func plateauRun(p *plot.Plot, r RunSeries) error {
 	p.Add(l, pts)
 	pl := r.Plateau
 	label := fmt.Sprintf("%s: still growing at %.4g %s", r.Name, pl.TopLoad, pl.LoadUnit())
-	if len(pl.Levels) > 0 && pl.TopLoad < experiment.FlatSpan*pl.Levels[0].Load {
+	if len(pl.Levels) > 0 && pl.TopLoad < verdict.FlatSpan*pl.Levels[0].Load {
 		label = fmt.Sprintf("%s: no sign of a limit at %.4g %s", r.Name, pl.TopLoad, pl.LoadUnit())
 	}
 	if pl.Flat {

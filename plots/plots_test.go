@@ -2,6 +2,9 @@ package plots
 
 import (
 	"errors"
+	"exp/analysis"
+	"exp/load"
+	"exp/verdict"
 	"flag"
 	"fmt"
 	"image"
@@ -16,7 +19,6 @@ import (
 
 	"gonum.org/v1/plot/plotter"
 
-	"exp/experiment"
 	"exp/monitor"
 )
 
@@ -37,13 +39,13 @@ func fixture() []RunSeries {
 }
 
 func synthRun(name string, colour int, at func(users int) (int64, time.Duration)) RunSeries {
-	var sum experiment.Summary
+	var sum analysis.Summary
 	var usage []monitor.Usage
 	var lat []uint32
 	for t := range 14 {
 		users := min(2*(t+1), 12)
 		rps, p50 := at(users)
-		sum.Seconds = append(sum.Seconds, experiment.Second{T: t, ActiveUsers: users, Requests: rps,
+		sum.Seconds = append(sum.Seconds, analysis.Second{T: t, ActiveUsers: users, Requests: rps,
 			P50: p50, P95: p50 * 3 / 2, P99: p50 * 2})
 		usage = append(usage,
 			monitor.Usage{T: time.Duration(t+1) * time.Second, Scope: monitor.ScopeTarget, CPUPct: float64(rps) * 2, RSS: uint64(20+t) << 20},
@@ -55,14 +57,14 @@ func synthRun(name string, colour int, at func(users int) (int64, time.Duration)
 	sum.Duration = 14 * time.Second
 	slices.Sort(lat)
 	ms := time.Millisecond
-	sum.Endpoints = []experiment.Stats{
+	sum.Endpoints = []analysis.Stats{
 		{Name: "/health", Method: "GET", Requests: 10, Min: ms / 10, P50: ms / 5, P95: ms / 2},
 		{Name: "/io", Method: "GET", Requests: 10, Min: 200 * ms, P50: 210 * ms, P95: time.Duration(colour+1) * 240 * ms},
 		{Name: "/cpu", Method: "POST", Requests: 10, Min: 10 * ms, P50: 12 * ms, P95: 30 * ms},
 	}
-	return RunSeries{Name: name, Color: colour, Seconds: experiment.FullSeconds(experiment.Closed, sum),
-		Usage: usage, Spectrum: experiment.Spectrum(lat), Endpoints: sum.Endpoints,
-		Plateau: experiment.FindPlateau(experiment.Closed, sum)}
+	return RunSeries{Name: name, Color: colour, Seconds: verdict.FullSeconds(load.Closed, sum),
+		Usage: usage, Spectrum: analysis.Spectrum(lat), Endpoints: sum.Endpoints,
+		Plateau: verdict.FindPlateau(load.Closed, sum)}
 }
 
 // The data series that feed the charts, against a golden file.

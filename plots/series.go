@@ -2,13 +2,14 @@ package plots
 
 import (
 	"errors"
+	"exp/analysis"
+	"exp/verdict"
 	"image/color"
 	"math"
 	"time"
 
 	"gonum.org/v1/plot/plotter"
 
-	"exp/experiment"
 	"exp/monitor"
 )
 
@@ -21,13 +22,13 @@ type RunSeries struct {
 	Name  string
 	Color int  // index into the palette; give a run the same one in every chart
 	Open  bool // open model: the load is an offered rate, not users
-	// Seconds are the run's whole seconds (experiment.FullSeconds), so a
+	// Seconds are the run's whole seconds (verdict.FullSeconds), so a
 	// partial last second does not show as a drop.
-	Seconds   []experiment.Second
-	Usage     []monitor.Usage       // resource readings, every scope
-	Spectrum  []experiment.Quantile // experiment.Spectrum of its latencies
-	Endpoints []experiment.Stats    // per endpoint, the aggregate row excluded
-	Plateau   experiment.Plateau
+	Seconds   []analysis.Second
+	Usage     []monitor.Usage     // resource readings, every scope
+	Spectrum  []analysis.Quantile // analysis.Spectrum of its latencies
+	Endpoints []analysis.Stats    // per endpoint, the aggregate row excluded
+	Plateau   verdict.Plateau
 }
 
 // palette is Okabe and Ito's, which colour-blind readers can tell apart,
@@ -49,7 +50,7 @@ func Color(i int) color.Color {
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
-func load(open bool, s experiment.Second) float64 {
+func loadAt(open bool, s analysis.Second) float64 {
 	if open {
 		return s.TargetRate
 	}
@@ -69,7 +70,7 @@ func rpsOverTime(r RunSeries) plotter.XYs {
 func loadOverTime(r RunSeries) plotter.XYs {
 	xy := make(plotter.XYs, len(r.Seconds))
 	for i, s := range r.Seconds {
-		xy[i] = plotter.XY{X: float64(s.T), Y: load(r.Open, s)}
+		xy[i] = plotter.XY{X: float64(s.T), Y: loadAt(r.Open, s)}
 	}
 	return xy
 }
@@ -78,7 +79,7 @@ func loadOverTime(r RunSeries) plotter.XYs {
 func plateauPoints(r RunSeries) plotter.XYs {
 	xy := make(plotter.XYs, len(r.Seconds))
 	for i, s := range r.Seconds {
-		xy[i] = plotter.XY{X: load(r.Open, s), Y: float64(s.Requests)}
+		xy[i] = plotter.XY{X: loadAt(r.Open, s), Y: float64(s.Requests)}
 	}
 	return xy
 }
@@ -95,14 +96,14 @@ func levelLine(r RunSeries) plotter.XYs {
 // percentile picks p50, p95 or p99 out of a second or a level.
 type percentile struct {
 	name  string
-	sec   func(experiment.Second) time.Duration
-	level func(experiment.Level) time.Duration
+	sec   func(analysis.Second) time.Duration
+	level func(verdict.Level) time.Duration
 }
 
 var latencyPercentiles = []percentile{
-	{"p50", func(s experiment.Second) time.Duration { return s.P50 }, func(l experiment.Level) time.Duration { return l.P50 }},
-	{"p95", func(s experiment.Second) time.Duration { return s.P95 }, func(l experiment.Level) time.Duration { return l.P95 }},
-	{"p99", func(s experiment.Second) time.Duration { return s.P99 }, func(l experiment.Level) time.Duration { return l.P99 }},
+	{"p50", func(s analysis.Second) time.Duration { return s.P50 }, func(l verdict.Level) time.Duration { return l.P50 }},
+	{"p95", func(s analysis.Second) time.Duration { return s.P95 }, func(l verdict.Level) time.Duration { return l.P95 }},
+	{"p99", func(s analysis.Second) time.Duration { return s.P99 }, func(l verdict.Level) time.Duration { return l.P99 }},
 }
 
 // latencyOverTime is one percentile of each second, in ms; seconds
@@ -167,7 +168,7 @@ func endpointBars(runs []RunSeries) ([]string, [][]float64) {
 	return names, vals
 }
 
-func endpointName(e experiment.Stats) string {
+func endpointName(e analysis.Stats) string {
 	if e.Method != "" && e.Method != "GET" {
 		return e.Method + " " + e.Name
 	}

@@ -1,31 +1,31 @@
 package report
 
 import (
+	"exp/analysis"
+	"exp/verdict"
 	"fmt"
 	"io"
 	"math"
 	"strings"
 	"text/tabwriter"
 	"time"
-
-	"exp/experiment"
 )
 
 // CompareRun is one column of a comparison: what was stored of a run and
 // its verdict.
 type CompareRun struct {
 	Name      string
-	Summary   experiment.Summary
-	Resources experiment.Resources
-	Verdict   experiment.Verdict
+	Summary   analysis.Summary
+	Resources analysis.Resources
+	Verdict   verdict.Verdict
 	NoSamples bool // imported: figures without samples, so no latency intervals
 }
 
 // Compare prints runs side by side, runs[0] the baseline: the figures, the
 // per-endpoint figures, whether each change is real (changes[i] is
-// runs[i+1] against the baseline, from experiment.Compare) and each run's
+// runs[i+1] against the baseline, from verdict.Compare) and each run's
 // bottleneck verdict.
-func Compare(w io.Writer, runs []CompareRun, changes [][]experiment.Change) {
+func Compare(w io.Writer, runs []CompareRun, changes [][]verdict.Change) {
 	fmt.Fprintf(w, "Comparison against %s (each cell after it: the change in percent)\n\n", runs[0].Name)
 	table(w, "", runs, overallRows)
 	fmt.Fprintln(w)
@@ -52,11 +52,11 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 
 func msCell(v float64) string { return Ms(time.Duration(v * float64(time.Millisecond))) }
 
-func stat(f func(experiment.Stats) float64) func(CompareRun) (float64, bool) {
+func stat(f func(analysis.Stats) float64) func(CompareRun) (float64, bool) {
 	return func(r CompareRun) (float64, bool) { return f(r.Summary.Total), r.Summary.Total.Requests > 0 }
 }
 
-func target(f func(experiment.Resources) float64) func(CompareRun) (float64, bool) {
+func target(f func(analysis.Resources) float64) func(CompareRun) (float64, bool) {
 	return func(r CompareRun) (float64, bool) { return f(r.Resources), r.Resources.HasTarget }
 }
 
@@ -67,22 +67,22 @@ var (
 )
 
 var overallRows = []row{
-	{"requests", stat(func(s experiment.Stats) float64 { return float64(s.Requests) }), intCell, false},
-	{"RPS mean (req/s)", stat(func(s experiment.Stats) float64 { return s.RPS }), rpsCell, false},
+	{"requests", stat(func(s analysis.Stats) float64 { return float64(s.Requests) }), intCell, false},
+	{"RPS mean (req/s)", stat(func(s analysis.Stats) float64 { return s.RPS }), rpsCell, false},
 	{"RPS plateau (req/s)", func(r CompareRun) (float64, bool) {
 		return r.Verdict.Plateau.PeakRPS, len(r.Verdict.Plateau.Levels) > 0
 	}, rpsCell, false},
-	{"avg (ms)", stat(func(s experiment.Stats) float64 { return ms(s.Avg) }), msCell, false},
-	{"p50 (ms)", stat(func(s experiment.Stats) float64 { return ms(s.P50) }), msCell, false},
-	{"p95 (ms)", stat(func(s experiment.Stats) float64 { return ms(s.P95) }), msCell, false},
-	{"p99 (ms)", stat(func(s experiment.Stats) float64 { return ms(s.P99) }), msCell, false},
-	{"p99.9 (ms)", stat(func(s experiment.Stats) float64 { return ms(s.P999) }), msCell, false},
-	{"max (ms)", stat(func(s experiment.Stats) float64 { return ms(s.Max) }), msCell, false},
-	{"failure rate", stat(func(s experiment.Stats) float64 { return 100 * s.FailRate() }),
+	{"avg (ms)", stat(func(s analysis.Stats) float64 { return ms(s.Avg) }), msCell, false},
+	{"p50 (ms)", stat(func(s analysis.Stats) float64 { return ms(s.P50) }), msCell, false},
+	{"p95 (ms)", stat(func(s analysis.Stats) float64 { return ms(s.P95) }), msCell, false},
+	{"p99 (ms)", stat(func(s analysis.Stats) float64 { return ms(s.P99) }), msCell, false},
+	{"p99.9 (ms)", stat(func(s analysis.Stats) float64 { return ms(s.P999) }), msCell, false},
+	{"max (ms)", stat(func(s analysis.Stats) float64 { return ms(s.Max) }), msCell, false},
+	{"failure rate", stat(func(s analysis.Stats) float64 { return 100 * s.FailRate() }),
 		func(v float64) string { return fmt.Sprintf("%.2f%%", v) }, true},
-	{"target CPU mean", target(func(r experiment.Resources) float64 { return r.TargetCPUMean }), pctCell, false},
-	{"target CPU max", target(func(r experiment.Resources) float64 { return r.TargetCPUMax }), pctCell, false},
-	{"target max RSS", target(func(r experiment.Resources) float64 { return float64(r.TargetRSSMax) }),
+	{"target CPU mean", target(func(r analysis.Resources) float64 { return r.TargetCPUMean }), pctCell, false},
+	{"target CPU max", target(func(r analysis.Resources) float64 { return r.TargetCPUMax }), pctCell, false},
+	{"target max RSS", target(func(r analysis.Resources) float64 { return float64(r.TargetRSSMax) }),
 		func(v float64) string { return MB(uint64(v)) }, false},
 	{"generator CPU max", func(r CompareRun) (float64, bool) {
 		return r.Resources.GeneratorCPUMax, r.Resources.Readings > 0
@@ -101,7 +101,7 @@ func endpointRows(runs []CompareRun) []row {
 				continue
 			}
 			seen[name] = true
-			find := func(f func(experiment.Stats) float64) func(CompareRun) (float64, bool) {
+			find := func(f func(analysis.Stats) float64) func(CompareRun) (float64, bool) {
 				return func(r CompareRun) (float64, bool) {
 					for _, x := range r.Summary.Endpoints {
 						if x.Method == e.Method && x.Name == e.Name && x.Requests > 0 {
@@ -112,8 +112,8 @@ func endpointRows(runs []CompareRun) []row {
 				}
 			}
 			rows = append(rows,
-				row{name + " p95 (ms)", find(func(s experiment.Stats) float64 { return ms(s.P95) }), msCell, false},
-				row{name + " RPS (req/s)", find(func(s experiment.Stats) float64 { return s.RPS }), rpsCell, false})
+				row{name + " p95 (ms)", find(func(s analysis.Stats) float64 { return ms(s.P95) }), msCell, false},
+				row{name + " RPS (req/s)", find(func(s analysis.Stats) float64 { return s.RPS }), rpsCell, false})
 		}
 	}
 	return rows
@@ -182,10 +182,10 @@ func pct(p float64) string {
 
 // Changes prints whether each change against the baseline is real: the
 // figure in both runs, the change and its 95% bootstrap interval.
-func Changes(w io.Writer, runs []CompareRun, changes [][]experiment.Change) {
+func Changes(w io.Writer, runs []CompareRun, changes [][]verdict.Change) {
 	fmt.Fprintf(w, "Is it real? Change against %s with its 95%% bootstrap confidence interval;\n", runs[0].Name)
 	fmt.Fprintf(w, "real when the whole interval lies beyond ±%.0f%% (the run-to-run noise), within noise otherwise:\n",
-		experiment.NoiseFloorPct)
+		verdict.NoiseFloorPct)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "  run\tfigure\t%s\tthis run\tchange\t95%% CI\t\n", runs[0].Name)
 	for i, cs := range changes {
@@ -210,21 +210,21 @@ func Changes(w io.Writer, runs []CompareRun, changes [][]experiment.Change) {
 // imported run.
 const noSamples = "n/a: imported run has no samples"
 
-func figure(c experiment.Change, v float64) string {
+func figure(c verdict.Change, v float64) string {
 	if c.Unit == "ms" {
 		return msCell(v) + " ms"
 	}
 	return fmt.Sprintf("%.1f %s", v, c.Unit)
 }
 
-func ci(c experiment.Change) string {
+func ci(c verdict.Change) string {
 	if !c.Known() {
 		return "-"
 	}
 	return fmt.Sprintf("[%s, %s]", pct(c.Lo), pct(c.Hi))
 }
 
-func judgement(c experiment.Change) string {
+func judgement(c verdict.Change) string {
 	switch {
 	case !c.Known():
 		return fmt.Sprintf("too little data (%d and %d)", c.N[0], c.N[1])
@@ -236,7 +236,7 @@ func judgement(c experiment.Change) string {
 
 // Verdict prints a run's bottleneck verdict under title, with the plateau
 // and the evidence that decided it.
-func Verdict(w io.Writer, title string, v experiment.Verdict) {
+func Verdict(w io.Writer, title string, v verdict.Verdict) {
 	fmt.Fprintf(w, "%s: %s\n", title, v.Kind)
 	fmt.Fprintf(w, "  %s\n", v.Plateau)
 	for _, e := range v.Evidence {

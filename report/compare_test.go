@@ -1,6 +1,8 @@
 package report
 
 import (
+	"exp/analysis"
+	"exp/verdict"
 	"flag"
 	"math"
 	"os"
@@ -8,29 +10,27 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"exp/experiment"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
-func compareFixture() ([]CompareRun, [][]experiment.Change) {
+func compareFixture() ([]CompareRun, [][]verdict.Change) {
 	ms := time.Millisecond
 	run := func(name string, rps float64, p50 time.Duration, fails int64, cpu float64) CompareRun {
-		total := experiment.Stats{Endpoint: -1, Name: "Aggregated", Requests: int64(rps * 10), Failures: fails,
+		total := analysis.Stats{Endpoint: -1, Name: "Aggregated", Requests: int64(rps * 10), Failures: fails,
 			RPS: rps, Avg: p50 + ms, Min: ms, Max: 10 * p50, P50: p50, P90: 2 * p50, P95: 3 * p50, P99: 4 * p50, P999: 5 * p50}
 		io := total
 		io.Endpoint, io.Method, io.Name = 0, "GET", "/io"
 		return CompareRun{Name: name,
-			Summary: experiment.Summary{Total: total, Endpoints: []experiment.Stats{io}},
-			Resources: experiment.Resources{HasTarget: true, TargetCPUMean: cpu, TargetCPUMax: cpu * 1.5,
+			Summary: analysis.Summary{Total: total, Endpoints: []analysis.Stats{io}},
+			Resources: analysis.Resources{HasTarget: true, TargetCPUMean: cpu, TargetCPUMax: cpu * 1.5,
 				TargetRSSMax: 20 << 20, GeneratorCPUMax: 12, Readings: 10},
-			Verdict: experiment.Verdict{Kind: experiment.NotSaturated, Evidence: []string{"some evidence"},
-				Plateau: experiment.Plateau{PeakRPS: rps * 1.1, Levels: []experiment.Level{{Load: 10, RPS: rps}}, TopLoad: 10, TopRPS: rps}},
+			Verdict: verdict.Verdict{Kind: verdict.NotSaturated, Evidence: []string{"some evidence"},
+				Plateau: verdict.Plateau{PeakRPS: rps * 1.1, Levels: []verdict.Level{{Load: 10, RPS: rps}}, TopLoad: 10, TopRPS: rps}},
 		}
 	}
 	runs := []CompareRun{run("single", 20, 900*ms, 0, 3), run("goroutine", 400, 51*ms, 4, 30), run("pooled", 20.2, 905*ms, 0, 3.1)}
-	changes := [][]experiment.Change{
+	changes := [][]verdict.Change{
 		{{Metric: "median latency", Unit: "ms", Base: 900, Value: 51, Pct: -94.3, Lo: -94.5, Hi: -94.1},
 			{Metric: "p95 latency", Unit: "ms", Base: 2700, Value: 153, Pct: -94.3, Lo: -94.6, Hi: -94.0},
 			{Metric: "throughput", Unit: "req/s", Base: 20, Value: 400, Pct: 1900, Lo: 1700, Hi: 2100}},

@@ -1,13 +1,13 @@
 package report
 
 import (
+	"exp/analysis"
+	"exp/verdict"
 	"fmt"
 	"io"
 	"strings"
 	"text/template"
 	"time"
-
-	"exp/experiment"
 )
 
 // PlanReport is everything the report of a plan shows, as plain values:
@@ -28,13 +28,13 @@ type PlanReport struct {
 
 // PlanCell is one (variant, level) of a plan and what its run measured.
 type PlanCell struct {
-	experiment.Cell
+	verdict.Cell
 	Spawn       float64
 	Run         string // run name; "" when the cell never ran
 	Plateau     string
 	Evidence    []string // of the bottleneck verdict
 	Observation string
-	Thresholds  []experiment.ThresholdResult
+	Thresholds  []analysis.ThresholdResult
 }
 
 // VariantNote is the observation of one variant across the levels.
@@ -83,8 +83,8 @@ func (planFigures) Time(t time.Time) string {
 	}
 	return t.Local().Format("2006-01-02 15:04:05")
 }
-func (planFigures) Measured(r experiment.ThresholdResult) string { return ThresholdMeasured(r) }
-func (planFigures) Mark(r experiment.ThresholdResult) string {
+func (planFigures) Measured(r analysis.ThresholdResult) string { return ThresholdMeasured(r) }
+func (planFigures) Mark(r analysis.ThresholdResult) string {
 	if r.Passed {
 		return "passed"
 	}
@@ -92,7 +92,7 @@ func (planFigures) Mark(r experiment.ThresholdResult) string {
 }
 
 // ThresholdMeasured formats what a threshold measured, in its unit.
-func ThresholdMeasured(r experiment.ThresholdResult) string {
+func ThresholdMeasured(r analysis.ThresholdResult) string {
 	switch {
 	case r.Missing:
 		return "nothing (no such endpoint in the run)"

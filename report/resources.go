@@ -1,14 +1,13 @@
 package report
 
 import (
+	"exp/analysis"
 	"fmt"
 	"io"
-
-	"exp/experiment"
 )
 
 // Resources prints the Resources section of a summary.
-func Resources(w io.Writer, r experiment.Resources, cores int) {
+func Resources(w io.Writer, r analysis.Resources, cores int) {
 	fmt.Fprintln(w, "Resources:")
 	if r.Readings == 0 {
 		fmt.Fprintln(w, "  no resource samples were recorded")

@@ -1,13 +1,13 @@
 package report
 
 import (
+	"exp/analysis"
+	"exp/load"
 	"fmt"
 	"io"
 	"strings"
 	"text/tabwriter"
 	"time"
-
-	"exp/experiment"
 )
 
 // RunHeader is what the summary says about a run above its table.
@@ -22,7 +22,7 @@ type RunHeader struct {
 
 // Summary prints a run's statistics like Locust's end-of-run table: one
 // row per endpoint, then the Aggregated row, then failures by class.
-func Summary(w io.Writer, h RunHeader, s experiment.Summary) {
+func Summary(w io.Writer, h RunHeader, s analysis.Summary) {
 	fmt.Fprintf(w, "Run %s (%s): %s\n", h.Name, h.Status, h.Target)
 	fmt.Fprintf(w, "Load: %s; ran %s", h.Model, fmtDuration(h.Duration))
 	if !h.Started.IsZero() {
@@ -37,7 +37,7 @@ func Summary(w io.Writer, h RunHeader, s experiment.Summary) {
 
 // StatsTable prints the per-endpoint table with the Aggregated row, names
 // left-aligned and figures right-aligned as Locust prints them.
-func StatsTable(w io.Writer, s experiment.Summary) {
+func StatsTable(w io.Writer, s analysis.Summary) {
 	nameW := len("Aggregated")
 	for _, e := range s.Endpoints {
 		nameW = max(nameW, len(e.Name))
@@ -56,17 +56,17 @@ func StatsTable(w io.Writer, s experiment.Summary) {
 	statsRow(w, nameW, s.Total)
 }
 
-func statsRow(w io.Writer, nameW int, e experiment.Stats) {
+func statsRow(w io.Writer, nameW int, e analysis.Stats) {
 	fmt.Fprintf(w, "%-6s %-*s %8d %14s | %7s %7s %7s %7s %7s %7s | %8.2f %10.2f\n",
 		e.Method, nameW, e.Name, e.Requests, fmtFails(e), Ms(e.Avg), Ms(e.Min), Ms(e.Max), Ms(e.P50), Ms(e.P95), Ms(e.P99), e.RPS, e.FailPerSec)
 }
 
-func fmtFails(e experiment.Stats) string {
+func fmtFails(e analysis.Stats) string {
 	return fmt.Sprintf("%d(%.2f%%)", e.Failures, 100*e.FailRate())
 }
 
 // Failures prints failures grouped by endpoint and class, largest first.
-func Failures(w io.Writer, s experiment.Summary) {
+func Failures(w io.Writer, s analysis.Summary) {
 	if len(s.Failures) == 0 {
 		fmt.Fprintln(w, "Failures: none")
 		return
@@ -105,7 +105,7 @@ func fmtDuration(d time.Duration) string {
 }
 
 // Line is a progress line of a running test.
-func Line(elapsed, total time.Duration, active int, activeLabel string, w experiment.Window) string {
+func Line(elapsed, total time.Duration, active int, activeLabel string, w load.Window) string {
 	// In-flight requests may finish a moment after the planned end.
 	elapsed = min(elapsed, total)
 	pct := 0.0

@@ -2,10 +2,9 @@ package store
 
 import (
 	"context"
+	"exp/load"
 	"testing"
 	"time"
-
-	"exp/experiment"
 )
 
 // BenchmarkWriter measures sample ingestion into a temporary file,
@@ -13,7 +12,7 @@ import (
 func BenchmarkWriter(b *testing.B) {
 	db := MustOpenDB(b)
 	id := mustCreateRun(b, db, "bench")
-	samples := make([]experiment.Sample, 1<<16)
+	samples := make([]load.Sample, 1<<16)
 	for i := range samples {
 		samples[i] = sampleN(i)
 	}
@@ -45,7 +44,7 @@ func BenchmarkEachSample(b *testing.B) {
 	b.ResetTimer()
 	start, cpu := time.Now(), cpuTime()
 	n := 0
-	if err := db.EachSample(context.Background(), id, func(experiment.Sample) error {
+	if err := db.EachSample(context.Background(), id, func(load.Sample) error {
 		n++
 		return nil
 	}); err != nil {

@@ -3,12 +3,11 @@ package store
 import (
 	"context"
 	"crypto/sha256"
+	"exp/load"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
-
-	"exp/experiment"
 )
 
 // MustOpenDB opens a new database file in a temporary directory.
@@ -22,15 +21,15 @@ func MustOpenDB(tb testing.TB) *DB {
 	return db
 }
 
-func testConfig(name string) experiment.RunConfig {
-	return experiment.RunConfig{
-		Name: name, URL: "http://127.0.0.1:8080", Model: experiment.Closed,
-		Tasks: []experiment.Task{
+func testConfig(name string) load.RunConfig {
+	return load.RunConfig{
+		Name: name, URL: "http://127.0.0.1:8080", Model: load.Closed,
+		Tasks: []load.Task{
 			{Method: "GET", Path: "/health", Weight: 1},
 			{Method: "GET", Path: "/io?ms=200", Weight: 2},
 			{Method: "POST", Path: "/cpu", Weight: 1},
 		},
-		Wait:  experiment.Wait{Min: 100 * time.Millisecond, Max: 500 * time.Millisecond},
+		Wait:  load.Wait{Min: 100 * time.Millisecond, Max: 500 * time.Millisecond},
 		Users: 10, SpawnRate: 2, Duration: time.Minute, Timeout: 5 * time.Second, KeepAlive: true,
 		Headers: map[string]string{"Authorization": "<redacted>"},
 	}
@@ -48,8 +47,8 @@ func mustCreateRun(tb testing.TB, db *DB, name string) int64 {
 
 // sampleN makes the i-th test sample: whole microseconds (the stored
 // unit), every field varied, one in 7 failed.
-func sampleN(i int) experiment.Sample {
-	s := experiment.Sample{
+func sampleN(i int) load.Sample {
+	s := load.Sample{
 		Start:    time.Duration(i) * 100 * time.Microsecond,
 		Latency:  time.Duration(1000+i%5000) * time.Microsecond,
 		Service:  time.Duration(900+i%4000) * time.Microsecond,
@@ -58,9 +57,9 @@ func sampleN(i int) experiment.Sample {
 	}
 	switch i % 7 {
 	case 3:
-		s.Class, s.Status = experiment.HTTP, 503
+		s.Class, s.Status = load.HTTP, 503
 	case 5:
-		s.Class, s.Status = experiment.Refused, 0
+		s.Class, s.Status = load.Refused, 0
 	}
 	return s
 }

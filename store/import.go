@@ -2,13 +2,14 @@ package store
 
 import (
 	"context"
+	"exp/analysis"
+	"exp/load"
 	"fmt"
 	"math"
 	"time"
 
 	"github.com/jmoiron/sqlx"
 
-	"exp/experiment"
 	"exp/locust"
 )
 
@@ -19,8 +20,8 @@ type ImportedRun struct {
 	Notes   string    // where it came from
 	Started time.Time // zero: now
 	Users   int       // peak users; 0 when unknown
-	Tasks   []experiment.Task
-	Summary experiment.Summary
+	Tasks   []load.Task
+	Summary analysis.Summary
 	// Ladders are the percentiles of each endpoint (-1: Aggregated) as
 	// the tool computed them, kept in endpoint_percentiles.
 	Ladders map[int]locust.Ladder
@@ -32,7 +33,7 @@ type ImportedRun struct {
 // percentile ladders and history rows. The name must be unused
 // (ErrNameTaken otherwise).
 func (db *DB) ImportRun(ctx context.Context, ir ImportedRun) (int64, error) {
-	cfg := experiment.RunConfig{Name: ir.Name, Model: experiment.Closed, Tasks: ir.Tasks,
+	cfg := load.RunConfig{Name: ir.Name, Model: load.Closed, Tasks: ir.Tasks,
 		Users: ir.Users, Duration: ir.Summary.Duration}
 	cols, err := runInsertColumns(cfg, "", nil, Host{})
 	if err != nil {

@@ -4,9 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"exp/load"
 	"fmt"
-
-	"exp/experiment"
 )
 
 // rowsPerInsert is the number of rows of the largest multi-row INSERT; a
@@ -57,7 +56,7 @@ func newInserter(ctx context.Context, db *DB, runID int64) (*inserter, error) {
 }
 
 // insert writes one batch in one transaction.
-func (ins *inserter) insert(ctx context.Context, batch []experiment.Sample) error {
+func (ins *inserter) insert(ctx context.Context, batch []load.Sample) error {
 	if len(batch) == 0 {
 		return nil
 	}
@@ -70,7 +69,7 @@ func (ins *inserter) insert(ctx context.Context, batch []experiment.Sample) erro
 	})
 }
 
-func (ins *inserter) insertTx(ctx context.Context, c rawConn, batch []experiment.Sample) (err error) {
+func (ins *inserter) insertTx(ctx context.Context, c rawConn, batch []load.Sample) (err error) {
 	if _, err := c.ExecContext(ctx, "BEGIN IMMEDIATE", nil); err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
@@ -119,7 +118,7 @@ func (ins *inserter) stmt(ctx context.Context, c rawConn, rows int) (driver.Stmt
 	return se, nil
 }
 
-func (ins *inserter) exec(ctx context.Context, c rawConn, rows []experiment.Sample) error {
+func (ins *inserter) exec(ctx context.Context, c rawConn, rows []load.Sample) error {
 	s, err := ins.stmt(ctx, c, len(rows))
 	if err != nil {
 		return err

@@ -2,9 +2,8 @@ package store
 
 import (
 	"context"
+	"exp/load"
 	"testing"
-
-	"exp/experiment"
 )
 
 // EachLatency reads the same latencies, in the same order, as EachSample,
@@ -18,7 +17,7 @@ func TestEachLatencyMatchesEachSample(t *testing.T) {
 	}
 	for _, id := range ids {
 		var want []uint32
-		if err := db.EachSample(ctx, id, func(s experiment.Sample) error {
+		if err := db.EachSample(ctx, id, func(s load.Sample) error {
 			want = append(want, uint32(s.Latency.Microseconds()))
 			return nil
 		}); err != nil {

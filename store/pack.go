@@ -1,11 +1,10 @@
 package store
 
 import (
+	"exp/load"
 	"fmt"
 	"strings"
 	"time"
-
-	"exp/experiment"
 )
 
 // A sample crosses the driver as 4 packed integers, unpacked by the INSERT
@@ -27,11 +26,11 @@ const (
 )
 
 // Every ErrorClass must fit in the 4 class bits.
-var _ [15 - experiment.Other]struct{}
+var _ [15 - load.Other]struct{}
 
 // pack gives the 4 values of a sample: start, latency and service, bytes,
 // and the small fields.
-func pack(r experiment.Sample) (start, times, bytes, small int64) {
+func pack(r load.Sample) (start, times, bytes, small int64) {
 	lat := min(max(int64(r.Latency/us), 0), maxMicros)
 	svc := min(max(int64(r.Service/us), 0), maxMicros)
 	small = int64(r.User)<<userShift | int64(r.Endpoint)<<endpointShift |
@@ -68,8 +67,8 @@ func insertSQL(runID int64, n int) string {
 func classCase() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "CASE (column4 >> %d) & 15 WHEN 0 THEN NULL", classShift)
-	for c := experiment.OK + 1; c <= experiment.Other; c++ {
-		if c == experiment.HTTP {
+	for c := load.OK + 1; c <= load.Other; c++ {
+		if c == load.HTTP {
 			fmt.Fprintf(&b, " WHEN %d THEN 'http-' || ((column4 >> %d) & %d)", c, statusShift, maxStatus)
 			continue
 		}
@@ -80,14 +79,14 @@ func classCase() string {
 }
 
 // unpack is the inverse of pack.
-func unpack(start, times, bytes, small int64) experiment.Sample {
-	return experiment.Sample{
+func unpack(start, times, bytes, small int64) load.Sample {
+	return load.Sample{
 		Start:    time.Duration(start) * us,
 		Latency:  time.Duration(times>>32) * us,
 		Service:  time.Duration(times&(1<<32-1)) * us,
 		Endpoint: uint16(small >> endpointShift),
 		Status:   uint16(small>>statusShift) & maxStatus,
-		Class:    experiment.ErrorClass(small>>classShift) & 15,
+		Class:    load.ErrorClass(small>>classShift) & 15,
 		Reused:   small&1 != 0,
 		User:     uint32(small >> userShift),
 		Bytes:    bytes,
@@ -103,14 +102,14 @@ func selectSQL() string {
 	fmt.Fprintf(&b, "(user << %d) | (endpoint_id << %d) | (status << %d) | reused | CASE", userShift,
 		endpointShift, statusShift)
 	b.WriteString(" WHEN error_class IS NULL THEN 0")
-	for c := experiment.OK + 1; c <= experiment.Other; c++ {
-		if c == experiment.HTTP {
+	for c := load.OK + 1; c <= load.Other; c++ {
+		if c == load.HTTP {
 			fmt.Fprintf(&b, " WHEN error_class GLOB 'http-*' THEN %d", c<<classShift)
 			continue
 		}
 		fmt.Fprintf(&b, " WHEN error_class = '%s' THEN %d", c.String(), c<<classShift)
 	}
-	fmt.Fprintf(&b, " ELSE %d END", experiment.Other<<classShift)
+	fmt.Fprintf(&b, " ELSE %d END", load.Other<<classShift)
 	b.WriteString(" FROM samples WHERE id BETWEEN ? AND ? AND run_id = ? ORDER BY id")
 	return b.String()
 }

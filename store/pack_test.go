@@ -2,24 +2,23 @@ package store
 
 import (
 	"context"
+	"exp/load"
 	"math"
 	"testing"
 	"time"
-
-	"exp/experiment"
 )
 
 // Edge values survive the packed INSERT and SELECT, through SQLite.
 func TestPackRoundTrip(t *testing.T) {
-	tests := []experiment.Sample{
+	tests := []load.Sample{
 		{},
 		{Start: 3 * time.Hour, Latency: maxMicros * us, Service: maxMicros * us, Endpoint: math.MaxUint16,
-			Status: 599, Class: experiment.HTTP, Reused: true, User: math.MaxUint32, Bytes: math.MaxInt64},
-		{Start: time.Microsecond, Latency: time.Microsecond, Status: 0, Class: experiment.Other, Bytes: 0},
-		{Endpoint: 1, Status: 999, Class: experiment.HTTP, User: 1},
+			Status: 599, Class: load.HTTP, Reused: true, User: math.MaxUint32, Bytes: math.MaxInt64},
+		{Start: time.Microsecond, Latency: time.Microsecond, Status: 0, Class: load.Other, Bytes: 0},
+		{Endpoint: 1, Status: 999, Class: load.HTTP, User: 1},
 	}
-	for c := experiment.OK; c <= experiment.Other; c++ {
-		tests = append(tests, experiment.Sample{Class: c, Status: 503, Endpoint: uint16(c), User: uint32(c)})
+	for c := load.OK; c <= load.Other; c++ {
+		tests = append(tests, load.Sample{Class: c, Status: 503, Endpoint: uint16(c), User: uint32(c)})
 	}
 	for _, s := range tests {
 		if got := unpack(pack(s)); got != s {
@@ -37,7 +36,7 @@ func TestPackRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	i := 0
-	db.EachSample(context.Background(), id, func(s experiment.Sample) error {
+	db.EachSample(context.Background(), id, func(s load.Sample) error {
 		if s != tests[i] {
 			t.Errorf("stored %+v, read back %+v", tests[i], s)
 		}
@@ -58,7 +57,7 @@ func TestPackRoundTrip(t *testing.T) {
 }
 
 func TestPackClamps(t *testing.T) {
-	s := experiment.Sample{Latency: 48 * time.Hour, Service: -time.Second, Status: 5000}
+	s := load.Sample{Latency: 48 * time.Hour, Service: -time.Second, Status: 5000}
 	got := unpack(pack(s))
 	if got.Latency != maxMicros*us || got.Service != 0 || got.Status != maxStatus {
 		t.Errorf("clamped to %+v", got)

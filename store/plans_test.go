@@ -3,13 +3,14 @@ package store
 import (
 	"context"
 	"errors"
+	"exp/analysis"
+	"exp/load"
 	"math"
 	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
 
-	"exp/experiment"
 	"exp/locust"
 )
 
@@ -126,17 +127,17 @@ func TestImportRun(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	ms := time.Millisecond
-	io := experiment.Stats{Endpoint: 0, Method: "GET", Name: "/io", Requests: 10, Failures: 1, RPS: 2,
+	io := analysis.Stats{Endpoint: 0, Method: "GET", Name: "/io", Requests: 10, Failures: 1, RPS: 2,
 		Avg: 200 * ms, Min: 190 * ms, Max: 250 * ms, P50: 200 * ms, P90: 210 * ms, P95: 220 * ms, P99: 250 * ms, P999: 250 * ms}
 	total := io
 	total.Endpoint, total.Method, total.Name = -1, "", "Aggregated"
 	ladder := locust.NoLadder()
 	ladder[0], ladder[1] = 200, 205
 	ir := ImportedRun{Name: "locust-1", Started: time.Unix(1_700_000_000, 0), Users: 10,
-		Tasks: []experiment.Task{{Method: "GET", Path: "/io", Weight: 1}},
-		Summary: experiment.Summary{Duration: 5 * time.Second, Endpoints: []experiment.Stats{io}, Total: total,
-			Seconds:  []experiment.Second{{T: 0, ActiveUsers: 10, Requests: 10, Failures: 1, P50: 200 * ms}},
-			Failures: []experiment.FailureCount{{Endpoint: 0, Method: "GET", Name: "/io", Class: "refused", Count: 1}}},
+		Tasks: []load.Task{{Method: "GET", Path: "/io", Weight: 1}},
+		Summary: analysis.Summary{Duration: 5 * time.Second, Endpoints: []analysis.Stats{io}, Total: total,
+			Seconds:  []analysis.Second{{T: 0, ActiveUsers: 10, Requests: 10, Failures: 1, P50: 200 * ms}},
+			Failures: []analysis.FailureCount{{Endpoint: 0, Method: "GET", Name: "/io", Class: "refused", Count: 1}}},
 		Ladders: map[int]locust.Ladder{0: ladder},
 		History: []locust.HistoryRow{{Timestamp: 1_700_000_001, UserCount: 10, Name: "Aggregated", RPS: 2, Pct: ladder, TotalRequests: 10}},
 	}

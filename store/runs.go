@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"exp/load"
 	"fmt"
 	"os"
 	"runtime"
@@ -14,8 +15,6 @@ import (
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
-
-	"exp/experiment"
 )
 
 // Run statuses, as stored in runs.status.
@@ -59,7 +58,7 @@ type Run struct {
 	Variant       string // "" for an external target
 	VariantParams string // JSON object; "" when none
 	Model         string
-	Config        experiment.RunConfig // from runs.config, Wait parsed back
+	Config        load.RunConfig // from runs.config, Wait parsed back
 	Host          Host
 	Warnings      []string
 	Notes         string
@@ -115,7 +114,7 @@ func (r runRow) run() (Run, error) {
 		return Run{}, fmt.Errorf("run %s: config: %w", r.Name, err)
 	}
 	if out.Config.WaitS != "" {
-		if out.Config.Wait, err = experiment.ParseWait(out.Config.WaitS); err != nil {
+		if out.Config.Wait, err = load.ParseWait(out.Config.WaitS); err != nil {
 			return Run{}, fmt.Errorf("run %s: config: %w", r.Name, err)
 		}
 	}
@@ -128,7 +127,7 @@ func (r runRow) run() (Run, error) {
 // CreateRun records a new run, status running, started now, with its
 // endpoints (one per task, id = task index). cfg.Name must be unused
 // (ErrNameTaken otherwise). variant is "" for an external target.
-func (db *DB) CreateRun(ctx context.Context, cfg experiment.RunConfig, variant string,
+func (db *DB) CreateRun(ctx context.Context, cfg load.RunConfig, variant string,
 	variantParams map[string]any, host Host) (int64, error) {
 	if cfg.Name == "" {
 		return 0, errors.New("create run: the run has no name")
@@ -170,7 +169,7 @@ func (db *DB) CreateRun(ctx context.Context, cfg experiment.RunConfig, variant s
 }
 
 // runInsertColumns maps a config to the runs columns, by column name.
-func runInsertColumns(cfg experiment.RunConfig, variant string, params map[string]any,
+func runInsertColumns(cfg load.RunConfig, variant string, params map[string]any,
 	host Host) (map[string]any, error) {
 	js := func(v any, empty bool) (any, error) {
 		if empty {
@@ -189,7 +188,7 @@ func runInsertColumns(cfg experiment.RunConfig, variant string, params map[strin
 		"tool_version": host.ToolVersion, "pid": host.PID,
 		"users": nil, "spawn_rate": nil, "rate": nil, "arrivals": nil, "max_inflight": nil,
 	}
-	if cfg.Model == experiment.Closed {
+	if cfg.Model == load.Closed {
 		c["users"], c["spawn_rate"] = cfg.Users, cfg.SpawnRate
 	} else {
 		c["rate"], c["arrivals"], c["max_inflight"] = cfg.Rate, cfg.Arrivals, cfg.MaxInflight

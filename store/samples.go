@@ -5,11 +5,10 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"errors"
+	"exp/load"
 	"fmt"
 	"io"
 	"time"
-
-	"exp/experiment"
 )
 
 // Samples are stored in whole microseconds (truncated).
@@ -51,7 +50,7 @@ func (db *DB) SampleCount(ctx context.Context, id int64) (int64, error) {
 // size fits in memory. An error from fn stops the scan and is returned as
 // is. Rows are read from the driver directly: database/sql's Scan would
 // convert every value through reflection.
-func (db *DB) EachSample(ctx context.Context, id int64, fn func(experiment.Sample) error) error {
+func (db *DB) EachSample(ctx context.Context, id int64, fn func(load.Sample) error) error {
 	return db.scanSamples(ctx, id, selectSQL(), 4, func(v []driver.Value) error {
 		s, ok1 := v[0].(int64)
 		times, ok2 := v[1].(int64)

@@ -2,17 +2,16 @@ package store
 
 import (
 	"context"
+	"exp/analysis"
 	"fmt"
 	"math"
 	"time"
 
 	"github.com/jmoiron/sqlx"
-
-	"exp/experiment"
 )
 
 // aggregateID is endpoint_stats.endpoint_id of the Aggregated row, as
-// experiment.Stats.Endpoint.
+// analysis.Stats.Endpoint.
 const aggregateID = -1
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
@@ -24,7 +23,7 @@ func fromMS(v float64) time.Duration {
 // SaveSummary stores a run's analysis, replacing any earlier one (a run can
 // be analysed again), in one transaction. A non-zero s.Duration also
 // becomes the run's duration_s.
-func (db *DB) SaveSummary(ctx context.Context, id int64, s experiment.Summary) error {
+func (db *DB) SaveSummary(ctx context.Context, id int64, s analysis.Summary) error {
 	tx, err := db.x.BeginTxx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("save summary of run %d: %w", id, err)
@@ -60,7 +59,7 @@ func (db *DB) SaveSummary(ctx context.Context, id int64, s experiment.Summary) e
 	return nil
 }
 
-func saveStats(ctx context.Context, tx *sqlx.Tx, id int64, s experiment.Summary) error {
+func saveStats(ctx context.Context, tx *sqlx.Tx, id int64, s analysis.Summary) error {
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO endpoint_stats (run_id, endpoint_id, method,
 		name, requests, failures, fail_rate, rps, fail_per_s, avg_bytes, avg_ms, min_ms, max_ms,
 		p50_ms, p90_ms, p95_ms, p99_ms, p999_ms)
@@ -74,7 +73,7 @@ func saveStats(ctx context.Context, tx *sqlx.Tx, id int64, s experiment.Summary)
 	if total.Name == "" {
 		total.Name = "Aggregated"
 	}
-	for _, st := range append(append([]experiment.Stats(nil), s.Endpoints...), total) {
+	for _, st := range append(append([]analysis.Stats(nil), s.Endpoints...), total) {
 		if _, err := stmt.ExecContext(ctx, id, st.Endpoint, st.Method, st.Name, st.Requests,
 			st.Failures, st.FailRate(), st.RPS, st.FailPerSec, st.AvgBytes, ms(st.Avg), ms(st.Min),
 			ms(st.Max), ms(st.P50), ms(st.P90), ms(st.P95), ms(st.P99), ms(st.P999)); err != nil {
@@ -84,7 +83,7 @@ func saveStats(ctx context.Context, tx *sqlx.Tx, id int64, s experiment.Summary)
 	return nil
 }
 
-func saveSeconds(ctx context.Context, tx *sqlx.Tx, id int64, secs []experiment.Second) error {
+func saveSeconds(ctx context.Context, tx *sqlx.Tx, id int64, secs []analysis.Second) error {
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO seconds (run_id, t_s, active_users,
 		target_rate, requests, failures, p50_ms, p95_ms, p99_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
@@ -122,16 +121,16 @@ type statsRow struct {
 
 // EndpointStats reads a run's per-endpoint figures in task order, the
 // Aggregated row (Endpoint -1) last. None until SaveSummary.
-func (db *DB) EndpointStats(ctx context.Context, id int64) ([]experiment.Stats, error) {
+func (db *DB) EndpointStats(ctx context.Context, id int64) ([]analysis.Stats, error) {
 	var rows []statsRow
 	if err := db.x.SelectContext(ctx, &rows, `SELECT endpoint_id, method, name, requests, failures,
 		rps, fail_per_s, avg_bytes, avg_ms, min_ms, max_ms, p50_ms, p90_ms, p95_ms, p99_ms, p999_ms
 		FROM endpoint_stats WHERE run_id = ? ORDER BY endpoint_id = -1, endpoint_id`, id); err != nil {
 		return nil, fmt.Errorf("endpoint stats of run %d: %w", id, err)
 	}
-	out := make([]experiment.Stats, len(rows))
+	out := make([]analysis.Stats, len(rows))
 	for i, r := range rows {
-		out[i] = experiment.Stats{
+		out[i] = analysis.Stats{
 			Endpoint: r.Endpoint, Method: r.Method, Name: r.Name, Requests: r.Requests,
 			Failures: r.Failures, RPS: r.RPS, FailPerSec: r.FailPS, AvgBytes: r.AvgBytes,
 			Avg: fromMS(r.Avg), Min: fromMS(r.Min), Max: fromMS(r.Max), P50: fromMS(r.P50),
@@ -142,7 +141,7 @@ func (db *DB) EndpointStats(ctx context.Context, id int64) ([]experiment.Stats, 
 }
 
 // Seconds reads a run's per-second figures in time order.
-func (db *DB) Seconds(ctx context.Context, id int64) ([]experiment.Second, error) {
+func (db *DB) Seconds(ctx context.Context, id int64) ([]analysis.Second, error) {
 	var rows []struct {
 		T        int     `db:"t_s"`
 		Users    int     `db:"active_users"`
@@ -157,9 +156,9 @@ func (db *DB) Seconds(ctx context.Context, id int64) ([]experiment.Second, error
 		failures, p50_ms, p95_ms, p99_ms FROM seconds WHERE run_id = ? ORDER BY t_s`, id); err != nil {
 		return nil, fmt.Errorf("seconds of run %d: %w", id, err)
 	}
-	out := make([]experiment.Second, len(rows))
+	out := make([]analysis.Second, len(rows))
 	for i, r := range rows {
-		out[i] = experiment.Second{T: r.T, ActiveUsers: r.Users, TargetRate: r.Rate,
+		out[i] = analysis.Second{T: r.T, ActiveUsers: r.Users, TargetRate: r.Rate,
 			Requests: r.Requests, Failures: r.Failures,
 			P50: fromMS(r.P50), P95: fromMS(r.P95), P99: fromMS(r.P99)}
 	}
@@ -167,7 +166,7 @@ func (db *DB) Seconds(ctx context.Context, id int64) ([]experiment.Second, error
 }
 
 // Failures reads a run's failure counts, largest first.
-func (db *DB) Failures(ctx context.Context, id int64) ([]experiment.FailureCount, error) {
+func (db *DB) Failures(ctx context.Context, id int64) ([]analysis.FailureCount, error) {
 	var rows []struct {
 		Endpoint int    `db:"endpoint_id"`
 		Method   string `db:"method"`
@@ -179,20 +178,20 @@ func (db *DB) Failures(ctx context.Context, id int64) ([]experiment.FailureCount
 		FROM failures WHERE run_id = ? ORDER BY count DESC, endpoint_id, error_class`, id); err != nil {
 		return nil, fmt.Errorf("failures of run %d: %w", id, err)
 	}
-	out := make([]experiment.FailureCount, len(rows))
+	out := make([]analysis.FailureCount, len(rows))
 	for i, r := range rows {
-		out[i] = experiment.FailureCount(r)
+		out[i] = analysis.FailureCount(r)
 	}
 	return out, nil
 }
 
 // Summary reads back what SaveSummary stored, with the run's duration.
-func (db *DB) Summary(ctx context.Context, id int64) (experiment.Summary, error) {
+func (db *DB) Summary(ctx context.Context, id int64) (analysis.Summary, error) {
 	run, err := db.RunByID(ctx, id)
 	if err != nil {
-		return experiment.Summary{}, fmt.Errorf("summary: %w", err)
+		return analysis.Summary{}, fmt.Errorf("summary: %w", err)
 	}
-	var s experiment.Summary
+	var s analysis.Summary
 	s.Duration = time.Duration(math.Round(run.DurationS * float64(time.Second)))
 	stats, err := db.EndpointStats(ctx, id)
 	if err != nil {

@@ -2,31 +2,31 @@ package store
 
 import (
 	"context"
+	"exp/analysis"
 	"reflect"
 	"testing"
 	"time"
 
-	"exp/experiment"
 	"exp/monitor"
 )
 
-func testSummary() experiment.Summary {
+func testSummary() analysis.Summary {
 	ms := time.Millisecond
-	st := func(ep int, method, name string, n int64) experiment.Stats {
-		return experiment.Stats{Endpoint: ep, Method: method, Name: name, Requests: n, Failures: n / 10,
+	st := func(ep int, method, name string, n int64) analysis.Stats {
+		return analysis.Stats{Endpoint: ep, Method: method, Name: name, Requests: n, Failures: n / 10,
 			RPS: float64(n) / 90, FailPerSec: float64(n/10) / 90, AvgBytes: 123.5,
 			Avg: 12345 * time.Microsecond, Min: 250 * time.Microsecond, Max: 2 * time.Second,
 			P50: 10 * ms, P90: 20 * ms, P95: 30 * ms, P99: 40 * ms, P999: 1500 * time.Microsecond}
 	}
-	return experiment.Summary{
+	return analysis.Summary{
 		Duration:  90 * time.Second,
-		Endpoints: []experiment.Stats{st(0, "GET", "/health", 400), st(1, "GET", "/io?ms=200", 600)},
+		Endpoints: []analysis.Stats{st(0, "GET", "/health", 400), st(1, "GET", "/io?ms=200", 600)},
 		Total:     st(-1, "", "Aggregated", 1000),
-		Seconds: []experiment.Second{
+		Seconds: []analysis.Second{
 			{T: 0, ActiveUsers: 5, Requests: 10, Failures: 1, P50: ms, P95: 2 * ms, P99: 3 * ms},
 			{T: 1, ActiveUsers: 10, TargetRate: 0, Requests: 20, P50: ms, P95: 2 * ms, P99: 3 * ms},
 		},
-		Failures: []experiment.FailureCount{
+		Failures: []analysis.FailureCount{
 			{Endpoint: 1, Method: "GET", Name: "/io?ms=200", Class: "http-503", Count: 60},
 			{Endpoint: 0, Method: "GET", Name: "/health", Class: "refused", Count: 40},
 		},

@@ -2,10 +2,9 @@ package store
 
 import (
 	"context"
+	"exp/load"
 	"fmt"
 	"sync"
-
-	"exp/experiment"
 )
 
 // Writer sizing. A batch is handed to the flusher when full or on Flush;
@@ -26,12 +25,12 @@ type Writer struct {
 	runID int64
 
 	// collector side
-	cur       []experiment.Sample
+	cur       []load.Sample
 	allocated int
 	closed    bool
 
-	full chan []experiment.Sample // to the flusher
-	free chan []experiment.Sample // back from it, for reuse
+	full chan []load.Sample // to the flusher
+	free chan []load.Sample // back from it, for reuse
 	done chan struct{}
 
 	mu  sync.Mutex
@@ -42,8 +41,8 @@ type Writer struct {
 func NewWriter(db *DB, runID int64) *Writer {
 	w := &Writer{
 		db: db, runID: runID,
-		full: make(chan []experiment.Sample, maxBatches),
-		free: make(chan []experiment.Sample, maxBatches),
+		full: make(chan []load.Sample, maxBatches),
+		free: make(chan []load.Sample, maxBatches),
 		done: make(chan struct{}),
 	}
 	w.cur = w.batch()
@@ -53,7 +52,7 @@ func NewWriter(db *DB, runID int64) *Writer {
 
 // Add records one sample. It does not allocate; it blocks only as
 // back-pressure when the flusher is maxBatches batches behind.
-func (w *Writer) Add(s experiment.Sample) {
+func (w *Writer) Add(s load.Sample) {
 	w.cur = append(w.cur, s)
 	if len(w.cur) == cap(w.cur) {
 		w.handOff()
@@ -103,7 +102,7 @@ func (w *Writer) handOff() {
 
 // batch gives an empty batch: a recycled one, a new one while fewer than
 // maxBatches exist, or else the next one the flusher frees.
-func (w *Writer) batch() []experiment.Sample {
+func (w *Writer) batch() []load.Sample {
 	select {
 	case b := <-w.free:
 		return b[:0]
@@ -111,7 +110,7 @@ func (w *Writer) batch() []experiment.Sample {
 	}
 	if w.allocated < maxBatches {
 		w.allocated++
-		return make([]experiment.Sample, 0, batchSize)
+		return make([]load.Sample, 0, batchSize)
 	}
 	return (<-w.free)[:0]
 }

@@ -2,13 +2,12 @@ package store
 
 import (
 	"context"
+	"exp/load"
 	"fmt"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
-
-	"exp/experiment"
 )
 
 func writeSamples(tb testing.TB, db *DB, id int64, n int) {
@@ -37,7 +36,7 @@ func checkSamples(tb testing.TB, db *DB, id int64, n int) {
 	tb.Helper()
 	ctx := context.Background()
 	i := 0
-	err := db.EachSample(ctx, id, func(s experiment.Sample) error {
+	err := db.EachSample(ctx, id, func(s load.Sample) error {
 		if want := sampleN(i); s != want {
 			return fmt.Errorf("sample %d = %+v, want %+v", i, s, want)
 		}

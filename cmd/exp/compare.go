@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"exp/verdict"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -11,7 +12,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"exp/experiment"
 	"exp/report"
 	"exp/store"
 )
@@ -77,7 +77,7 @@ func runCompare(ctx context.Context, w, errw io.Writer, db *store.DB, ids []int6
 		return storeError(err)
 	}
 	cols := make([]report.CompareRun, len(runs))
-	samples := make([]experiment.RunSample, len(runs))
+	samples := make([]verdict.RunSample, len(runs))
 	names := make([]string, len(runs))
 	for i, r := range runs {
 		cols[i] = report.CompareRun{Name: r.run.Name, Summary: r.sum, Resources: r.res, Verdict: r.verdict,
@@ -85,16 +85,16 @@ func runCompare(ctx context.Context, w, errw io.Writer, db *store.DB, ids []int6
 		if cols[i].NoSamples {
 			fmt.Fprintf(errw, "exp: run %s is imported: latency intervals and the percentile chart are n/a: imported run has no samples\n", r.run.Name)
 		}
-		samples[i] = experiment.NewRunSample(r.run.Config.Model, r.lat, r.sum)
+		samples[i] = verdict.NewRunSample(r.run.Config.Model, r.lat, r.sum)
 		names[i] = r.run.Name
 		if r.run.Status == store.StatusRunning {
 			fmt.Fprintf(errw, "exp: run %s is still running: its figures are incomplete\n", r.run.Name)
 		}
 	}
-	changes := make([][]experiment.Change, len(runs)-1)
+	changes := make([][]verdict.Change, len(runs)-1)
 	var wg sync.WaitGroup
 	for i := range changes {
-		wg.Go(func() { changes[i] = experiment.Compare(samples[0], samples[i+1]) })
+		wg.Go(func() { changes[i] = verdict.Compare(samples[0], samples[i+1]) })
 	}
 	wg.Wait()
 	report.Compare(w, cols, changes)

@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"exp/analysis"
+	"exp/load"
 	"fmt"
 	"io"
 	"math"
@@ -16,7 +18,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"exp/experiment"
 	"exp/locust"
 	"exp/monitor"
 	"exp/store"
@@ -111,7 +112,7 @@ func (e exporter) toFile(path string, write func(io.Writer) error) error {
 
 // figures is what the CSV and JSON exports hold of a run.
 type figures struct {
-	sum     experiment.Summary
+	sum     analysis.Summary
 	ladders map[int]locust.Ladder
 	history []locust.HistoryRow
 }
@@ -132,7 +133,7 @@ func (e exporter) figures() (figures, error) {
 		return f, err
 	}
 	acc := locust.NewAccumulator(len(e.run.Config.Tasks))
-	if err := e.db.EachSample(e.ctx, e.run.ID, func(s experiment.Sample) error { acc.Add(s); return nil }); err != nil {
+	if err := e.db.EachSample(e.ctx, e.run.ID, func(s load.Sample) error { acc.Add(s); return nil }); err != nil {
 		return f, err
 	}
 	if f.ladders == nil {
@@ -193,7 +194,7 @@ func (e exporter) samples(w io.Writer, jsonLines bool) error {
 		io.WriteString(w, "t_us,latency_us,service_us,method,path,status,error_class,bytes,user,reused\n")
 	}
 	var buf []byte
-	return e.db.EachSample(e.ctx, e.run.ID, func(s experiment.Sample) error {
+	return e.db.EachSample(e.ctx, e.run.ID, func(s load.Sample) error {
 		method, path := "", ""
 		if int(s.Endpoint) < len(tasks) {
 			method, path = tasks[s.Endpoint].Method, tasks[s.Endpoint].Path
@@ -290,23 +291,23 @@ func (e exporter) json(w io.Writer) error {
 }
 
 type runJSON struct {
-	Name          string               `json:"name"`
-	Status        string               `json:"status"`
-	StartedAt     time.Time            `json:"started_at"`
-	EndedAt       *time.Time           `json:"ended_at"`
-	DurationS     float64              `json:"duration_s"`
-	TargetURL     string               `json:"target_url"`
-	Variant       string               `json:"variant,omitempty"`
-	VariantParams json.RawMessage      `json:"variant_params"`
-	Config        experiment.RunConfig `json:"config"`
-	Host          store.Host           `json:"host"`
-	Warnings      []string             `json:"warnings"`
-	Notes         string               `json:"notes,omitempty"`
-	Endpoints     []statsJSON          `json:"endpoints"`
-	Total         statsJSON            `json:"aggregated"`
-	Seconds       []secondJSON         `json:"seconds"`
-	Failures      []failureJSON        `json:"failures"`
-	Resources     *resourcesJSON       `json:"resources"`
+	Name          string          `json:"name"`
+	Status        string          `json:"status"`
+	StartedAt     time.Time       `json:"started_at"`
+	EndedAt       *time.Time      `json:"ended_at"`
+	DurationS     float64         `json:"duration_s"`
+	TargetURL     string          `json:"target_url"`
+	Variant       string          `json:"variant,omitempty"`
+	VariantParams json.RawMessage `json:"variant_params"`
+	Config        load.RunConfig  `json:"config"`
+	Host          store.Host      `json:"host"`
+	Warnings      []string        `json:"warnings"`
+	Notes         string          `json:"notes,omitempty"`
+	Endpoints     []statsJSON     `json:"endpoints"`
+	Total         statsJSON       `json:"aggregated"`
+	Seconds       []secondJSON    `json:"seconds"`
+	Failures      []failureJSON   `json:"failures"`
+	Resources     *resourcesJSON  `json:"resources"`
 }
 
 type statsJSON struct {
@@ -337,7 +338,7 @@ type secondJSON struct {
 
 func msOf(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
-func statsJSONOf(st experiment.Stats, ladders map[int]locust.Ladder) statsJSON {
+func statsJSONOf(st analysis.Stats, ladders map[int]locust.Ladder) statsJSON {
 	l, ok := ladders[st.Endpoint]
 	if !ok {
 		l = locust.LadderOf(st)
@@ -367,7 +368,7 @@ type failureJSON struct {
 	Count  int64  `json:"count"`
 }
 
-// resourcesJSON is experiment.Resources under snake_case names.
+// resourcesJSON is analysis.Resources under snake_case names.
 type resourcesJSON struct {
 	TargetCPUMeanPct    float64 `json:"target_cpu_mean_pct"`
 	TargetCPUMaxPct     float64 `json:"target_cpu_max_pct"`
@@ -383,7 +384,7 @@ type resourcesJSON struct {
 
 // resourcesJSONOf sums up the readings; nil (null) when there were none.
 func resourcesJSONOf(us []monitor.Usage) *resourcesJSON {
-	r := experiment.SummarizeResources(us)
+	r := analysis.SummarizeResources(us)
 	if len(us) == 0 {
 		return nil
 	}

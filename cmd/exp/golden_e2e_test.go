@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"database/sql"
+	"exp/analysis"
+	"exp/load"
 	"flag"
 	"os"
 	"path/filepath"
@@ -10,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"exp/experiment"
 	"exp/monitor"
 	"exp/store"
 )
@@ -24,13 +25,13 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 func goldenRun(t *testing.T, db *store.DB, name string, slow time.Duration) {
 	t.Helper()
 	ctx := context.Background()
-	tasks, err := experiment.ParseTasks("/health:1,/io:1,/cpu:1")
+	tasks, err := load.ParseTasks("/health:1,/io:1,/cpu:1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := experiment.RunConfig{Name: name, URL: "http://127.0.0.1:5000", Model: experiment.Closed,
+	cfg := load.RunConfig{Name: name, URL: "http://127.0.0.1:5000", Model: load.Closed,
 		Tasks: tasks, Users: 10, SpawnRate: 5, Duration: 20 * time.Second, Timeout: 10 * time.Second, KeepAlive: true}
-	if cfg.Wait, err = experiment.ParseWait("100ms-500ms"); err != nil {
+	if cfg.Wait, err = load.ParseWait("100ms-500ms"); err != nil {
 		t.Fatal(err)
 	}
 	host := store.Host{Name: "golden", OS: "linux", Arch: "amd64", Cores: 2, GoVersion: "go1.26", ToolVersion: "0.1.0"}
@@ -39,19 +40,19 @@ func goldenRun(t *testing.T, db *store.DB, name string, slow time.Duration) {
 		t.Fatal(err)
 	}
 	w := store.NewWriter(db, id)
-	a := experiment.NewAnalyzer(cfg)
+	a := analysis.NewAnalyzer(cfg)
 	for i := 0; i < 2000; i++ {
 		task := i % 3
 		start := time.Duration(i) * 10 * time.Millisecond
 		base := []time.Duration{300 * time.Microsecond, 200 * time.Millisecond, 12 * time.Millisecond}[task]
 		lat := base + time.Duration(i%97)*slow/97 + time.Duration(i/100)*slow/20
-		s := experiment.Sample{Start: start, Latency: lat, Service: lat, Endpoint: uint16(task), Status: 200,
+		s := load.Sample{Start: start, Latency: lat, Service: lat, Endpoint: uint16(task), Status: 200,
 			Bytes: int64(100 + task), User: uint32(i % 10), Reused: i%10 != 0}
 		switch {
 		case i%53 == 0:
-			s.Status, s.Class = 503, experiment.HTTP
+			s.Status, s.Class = 503, load.HTTP
 		case i%211 == 0:
-			s.Status, s.Class, s.Bytes = 0, experiment.Reset, 0
+			s.Status, s.Class, s.Bytes = 0, load.Reset, 0
 		}
 		w.Add(s)
 		a.Add(s)

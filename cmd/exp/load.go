@@ -3,6 +3,9 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"exp/analysis"
+	"exp/load"
+	"exp/verdict"
 	"fmt"
 	"io"
 	"slices"
@@ -10,7 +13,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"exp/experiment"
 	"exp/monitor"
 	"exp/plots"
 	"exp/store"
@@ -21,10 +23,10 @@ import (
 // only place where these commands touch the store.
 type loaded struct {
 	run     store.Run
-	sum     experiment.Summary
+	sum     analysis.Summary
 	usage   []monitor.Usage
-	res     experiment.Resources
-	verdict experiment.Verdict
+	res     analysis.Resources
+	verdict verdict.Verdict
 	lat     []uint32 // every sample's latency (µs), sorted
 }
 
@@ -42,8 +44,8 @@ func loadRun(ctx context.Context, db *store.DB, id int64) (loaded, error) {
 	if l.usage, err = db.Usage(ctx, id); err != nil {
 		return l, err
 	}
-	l.res = experiment.SummarizeResources(l.usage)
-	l.verdict = experiment.Diagnose(verdictInput(l.run, l.sum, l.res))
+	l.res = analysis.SummarizeResources(l.usage)
+	l.verdict = verdict.Diagnose(verdictInput(l.run, l.sum, l.res))
 	l.lat = make([]uint32, 0, l.sum.Total.Requests)
 	err = db.EachLatency(ctx, id, func(us uint32) error {
 		l.lat = append(l.lat, us)
@@ -76,9 +78,9 @@ func loadRuns(ctx context.Context, db *store.DB, ids []int64) ([]loaded, error) 
 // verdictInput is what the verdict needs to know of a stored run: the CPU
 // the target and the generator can use, and the server's concurrency when
 // its variant bounds it.
-func verdictInput(r store.Run, sum experiment.Summary, res experiment.Resources) experiment.VerdictInput {
+func verdictInput(r store.Run, sum analysis.Summary, res analysis.Resources) verdict.VerdictInput {
 	cores := float64(max(r.Host.Cores, 1))
-	in := experiment.VerdictInput{Model: r.Config.Model, Summary: sum, Resources: res,
+	in := verdict.VerdictInput{Model: r.Config.Model, Summary: sum, Resources: res,
 		TargetLimit: 100 * cores, GeneratorLimit: 100 * cores, Warnings: r.Warnings}
 	switch target.Variant(r.Variant) {
 	case target.Single:
@@ -97,16 +99,16 @@ func verdictInput(r store.Run, sum experiment.Summary, res experiment.Resources)
 
 // series is what the charts show of a loaded run, in palette colour c.
 func (l loaded) series(c int) plots.RunSeries {
-	var eps []experiment.Stats
+	var eps []analysis.Stats
 	for _, e := range l.sum.Endpoints {
 		if e.Requests > 0 {
 			eps = append(eps, e)
 		}
 	}
 	return plots.RunSeries{
-		Name: l.run.Name, Color: c, Open: l.run.Config.Model == experiment.Open,
-		Seconds: experiment.FullSeconds(l.run.Config.Model, l.sum), Usage: l.usage,
-		Spectrum: experiment.Spectrum(l.lat), Endpoints: eps, Plateau: l.verdict.Plateau,
+		Name: l.run.Name, Color: c, Open: l.run.Config.Model == load.Open,
+		Seconds: verdict.FullSeconds(l.run.Config.Model, l.sum), Usage: l.usage,
+		Spectrum: analysis.Spectrum(l.lat), Endpoints: eps, Plateau: l.verdict.Plateau,
 	}
 }
 

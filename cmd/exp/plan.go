@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"exp/analysis"
+	"exp/load"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -14,7 +16,6 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"exp/experiment"
 	"exp/store"
 	"exp/target"
 )
@@ -137,7 +138,7 @@ func parseVariants(s string) ([]string, error) {
 type planCell struct {
 	store.PlanCell
 	flags runFlags
-	cfg   experiment.RunConfig
+	cfg   load.RunConfig
 }
 
 // cellsOf lays the plan out level by level and checks every cell's
@@ -244,7 +245,7 @@ func runPlan(cmd *cobra.Command, pf *planFlags) error {
 
 // preparePlan checks the plan's flags and gives the plan to record (name
 // and cells still to make) and its thresholds.
-func preparePlan(cmd *cobra.Command, pf *planFlags) (store.Plan, []experiment.Threshold, error) {
+func preparePlan(cmd *cobra.Command, pf *planFlags) (store.Plan, []analysis.Threshold, error) {
 	p := store.Plan{Name: pf.name, TargetURL: pf.run.url, Duration: pf.run.duration, OutDir: pf.out}
 	var err error
 	if p.Levels, err = parseLevels(pf.levels); err != nil {
@@ -378,7 +379,7 @@ func newPlanShowCmd() *cobra.Command {
 }
 
 // storedThresholds parses the thresholds kept with a plan.
-func storedThresholds(p store.Plan) ([]experiment.Threshold, error) {
+func storedThresholds(p store.Plan) ([]analysis.Threshold, error) {
 	var cfg planConfig
 	if err := json.Unmarshal(p.Config, &cfg); err != nil {
 		return nil, fmt.Errorf("plan %s: config: %w", p.Name, err)

@@ -3,6 +3,9 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"exp/analysis"
+	"exp/load"
+	"exp/verdict"
 	"fmt"
 	"io"
 	"os"
@@ -12,7 +15,6 @@ import (
 	"strings"
 	"time"
 
-	"exp/experiment"
 	"exp/plots"
 	"exp/report"
 	"exp/store"
@@ -21,7 +23,7 @@ import (
 // writePlanReport rebuilds a stored plan's report into dir: report.md,
 // report.html and the charts. It prints the summary table, each threshold
 // breach and where the report went, and returns the number of breaches.
-func writePlanReport(ctx context.Context, db *store.DB, name, dir string, th []experiment.Threshold,
+func writePlanReport(ctx context.Context, db *store.DB, name, dir string, th []analysis.Threshold,
 	stdout, stderr io.Writer) (int, error) {
 	p, err := db.FindPlan(ctx, name)
 	if err != nil {
@@ -84,7 +86,7 @@ func writeFile(path string, write func(io.Writer) error) error {
 }
 
 // printBreaches lists every threshold of every cell that failed.
-func printBreaches(w io.Writer, rep report.PlanReport, th []experiment.Threshold) int {
+func printBreaches(w io.Writer, rep report.PlanReport, th []analysis.Threshold) int {
 	if len(th) == 0 {
 		return 0
 	}
@@ -112,7 +114,7 @@ type planBuilder struct {
 	cells []store.PlanCell
 	runs  map[int64]loaded
 	dir   string
-	th    []experiment.Threshold
+	th    []analysis.Threshold
 }
 
 func (b planBuilder) run(c store.PlanCell) (loaded, bool) {
@@ -124,20 +126,20 @@ func (b planBuilder) build() (report.PlanReport, error) {
 	p := b.p
 	rep := report.PlanReport{Name: p.Name, Status: p.Status, Started: p.StartedAt, Ended: p.EndedAt,
 		Settings: b.settings(), Notes: b.notes()}
-	byVariant := map[string][]experiment.Cell{}
+	byVariant := map[string][]verdict.Cell{}
 	for _, v := range cellVariants(p) {
-		var prev *experiment.Cell
+		var prev *verdict.Cell
 		for _, lv := range p.Levels {
 			pc := b.cell(v, lv)
 			if pc.Run != "" {
-				pc.Observation = experiment.ObserveCell(prev, pc.Cell)
+				pc.Observation = verdict.ObserveCell(prev, pc.Cell)
 				byVariant[v] = append(byVariant[v], pc.Cell)
 				prev = &pc.Cell
 			}
 			rep.Cells = append(rep.Cells, pc)
 		}
 		if len(cellVariants(p)) > 1 || len(p.Levels) > 1 {
-			rep.Variants = append(rep.Variants, report.VariantNote{Variant: variantTitle(v), Text: experiment.ObserveVariant(byVariant[v])})
+			rep.Variants = append(rep.Variants, report.VariantNote{Variant: variantTitle(v), Text: verdict.ObserveVariant(byVariant[v])})
 		}
 	}
 	for _, lv := range p.Levels {
@@ -182,13 +184,13 @@ func (b planBuilder) cell(variant string, lv store.PlanLevel) report.PlanCell {
 
 // cellFigures are the figures of a stored run that the report and its
 // observations use.
-func cellFigures(variant string, users int, l loaded) experiment.Cell {
+func cellFigures(variant string, users int, l loaded) verdict.Cell {
 	t := l.sum.Total
-	c := experiment.Cell{Variant: variant, Users: users, Status: l.run.Status, RPS: t.RPS, Avg: t.Avg,
+	c := verdict.Cell{Variant: variant, Users: users, Status: l.run.Status, RPS: t.RPS, Avg: t.Avg,
 		P95: t.P95, Requests: t.Requests, Failures: t.Failures, HasTarget: l.res.HasTarget,
 		CPUMean: l.res.TargetCPUMean, CPUMax: l.res.TargetCPUMax, RSSMax: l.res.TargetRSSMax,
 		Endpoints: l.sum.Endpoints, Verdict: l.verdict.Kind}
-	if steady := experiment.SteadySeconds(l.run.Config.Model, l.sum); len(steady) > 0 {
+	if steady := verdict.SteadySeconds(l.run.Config.Model, l.sum); len(steady) > 0 {
 		var req int64
 		for _, s := range steady {
 			req += s.Requests
@@ -205,13 +207,13 @@ func cellFigures(variant string, users int, l loaded) experiment.Cell {
 // compare table and its charts in dir/users-N/.
 func (b planBuilder) level(lv store.PlanLevel, cells []report.PlanCell) (report.PlanLevel, error) {
 	out := report.PlanLevel{Users: lv.Users, Spawn: lv.SpawnRate}
-	var figs []experiment.Cell
+	var figs []verdict.Cell
 	for _, c := range cells {
 		if c.Users == lv.Users && c.Run != "" {
 			figs = append(figs, c.Cell)
 		}
 	}
-	out.Observation = experiment.ObserveLevel(figs)
+	out.Observation = verdict.ObserveLevel(figs)
 	var runs []loaded
 	var colors []int
 	for i, v := range cellVariants(b.p) {
@@ -243,14 +245,14 @@ func (b planBuilder) level(lv store.PlanLevel, cells []report.PlanCell) (report.
 // compareText is `exp compare` of the runs, the first the baseline.
 func compareText(runs []loaded) string {
 	cols := make([]report.CompareRun, len(runs))
-	samples := make([]experiment.RunSample, len(runs))
+	samples := make([]verdict.RunSample, len(runs))
 	for i, r := range runs {
 		cols[i] = report.CompareRun{Name: r.run.Name, Summary: r.sum, Resources: r.res, Verdict: r.verdict}
-		samples[i] = experiment.NewRunSample(r.run.Config.Model, r.lat, r.sum)
+		samples[i] = verdict.NewRunSample(r.run.Config.Model, r.lat, r.sum)
 	}
-	changes := make([][]experiment.Change, len(runs)-1)
+	changes := make([][]verdict.Change, len(runs)-1)
 	for i := range changes {
-		changes[i] = experiment.Compare(samples[0], samples[i+1])
+		changes[i] = verdict.Compare(samples[0], samples[i+1])
 	}
 	var sb strings.Builder
 	report.Compare(&sb, cols, changes)
@@ -282,15 +284,15 @@ func charts(dir string, paths []string) ([]report.Chart, error) {
 func (b planBuilder) acrossLevels() ([]report.Chart, error) {
 	var series []plots.RunSeries
 	for i, v := range cellVariants(b.p) {
-		var secs []experiment.Second
-		var top experiment.Summary
+		var secs []analysis.Second
+		var top analysis.Summary
 		for _, lv := range b.p.Levels {
 			for _, c := range b.cells {
 				l, ok := b.run(c)
 				if !ok || c.Variant != v || c.Users != lv.Users {
 					continue
 				}
-				for _, s := range experiment.SteadySeconds(l.run.Config.Model, l.sum) {
+				for _, s := range verdict.SteadySeconds(l.run.Config.Model, l.sum) {
 					s.T = len(secs)
 					secs = append(secs, s)
 				}
@@ -300,9 +302,9 @@ func (b planBuilder) acrossLevels() ([]report.Chart, error) {
 		if len(secs) == 0 {
 			continue
 		}
-		sum := experiment.Summary{Seconds: secs, Duration: time.Duration(len(secs)) * time.Second, Endpoints: top.Endpoints}
+		sum := analysis.Summary{Seconds: secs, Duration: time.Duration(len(secs)) * time.Second, Endpoints: top.Endpoints}
 		series = append(series, plots.RunSeries{Name: variantTitle(v), Color: i, Seconds: secs,
-			Plateau: experiment.FindPlateau(experiment.Closed, sum)})
+			Plateau: verdict.FindPlateau(load.Closed, sum)})
 	}
 	if len(series) == 0 || len(b.p.Levels) < 2 {
 		return nil, nil

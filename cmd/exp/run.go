@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"errors"
+	"exp/analysis"
+	"exp/load"
 	"fmt"
 	"io"
 	"net"
@@ -13,7 +15,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"exp/experiment"
 	"exp/monitor"
 	"exp/store"
 	"exp/target"
@@ -145,8 +146,8 @@ type outcome struct {
 	runID   int64
 	name    string
 	status  string
-	summary experiment.Summary
-	res     experiment.Resources
+	summary analysis.Summary
+	res     analysis.Resources
 	// targetStopped says why the target process exited mid-run; "" when
 	// it did not (or there was none).
 	targetStopped string
@@ -237,13 +238,13 @@ func checkReachable(raw string) error {
 
 // unreachable says why a connection failed, by class, in words.
 func unreachable(err error) string {
-	c := experiment.Classify(err)
+	c := load.Classify(err)
 	switch c {
-	case experiment.Refused:
+	case load.Refused:
 		return "refused (nothing listens there)"
-	case experiment.DNS:
+	case load.DNS:
 		return "dns (the host name does not resolve)"
-	case experiment.Timeout:
+	case load.Timeout:
 		return "timeout (no answer within 3s)"
 	}
 	return fmt.Sprintf("%s (%v)", c, err)
@@ -251,7 +252,7 @@ func unreachable(err error) string {
 
 // runName is the --name given, checked to be free, or the next free
 // variant-users-N name.
-func runName(ctx context.Context, db *store.DB, cfg experiment.RunConfig, f *runFlags) (string, error) {
+func runName(ctx context.Context, db *store.DB, cfg load.RunConfig, f *runFlags) (string, error) {
 	if cfg.Name != "" {
 		if _, err := db.FindRun(ctx, cfg.Name); err == nil {
 			return "", badInput(fmt.Errorf("--name %q: a run of that name exists already", cfg.Name))
@@ -262,7 +263,7 @@ func runName(ctx context.Context, db *store.DB, cfg experiment.RunConfig, f *run
 	if f.url == "" {
 		prefix = string(f.serve.Variant)
 	}
-	if cfg.Model == experiment.Open {
+	if cfg.Model == load.Open {
 		prefix += fmt.Sprintf("-%grps", max(cfg.Rate, peakRate(cfg.RateStages)))
 	} else {
 		prefix += fmt.Sprintf("-%d", cfg.Users)
@@ -270,7 +271,7 @@ func runName(ctx context.Context, db *store.DB, cfg experiment.RunConfig, f *run
 	return db.NextRunName(ctx, prefix)
 }
 
-func peakRate(st []experiment.RateStage) float64 {
+func peakRate(st []load.RateStage) float64 {
 	r := 0.0
 	for _, s := range st {
 		r = max(r, s.Rate)
@@ -279,14 +280,14 @@ func peakRate(st []experiment.RateStage) float64 {
 }
 
 // modelText says which model ran, for the summary header.
-func modelText(c experiment.RunConfig) string {
+func modelText(c load.RunConfig) string {
 	switch {
-	case c.Model == experiment.Open && len(c.RateStages) > 0:
-		return fmt.Sprintf("open model, rate stages %s, %s arrivals, max in-flight %d", experiment.FormatRateStages(c.RateStages), c.Arrivals, c.MaxInflight)
-	case c.Model == experiment.Open:
+	case c.Model == load.Open && len(c.RateStages) > 0:
+		return fmt.Sprintf("open model, rate stages %s, %s arrivals, max in-flight %d", load.FormatRateStages(c.RateStages), c.Arrivals, c.MaxInflight)
+	case c.Model == load.Open:
 		return fmt.Sprintf("open model, %g req/s, %s arrivals, max in-flight %d", c.Rate, c.Arrivals, c.MaxInflight)
 	case len(c.Stages) > 0:
-		return fmt.Sprintf("closed model, stages %s, spawn %g/s, wait %s", experiment.FormatStages(c.Stages), c.SpawnRate, c.Wait)
+		return fmt.Sprintf("closed model, stages %s, spawn %g/s, wait %s", load.FormatStages(c.Stages), c.SpawnRate, c.Wait)
 	}
 	return fmt.Sprintf("closed model, %d users, spawn %g/s, wait %s", c.Users, c.SpawnRate, c.Wait)
 }
@@ -301,7 +302,7 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-func targetText(cfg experiment.RunConfig, f *runFlags, proc *target.Process) string {
+func targetText(cfg load.RunConfig, f *runFlags, proc *target.Process) string {
 	pid := ""
 	if proc != nil {
 		pid = fmt.Sprintf(" (pid %d)", proc.PID)

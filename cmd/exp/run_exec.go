@@ -3,6 +3,9 @@ package main
 import (
 	"context"
 	"errors"
+	"exp/analysis"
+	"exp/load"
+	"exp/verdict"
 	"fmt"
 	"io"
 	"net"
@@ -11,7 +14,6 @@ import (
 	"sync"
 	"time"
 
-	"exp/experiment"
 	"exp/monitor"
 	"exp/report"
 	"exp/store"
@@ -22,7 +24,7 @@ import (
 // samples and resources stored as they come, summary computed from the
 // store, target down. An interrupt (ctx cancelled) ends it as aborted with
 // everything taken so far kept.
-func executeRun(ctx context.Context, db *store.DB, cfg experiment.RunConfig, f *runFlags, stdout, stderr io.Writer) (outcome, error) {
+func executeRun(ctx context.Context, db *store.DB, cfg load.RunConfig, f *runFlags, stdout, stderr io.Writer) (outcome, error) {
 	var err error
 	if cfg.Name, err = runName(ctx, db, cfg, f); err != nil {
 		return outcome{}, err
@@ -42,7 +44,7 @@ func executeRun(ctx context.Context, db *store.DB, cfg experiment.RunConfig, f *
 	if err != nil {
 		return outcome{}, err
 	}
-	engine, err := experiment.NewEngine(cfg)
+	engine, err := load.NewEngine(cfg)
 	if err != nil {
 		return outcome{}, badInput(err)
 	}
@@ -75,7 +77,7 @@ func executeRun(ctx context.Context, db *store.DB, cfg experiment.RunConfig, f *
 	}
 	printRun(stdout, db, out.runID)
 	if proc != nil && proc.ExitErr() != nil {
-		out.targetStopped = experiment.TargetStoppedWarning + ": " + proc.ExitErr().Error()
+		out.targetStopped = verdict.TargetStoppedWarning + ": " + proc.ExitErr().Error()
 	}
 	switch {
 	case runErr != nil:
@@ -89,7 +91,7 @@ func executeRun(ctx context.Context, db *store.DB, cfg experiment.RunConfig, f *
 // createRun stores the run's row. A name chosen for the user may have been
 // taken meanwhile by another exp writing to the same file: then the next
 // free one is taken.
-func createRun(ctx context.Context, db *store.DB, cfg *experiment.RunConfig, f *runFlags, variant string, params map[string]any) (int64, error) {
+func createRun(ctx context.Context, db *store.DB, cfg *load.RunConfig, f *runFlags, variant string, params map[string]any) (int64, error) {
 	for try := 0; ; try++ {
 		id, err := db.CreateRun(ctx, cfg.Redacted(), variant, params, store.ThisHost(version))
 		if !errors.Is(err, store.ErrNameTaken) || f.name != "" || try == 10 {
@@ -105,13 +107,13 @@ func createRun(ctx context.Context, db *store.DB, cfg *experiment.RunConfig, f *
 
 // drive sends the load and records it: samples to the store writer and
 // the live window, resource readings to the store, progress to stderr.
-func drive(ctx context.Context, db *store.DB, runID int64, engine *experiment.Engine, sampler *monitor.Sampler,
-	proc *target.Process, cfg experiment.RunConfig, stderr io.Writer, start time.Time) (experiment.Result, error) {
-	samples := make(chan experiment.Sample, 1<<16)
+func drive(ctx context.Context, db *store.DB, runID int64, engine *load.Engine, sampler *monitor.Sampler,
+	proc *target.Process, cfg load.RunConfig, stderr io.Writer, start time.Time) (load.Result, error) {
+	samples := make(chan load.Sample, 1<<16)
 	writer := store.NewWriter(db, runID)
-	live := experiment.NewLive()
+	live := load.NewLive()
 	collected := make(chan error, 1)
-	go func() { collected <- experiment.Collect(samples, 500*time.Millisecond, writer, live) }()
+	go func() { collected <- load.Collect(samples, 500*time.Millisecond, writer, live) }()
 
 	watch, stopWatch := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
@@ -129,7 +131,7 @@ func drive(ctx context.Context, db *store.DB, runID int64, engine *experiment.En
 		db.AddWarning(context.WithoutCancel(ctx), runID, fmt.Sprintf("the open-model scheduler fell behind its intended send times by up to %v: the generator was late, not the server", lag.Round(time.Millisecond)))
 	}
 	if proc != nil && proc.ExitErr() != nil {
-		db.AddWarning(context.WithoutCancel(ctx), runID, experiment.TargetStoppedWarning+": "+proc.ExitErr().Error())
+		db.AddWarning(context.WithoutCancel(ctx), runID, verdict.TargetStoppedWarning+": "+proc.ExitErr().Error())
 	}
 	return res, err
 }
@@ -186,12 +188,12 @@ func recordResources(ctx context.Context, db *store.DB, runID int64, s *monitor.
 
 // progress prints a live line every 2 s: redrawn on a terminal, plain
 // lines otherwise.
-func progress(ctx context.Context, w io.Writer, e *experiment.Engine, live *experiment.Live, cfg experiment.RunConfig, proc *target.Process, start time.Time) {
+func progress(ctx context.Context, w io.Writer, e *load.Engine, live *load.Live, cfg load.RunConfig, proc *target.Process, start time.Time) {
 	tick := time.NewTicker(2 * time.Second)
 	defer tick.Stop()
 	term := isTerminal(w)
 	label := "users"
-	if cfg.Model == experiment.Open {
+	if cfg.Model == load.Open {
 		label = "in flight"
 	}
 	var exited <-chan struct{}
@@ -221,7 +223,7 @@ func progress(ctx context.Context, w io.Writer, e *experiment.Engine, live *expe
 
 // finishRun computes the run's summary from what was stored (so it equals
 // what `exp show` rebuilds), saves it and sets the run's final status.
-func finishRun(ctx context.Context, db *store.DB, runID int64, cfg experiment.RunConfig, status string, elapsed time.Duration) (outcome, error) {
+func finishRun(ctx context.Context, db *store.DB, runID int64, cfg load.RunConfig, status string, elapsed time.Duration) (outcome, error) {
 	sum, err := analyzeStored(ctx, db, runID, cfg, elapsed)
 	if err != nil {
 		return outcome{}, err
@@ -236,14 +238,14 @@ func finishRun(ctx context.Context, db *store.DB, runID int64, cfg experiment.Ru
 	if err != nil {
 		return outcome{}, err
 	}
-	return outcome{runID: runID, name: cfg.Name, status: status, summary: sum, res: experiment.SummarizeResources(us)}, nil
+	return outcome{runID: runID, name: cfg.Name, status: status, summary: sum, res: analysis.SummarizeResources(us)}, nil
 }
 
 // analyzeStored streams a run's samples from the store into an Analyzer.
-func analyzeStored(ctx context.Context, db *store.DB, runID int64, cfg experiment.RunConfig, elapsed time.Duration) (experiment.Summary, error) {
-	a := experiment.NewAnalyzer(cfg)
-	if err := db.EachSample(ctx, runID, func(s experiment.Sample) error { a.Add(s); return nil }); err != nil {
-		return experiment.Summary{}, err
+func analyzeStored(ctx context.Context, db *store.DB, runID int64, cfg load.RunConfig, elapsed time.Duration) (analysis.Summary, error) {
+	a := analysis.NewAnalyzer(cfg)
+	if err := db.EachSample(ctx, runID, func(s load.Sample) error { a.Add(s); return nil }); err != nil {
+		return analysis.Summary{}, err
 	}
 	return a.Summary(elapsed), nil
 }

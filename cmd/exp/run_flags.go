@@ -2,13 +2,13 @@ package main
 
 import (
 	"errors"
+	"exp/load"
 	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"exp/experiment"
 	"exp/target"
 )
 
@@ -36,8 +36,8 @@ func (f *runFlags) bind(fs *pflag.FlagSet) {
 	fs.StringVar(&f.rateStages, "rate-stages", "", "open model: duration:rate,... ramping linearly within each stage from the previous rate (0 at first)")
 	fs.StringVar(&f.arrivals, "arrivals", "uniform", "open model: uniform or poisson arrivals")
 	fs.IntVar(&f.maxInflight, "max-inflight", 1000, "open model: requests in flight at most; beyond, a request is counted as dropped")
-	fs.StringVar(&f.tasks, "tasks", experiment.DefaultTasks, "task mix path:weight,... (optionally 'POST /path:weight')")
-	fs.StringVar(&f.wait, "wait", experiment.DefaultWait, "think time: 0, 200ms (constant), 100ms-500ms (uniform) or pace:1s")
+	fs.StringVar(&f.tasks, "tasks", load.DefaultTasks, "task mix path:weight,... (optionally 'POST /path:weight')")
+	fs.StringVar(&f.wait, "wait", load.DefaultWait, "think time: 0, 200ms (constant), 100ms-500ms (uniform) or pace:1s")
 	fs.DurationVar(&f.timeout, "timeout", 10*time.Second, "per-request timeout")
 	fs.BoolVar(&f.keepAlive, "keepalive", true, "client keep-alive (--keepalive=false opens a connection per request)")
 	fs.StringArrayVarP(&f.headers, "header", "H", nil, "request header 'Name: value' (repeatable; secrets are redacted in the store)")
@@ -63,15 +63,15 @@ func (f *runFlags) bind(fs *pflag.FlagSet) {
 
 // config turns the flags into a checked RunConfig; every error is the
 // user's input at fault.
-func (f *runFlags) config(cmd *cobra.Command) (experiment.RunConfig, error) {
+func (f *runFlags) config(cmd *cobra.Command) (load.RunConfig, error) {
 	fl := cmd.Flags()
-	cfg := experiment.RunConfig{Name: f.name, URL: f.url, Users: f.users, SpawnRate: f.spawnRate,
-		Duration: f.duration, Timeout: f.timeout, KeepAlive: f.keepAlive, Model: experiment.Closed}
+	cfg := load.RunConfig{Name: f.name, URL: f.url, Users: f.users, SpawnRate: f.spawnRate,
+		Duration: f.duration, Timeout: f.timeout, KeepAlive: f.keepAlive, Model: load.Closed}
 	var err error
-	if cfg.Tasks, err = experiment.ParseTasks(f.tasks); err != nil {
+	if cfg.Tasks, err = load.ParseTasks(f.tasks); err != nil {
 		return cfg, fmt.Errorf("--tasks: %w", err)
 	}
-	if cfg.Wait, err = experiment.ParseWait(f.wait); err != nil {
+	if cfg.Wait, err = load.ParseWait(f.wait); err != nil {
 		return cfg, fmt.Errorf("--wait: %w", err)
 	}
 	cfg.WaitS = cfg.Wait.String()
@@ -87,16 +87,16 @@ func (f *runFlags) config(cmd *cobra.Command) (experiment.RunConfig, error) {
 		return cfg, errors.New("--rate-stages replaces --duration: give one or the other")
 	}
 	if fl.Changed("stages") {
-		if cfg.Stages, err = experiment.ParseStages(f.stages); err != nil {
+		if cfg.Stages, err = load.ParseStages(f.stages); err != nil {
 			return cfg, err
 		}
-		cfg.Users = experiment.StagesPeak(cfg.Stages)
+		cfg.Users = load.StagesPeak(cfg.Stages)
 	}
 	if open {
-		cfg.Model, cfg.Users, cfg.SpawnRate = experiment.Open, 0, 0
+		cfg.Model, cfg.Users, cfg.SpawnRate = load.Open, 0, 0
 		cfg.Rate, cfg.Arrivals, cfg.MaxInflight = f.rate, f.arrivals, f.maxInflight
 		if fl.Changed("rate-stages") {
-			if cfg.RateStages, err = experiment.ParseRateStages(f.rateStages); err != nil {
+			if cfg.RateStages, err = load.ParseRateStages(f.rateStages); err != nil {
 				return cfg, err
 			}
 		}
@@ -143,7 +143,7 @@ func parseHeaders(hs []string) (map[string]string, error) {
 	}
 	m := map[string]string{}
 	for _, h := range hs {
-		k, v, err := experiment.ParseHeader(h)
+		k, v, err := load.ParseHeader(h)
 		if err != nil {
 			return nil, err
 		}

@@ -2,13 +2,15 @@ package main
 
 import (
 	"context"
+	"exp/analysis"
+	"exp/load"
+	"exp/verdict"
 	"fmt"
 	"io"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"exp/experiment"
 	"exp/report"
 	"exp/store"
 )
@@ -68,9 +70,9 @@ func printRun(w io.Writer, db *store.DB, id int64) error {
 	report.Summary(w, report.RunHeader{Name: r.Name, Status: r.Status, Target: tgt, Model: model,
 		Duration: sum.Duration, Started: r.StartedAt}, sum)
 	fmt.Fprintln(w)
-	report.Resources(w, experiment.SummarizeResources(us), r.Host.Cores)
+	report.Resources(w, analysis.SummarizeResources(us), r.Host.Cores)
 	for _, f := range sum.Failures {
-		if f.Class == experiment.Dropped.String() {
+		if f.Class == load.Dropped.String() {
 			fmt.Fprintf(w, "Note: %d requests to %s were dropped: all %d in-flight slots were busy, the target could not keep up with the arrival rate\n", f.Count, f.Name, r.Config.MaxInflight)
 		}
 	}
@@ -78,6 +80,6 @@ func printRun(w io.Writer, db *store.DB, id int64) error {
 		fmt.Fprintf(w, "Warning: %s\n", warn)
 	}
 	fmt.Fprintln(w)
-	report.Verdict(w, "Verdict", experiment.Diagnose(verdictInput(r, sum, experiment.SummarizeResources(us))))
+	report.Verdict(w, "Verdict", verdict.Diagnose(verdictInput(r, sum, analysis.SummarizeResources(us))))
 	return nil
 }

@@ -1,17 +1,17 @@
 package main
 
 import (
+	"exp/analysis"
 	"fmt"
 	"io"
 
-	"exp/experiment"
 	"exp/report"
 )
 
-func parseThresholds(ss []string) ([]experiment.Threshold, error) {
-	var out []experiment.Threshold
+func parseThresholds(ss []string) ([]analysis.Threshold, error) {
+	var out []analysis.Threshold
 	for _, s := range ss {
-		t, err := experiment.ParseThreshold(s)
+		t, err := analysis.ParseThreshold(s)
 		if err != nil {
 			return nil, fmt.Errorf("--threshold: %w", err)
 		}
@@ -22,7 +22,7 @@ func parseThresholds(ss []string) ([]experiment.Threshold, error) {
 
 // finishWithThresholds prints each threshold as passed or failed and
 // turns a breach into exit status 4.
-func finishWithThresholds(w io.Writer, out outcome, th []experiment.Threshold) error {
+func finishWithThresholds(w io.Writer, out outcome, th []analysis.Threshold) error {
 	if len(th) == 0 {
 		return nil
 	}

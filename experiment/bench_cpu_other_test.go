@@ -1,8 +1,0 @@
-//go:build !unix
-
-package experiment
-
-import "time"
-
-// processCPU is not measured here: cpu-ns/req reads 0.
-func processCPU() time.Duration { return 0 }

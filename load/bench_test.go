@@ -1,0 +1,135 @@
+package load
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// benchServeEnv makes the test binary a plain httptest server: the engine
+// benchmark runs its target in a child process so that the allocations
+// and CPU it reports are the generator's alone, not the server's.
+const benchServeEnv = "EXP_BENCH_SERVE"
+
+func init() {
+	if os.Getenv(benchServeEnv) == "" {
+		return
+	}
+	body := []byte(`{"status":"ok"}` + "\n")
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(body)
+	}))
+	fmt.Println(srv.URL)
+	io.Copy(io.Discard, os.Stdin) // until the parent closes our stdin
+	srv.Close()
+	os.Exit(0)
+}
+
+var benchServer struct {
+	once  sync.Once
+	url   string
+	err   error
+	stdin io.WriteCloser // held open: the child serves until it closes
+}
+
+// benchTarget starts (once per test binary) the child server and returns
+// its URL. The child exits when this process does: its stdin closes.
+func benchTarget(b *testing.B) string {
+	benchServer.once.Do(func() {
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), benchServeEnv+"=1")
+		benchServer.stdin, benchServer.err = cmd.StdinPipe()
+		if benchServer.err != nil {
+			return
+		}
+		stdout, err := cmd.StdoutPipe()
+		if err != nil {
+			benchServer.err = err
+			return
+		}
+		if err := cmd.Start(); err != nil {
+			benchServer.err = err
+			return
+		}
+		line, err := bufio.NewReader(stdout).ReadString('\n')
+		benchServer.url, benchServer.err = strings.TrimSpace(line), err
+	})
+	if benchServer.err != nil {
+		b.Fatalf("start the benchmark's target: %v", benchServer.err)
+	}
+	return benchServer.url
+}
+
+// BenchmarkEngine runs the closed model (16 users, no think time) against
+// an httptest server in a child process, one op per request, and reports
+// the generator's allocations and CPU time per request (this process only:
+// engine, client and the sample channel; the store is measured apart by
+// store.BenchmarkWriter). The net/http sub-benchmark is the fallback
+// client, for comparison.
+func BenchmarkEngine(b *testing.B) {
+	url := benchTarget(b)
+	for _, bc := range []struct {
+		name    string
+		netHTTP bool
+	}{{"h1", false}, {"nethttp", true}} {
+		b.Run(bc.name, func(b *testing.B) {
+			forceNetHTTP = bc.netHTTP
+			defer func() { forceNetHTTP = false }()
+			benchEngine(b, url)
+		})
+	}
+}
+
+func benchEngine(b *testing.B, url string) {
+	cfg := RunConfig{URL: url, Model: Closed, Users: 16, SpawnRate: 1e6, Duration: time.Hour,
+		Tasks: []Task{{"GET", "/health", 1}}, Timeout: 5 * time.Second, KeepAlive: true}
+	e, err := NewEngine(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := make(chan Sample, 1<<12)
+	var n, failed int
+	var lastFail string
+	done := make(chan struct{})
+	var ms0, ms1 runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms0)
+	cpu0 := processCPU()
+	b.ResetTimer()
+	go func() {
+		defer close(done)
+		for s := range out {
+			if n++; n == b.N {
+				cancel()
+			}
+			if s.Failed() {
+				failed++
+				lastFail = s.Class.Name(s.Status)
+			}
+		}
+	}()
+	e.Run(ctx, time.Now(), out)
+	<-done
+	b.StopTimer()
+	cpu := processCPU() - cpu0
+	runtime.ReadMemStats(&ms1)
+	if failed > 0 {
+		b.Fatalf("%d of %d requests failed (last: %v)", failed, n, lastFail)
+	}
+	b.ReportMetric(float64(ms1.Mallocs-ms0.Mallocs)/float64(n), "allocs/req")
+	b.ReportMetric(float64(ms1.TotalAlloc-ms0.TotalAlloc)/float64(n), "B/req")
+	b.ReportMetric(float64(cpu.Nanoseconds())/float64(n), "cpu-ns/req")
+}

@@ -1,0 +1,101 @@
+package load
+
+import (
+	"fmt"
+	"net/url"
+	"time"
+)
+
+// Model names the load model of a run.
+const (
+	Closed = "closed" // N virtual users, each waits for its response
+	Open   = "open"   // requests at a fixed arrival rate, independent of responses
+)
+
+// RunConfig is everything that shapes a run's load. It is stored with the
+// run (as JSON and in columns of runs), so field names are part of the
+// store's public interface.
+type RunConfig struct {
+	Name  string `json:"name"`
+	URL   string `json:"target_url"` // base URL: scheme, host and port
+	Model string `json:"model"`      // Closed or Open
+	Tasks []Task `json:"tasks"`
+	Wait  Wait   `json:"-"`
+	WaitS string `json:"wait"` // Wait as text, for the store
+	Users int    `json:"users"`
+	// SpawnRate is users started (or stopped) per second.
+	SpawnRate float64       `json:"spawn_rate"`
+	Duration  time.Duration `json:"duration_ns"`
+	// Stages, when set, replace Users and Duration (closed model).
+	Stages []Stage `json:"stages,omitempty"`
+	// Rate is requests per second (open model); RateStages ramp it.
+	Rate        float64       `json:"rate,omitempty"`
+	RateStages  []RateStage   `json:"rate_stages,omitempty"`
+	Arrivals    string        `json:"arrivals,omitempty"` // "uniform" or "poisson"
+	MaxInflight int           `json:"max_inflight,omitempty"`
+	Timeout     time.Duration `json:"timeout_ns"`
+	KeepAlive   bool          `json:"keepalive"`
+	// Headers are sent with every request. Stored with secrets redacted.
+	Headers map[string]string `json:"headers,omitempty"`
+}
+
+// Validate checks a config before any load is sent; its errors name the
+// flag at fault.
+func (c *RunConfig) Validate() error {
+	u, err := url.Parse(c.URL)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("--url %q: want an absolute URL such as http://127.0.0.1:8080", c.URL)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return fmt.Errorf("--url %q: scheme must be http or https, not %q", c.URL, u.Scheme)
+	}
+	if len(c.Tasks) == 0 {
+		return fmt.Errorf("--tasks: the task mix is empty")
+	}
+	if c.Timeout <= 0 {
+		return fmt.Errorf("--timeout must be above zero, got %v", c.Timeout)
+	}
+	switch c.Model {
+	case Closed:
+		if len(c.Stages) == 0 {
+			if c.Users <= 0 {
+				return fmt.Errorf("--users must be at least 1, got %d", c.Users)
+			}
+			if c.Duration <= 0 {
+				return fmt.Errorf("--duration must be above zero, got %v", c.Duration)
+			}
+		}
+		if c.SpawnRate <= 0 {
+			return fmt.Errorf("--spawn-rate must be above zero, got %g", c.SpawnRate)
+		}
+	case Open:
+		if len(c.RateStages) == 0 {
+			if c.Rate <= 0 {
+				return fmt.Errorf("--rate must be above zero, got %g", c.Rate)
+			}
+			if c.Duration <= 0 {
+				return fmt.Errorf("--duration must be above zero, got %v", c.Duration)
+			}
+		}
+		if c.MaxInflight <= 0 {
+			return fmt.Errorf("--max-inflight must be at least 1, got %d", c.MaxInflight)
+		}
+		if c.Arrivals != "uniform" && c.Arrivals != "poisson" {
+			return fmt.Errorf("--arrivals %q: want uniform or poisson", c.Arrivals)
+		}
+	default:
+		return fmt.Errorf("unknown model %q", c.Model)
+	}
+	return nil
+}
+
+// TotalDuration is the planned length of the run.
+func (c *RunConfig) TotalDuration() time.Duration {
+	switch {
+	case c.Model == Closed && len(c.Stages) > 0:
+		return StagesDuration(c.Stages)
+	case c.Model == Open && len(c.RateStages) > 0:
+		return RateStagesDuration(c.RateStages)
+	}
+	return c.Duration
+}

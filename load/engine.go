@@ -1,0 +1,185 @@
+package load
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Engine runs the load of one run and streams a Sample per request.
+// It knows nothing of storage: whoever reads the channel decides.
+type Engine struct {
+	cfg RunConfig
+	// Grace is how long in-flight requests may finish after the load stops
+	// at the end of the run; those still running then are cancelled and
+	// not recorded. An interrupt uses a grace of at most 500 ms.
+	Grace time.Duration
+
+	active  atomic.Int64 // users (closed) or requests in flight (open)
+	started time.Time
+	end     time.Time    // planned end: no request starts after it
+	maxLag  atomic.Int64 // worst lateness of the open-model scheduler, ns
+}
+
+// NewEngine validates cfg and returns an engine for it.
+func NewEngine(cfg RunConfig) (*Engine, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &Engine{cfg: cfg, Grace: min(cfg.Timeout, 2*time.Second)}, nil
+}
+
+// Active is the number of active virtual users (closed model) or requests
+// in flight (open model) right now.
+func (e *Engine) Active() int { return int(e.active.Load()) }
+
+// MaxLag is the worst delay of the open-model scheduler behind its
+// intended send times: a late generator, not a slow server.
+func (e *Engine) MaxLag() time.Duration { return time.Duration(e.maxLag.Load()) }
+
+// Result tells how a run's load went.
+type Result struct {
+	Started     time.Time
+	Elapsed     time.Duration // from the first user (or arrival) to the end
+	Interrupted bool          // stopped by ctx before its planned end
+}
+
+// Run sends the load until the planned duration has passed or ctx is
+// cancelled, sending every sample on out, and closes out before it
+// returns. start is the run's time zero; samples are offsets from it.
+func (e *Engine) Run(ctx context.Context, start time.Time, out chan<- Sample) Result {
+	defer close(out)
+	e.started, e.end = start, start.Add(e.cfg.TotalDuration())
+	// load stops new requests; inflight cancels requests still running.
+	load, stopLoad := context.WithDeadline(ctx, e.end)
+	defer stopLoad()
+	inflight, cancelInflight := context.WithCancel(context.Background())
+	defer cancelInflight()
+	go func() {
+		<-load.Done()
+		grace := e.Grace
+		if ctx.Err() != nil {
+			grace = min(grace, 500*time.Millisecond)
+		}
+		t := time.NewTimer(grace)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			cancelInflight()
+		case <-inflight.Done():
+		}
+	}()
+	if e.cfg.Model == Open {
+		e.runOpen(load, inflight, out)
+	} else {
+		e.runClosed(load, inflight, out)
+	}
+	cancelInflight()
+	return Result{Started: start, Elapsed: time.Since(start), Interrupted: ctx.Err() != nil}
+}
+
+// runClosed follows the user schedule: it starts and stops virtual users
+// as the schedule says and waits for them all to finish.
+func (e *Engine) runClosed(load, inflight context.Context, out chan<- Sample) {
+	sched := e.cfg.Schedule()
+	var wg sync.WaitGroup
+	var stops []chan struct{} // one per running user, newest last
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	<-timer.C
+	for id := 0; ; {
+		elapsed := time.Since(e.started)
+		want := sched.At(elapsed)
+		for len(stops) < want {
+			stop := make(chan struct{})
+			stops = append(stops, stop)
+			wg.Add(1)
+			go func(id int) {
+				defer wg.Done()
+				e.user(load, inflight, stop, uint32(id), out)
+			}(id)
+			id++
+		}
+		for len(stops) > want {
+			close(stops[len(stops)-1])
+			stops = stops[:len(stops)-1]
+		}
+		next := sched.Next(elapsed)
+		if next >= sched.Duration() {
+			next = sched.Duration()
+		}
+		timer.Reset(next - elapsed)
+		select {
+		case <-load.Done():
+			wg.Wait()
+			return
+		case <-timer.C:
+		}
+	}
+}
+
+// user is one virtual user: pick a task by weight, send it, record it,
+// think, until stopped. A stopped user finishes its current request.
+func (e *Engine) user(load, inflight context.Context, stop <-chan struct{}, id uint32, out chan<- Sample) {
+	e.active.Add(1)
+	defer e.active.Add(-1)
+	c, err := newClient(inflight, &e.cfg, nil)
+	if err != nil {
+		panic(fmt.Sprintf("exp: build requests: %v", err)) // Validate checked the URL and paths
+	}
+	defer c.close()
+	rng := rand.New(rand.NewPCG(uint64(id), uint64(e.started.UnixNano())))
+	pick := newPicker(e.cfg.Tasks)
+	wait := time.NewTimer(time.Hour)
+	defer wait.Stop()
+	for {
+		select {
+		case <-load.Done():
+			return
+		case <-stop:
+			return
+		default:
+		}
+		i := pick.pick(rng.Uint32())
+		t0 := time.Now()
+		if !t0.Before(e.end) {
+			return // the deadline's timer may fire a little late
+		}
+		status, n, reused, err := c.do(i, t0)
+		t1 := time.Now()
+		if inflight.Err() != nil {
+			return // cancelled at the end: not an outcome of the server
+		}
+		s := sampleOf(i, status, n, reused, err)
+		s.Start, s.Latency, s.Service, s.User = t0.Sub(e.started), t1.Sub(t0), t1.Sub(t0), id
+		out <- s
+		d := e.cfg.Wait.next(rng.Uint32(), t1.Sub(t0))
+		if d <= 0 {
+			continue
+		}
+		wait.Reset(d)
+		select {
+		case <-load.Done():
+			return
+		case <-stop:
+			return
+		case <-wait.C:
+		}
+	}
+}
+
+// sampleOf turns a request's outcome into a Sample (timing left to the
+// caller).
+func sampleOf(task, status int, n int64, reused bool, err error) Sample {
+	s := Sample{Endpoint: uint16(task), Status: uint16(status), Bytes: n, Reused: reused}
+	switch {
+	case err != nil:
+		s.Class = Classify(err)
+	case status >= 400:
+		s.Class = HTTP
+	}
+	return s
+}

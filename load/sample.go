@@ -1,0 +1,26 @@
+package load
+
+import "time"
+
+// Sample is the outcome of one request. It is a plain value sent on a
+// channel; a failed request is data in it, not a Go error.
+type Sample struct {
+	// Start is the offset from the run's start of the intended send time
+	// (open model) or of the actual send (closed model).
+	Start time.Duration
+	// Latency runs from Start to the end of the body read. In the open model
+	// it includes any time the request waited for a free worker, so a server
+	// stall is not hidden (no coordinated omission).
+	Latency time.Duration
+	// Service runs from the actual send to the end of the body read.
+	Service  time.Duration
+	Endpoint uint16 // index into RunConfig.Tasks
+	Status   uint16 // HTTP status; 0 when there was no response
+	Class    ErrorClass
+	Reused   bool   // the request went over a kept-alive connection
+	User     uint32 // virtual user (closed model) or worker (open model)
+	Bytes    int64  // response body bytes
+}
+
+// Failed reports whether the sample counts as a failure.
+func (s Sample) Failed() bool { return s.Class != OK }

@@ -1,0 +1,276 @@
+package verdict
+
+import (
+	"exp/analysis"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Cell holds the figures of one cell of a plan (one run of one server
+// variant at one load level) that observations are written from.
+type Cell struct {
+	Variant   string // "-" for an external target
+	Users     int
+	Status    string  // the run's status: completed, aborted, ...
+	RPS       float64 // mean over the whole run, ramp included (Locust's Requests/s)
+	SteadyRPS float64 // mean over the steady seconds at full load (SteadySeconds)
+	Avg, P95  time.Duration
+	Requests  int64
+	Failures  int64
+	TopClass  string // the most frequent failure class; "" without failures
+	HasTarget bool   // the target's CPU and memory were measured
+	CPUMean   float64
+	CPUMax    float64          // % of one core
+	RSSMax    uint64           // bytes
+	Endpoints []analysis.Stats // per endpoint, for the tail
+	Verdict   string           // the bottleneck verdict's kind
+}
+
+// Throughput is the cell's throughput at full load, or over the whole run
+// when it had no steady second.
+func (c Cell) Throughput() float64 {
+	if c.SteadyRPS > 0 {
+		return c.SteadyRPS
+	}
+	return c.RPS
+}
+
+// Scaling says how throughput followed a rise in load, from one level to
+// the next.
+type Scaling int
+
+const (
+	ScaledLinearly Scaling = iota // the added load turned into throughput
+	ScaledSlowly                  // part of it did
+	Plateaued                     // next to none did
+	Fell                          // throughput dropped
+)
+
+// Thresholds of the scaling wording: the share of the added load that
+// became added throughput, (rps ratio − 1) / (users ratio − 1).
+const (
+	LinearShare  = 0.75 // from here on: near-linear
+	PlateauShare = 0.15 // below: plateaued
+	// FallRatio: throughput below this share of the level before fell;
+	// a smaller dip at a plateau is the noise of a shared machine.
+	FallRatio = 0.90
+	// SameRPS: variants within this share of the best served "about the
+	// same".
+	SameRPS = 0.95
+	// TailRatio: an endpoint dominates the tail when its p95 is at least
+	// this many times the next slowest endpoint's.
+	TailRatio = 2.0
+	// SameLatency: two p95s within this ratio of each other are "about
+	// the same".
+	SameLatency = 1.2
+)
+
+// Step is the change of a variant's figures from one load level to the
+// next.
+type Step struct {
+	From, To   Cell
+	UsersRatio float64
+	RPSRatio   float64
+	Kind       Scaling
+}
+
+// NewStep compares two levels of a variant, a the lower.
+func NewStep(a, b Cell) Step {
+	s := Step{From: a, To: b, UsersRatio: float64(b.Users) / float64(max(a.Users, 1))}
+	if a.Throughput() > 0 {
+		s.RPSRatio = b.Throughput() / a.Throughput()
+	}
+	share := 0.0
+	if s.UsersRatio > 1 {
+		share = (s.RPSRatio - 1) / (s.UsersRatio - 1)
+	}
+	switch {
+	case a.Throughput() == 0:
+		s.Kind = ScaledLinearly
+		if b.Throughput() == 0 {
+			s.Kind = Plateaued
+		}
+	case s.RPSRatio < FallRatio:
+		s.Kind = Fell
+	case share < PlateauShare:
+		s.Kind = Plateaued
+	case share < LinearShare:
+		s.Kind = ScaledSlowly
+	default:
+		s.Kind = ScaledLinearly
+	}
+	return s
+}
+
+// ratio prints "×4.8 for ×5 users".
+func (s Step) ratio() string {
+	return fmt.Sprintf("×%s for ×%s users", obsRatio(s.RPSRatio), usersRatio(s.UsersRatio))
+}
+
+// ObserveCell writes the observation of one cell: its throughput (against
+// the level below, prev, when there is one), latency, failures, the
+// target's CPU and memory, and which endpoint made the tail.
+func ObserveCell(prev *Cell, c Cell) string {
+	var out []string
+	add := func(format string, a ...any) { out = append(out, fmt.Sprintf(format, a...)) }
+	if c.Requests == 0 {
+		return fmt.Sprintf("No request completed at %d users (run %s).", c.Users, c.Status)
+	}
+	if c.Status != "" && c.Status != "completed" {
+		add("The run is %s: its figures cover only the part that ran.", c.Status)
+	}
+	if prev == nil || prev.Requests == 0 {
+		add("At %d users it served %s req/s at full load (%s req/s per user).", c.Users,
+			obsRPS(c.Throughput()), obsRPS(c.Throughput()/float64(max(c.Users, 1))))
+	} else {
+		s := NewStep(*prev, c)
+		add("%s", throughputSentence(s))
+	}
+	add("%s", latencySentence(prev, c))
+	add("%s", failureSentence(c))
+	if c.HasTarget {
+		add("The target's CPU averaged %s of a core (peak %s) and its memory peaked at %s.",
+			obsPct(c.CPUMean), obsPct(c.CPUMax), obsMB(c.RSSMax))
+	}
+	if t := TailSentence(c.Endpoints); t != "" {
+		add("%s", t)
+	}
+	return strings.Join(out, " ")
+}
+
+func throughputSentence(s Step) string {
+	a, b := s.From, s.To
+	switch s.Kind {
+	case ScaledLinearly:
+		return fmt.Sprintf("Throughput scaled near-linearly from %d to %d users: %s to %s req/s (%s).",
+			a.Users, b.Users, obsRPS(a.Throughput()), obsRPS(b.Throughput()), s.ratio())
+	case ScaledSlowly:
+		return fmt.Sprintf("Throughput grew more slowly than the load from %d to %d users: %s to %s req/s (%s).",
+			a.Users, b.Users, obsRPS(a.Throughput()), obsRPS(b.Throughput()), s.ratio())
+	case Plateaued:
+		return fmt.Sprintf("Throughput plateaued: %s req/s against %s at %d users (%s).",
+			obsRPS(b.Throughput()), obsRPS(a.Throughput()), a.Users, s.ratio())
+	}
+	return fmt.Sprintf("Throughput fell from %s req/s at %d users to %s req/s (%s).",
+		obsRPS(a.Throughput()), a.Users, obsRPS(b.Throughput()), s.ratio())
+}
+
+func latencySentence(prev *Cell, c Cell) string {
+	cur := fmt.Sprintf("Average response time %s; p95 %s", obsMS(c.Avg), obsMS(c.P95))
+	if prev == nil || prev.Requests == 0 || prev.P95 <= 0 {
+		return cur + "."
+	}
+	r := float64(c.P95) / float64(prev.P95)
+	switch {
+	case r >= SameLatency:
+		return fmt.Sprintf("%s, up ×%s from %s at %d users.", cur, obsRatio(r), obsMS(prev.P95), prev.Users)
+	case r <= 1/SameLatency:
+		return fmt.Sprintf("%s, down from %s at %d users.", cur, obsMS(prev.P95), prev.Users)
+	}
+	return fmt.Sprintf("%s, about the same as at %d users (%s).", cur, prev.Users, obsMS(prev.P95))
+}
+
+func failureSentence(c Cell) string {
+	if c.Failures == 0 {
+		return "No request failed."
+	}
+	rate := 100 * float64(c.Failures) / float64(c.Requests)
+	s := fmt.Sprintf("%d requests failed (%s)", c.Failures, obsPct(rate))
+	if c.TopClass != "" {
+		s += ", mostly " + c.TopClass
+	}
+	return s + "."
+}
+
+// TailSentence names the endpoint that made the tail of the latency: the
+// slowest by p95, said to dominate when it is TailRatio times the next.
+// "" with fewer than two endpoints that had requests.
+func TailSentence(eps []analysis.Stats) string {
+	live := slowestFirst(eps)
+	if len(live) < 2 {
+		return ""
+	}
+	a, b := live[0], live[1]
+	if b.P95 <= 0 || float64(a.P95) >= TailRatio*float64(b.P95) {
+		return fmt.Sprintf("%s dominated the tail: p95 %s against %s for %s.", a.Name, obsMS(a.P95), obsMS(b.P95), b.Name)
+	}
+	if float64(a.P95) < SameLatency*float64(live[len(live)-1].P95) {
+		return fmt.Sprintf("Every endpoint had about the same p95 (%s to %s).", obsMS(live[len(live)-1].P95), obsMS(a.P95))
+	}
+	return fmt.Sprintf("The slowest endpoints were %s (p95 %s) and %s (%s).", a.Name, obsMS(a.P95), b.Name, obsMS(b.P95))
+}
+
+// slowestFirst is the endpoints that had requests, slowest p95 first.
+func slowestFirst(eps []analysis.Stats) []analysis.Stats {
+	var live []analysis.Stats
+	for _, e := range eps {
+		if e.Requests > 0 {
+			live = append(live, e)
+		}
+	}
+	sort.SliceStable(live, func(i, j int) bool { return live[i].P95 > live[j].P95 })
+	return live
+}
+
+// obsRPS gives a throughput with three significant digits, whole above
+// 100.
+func obsRPS(v float64) string {
+	switch {
+	case v >= 100:
+		return fmt.Sprintf("%.0f", v)
+	case v >= 10:
+		return fmt.Sprintf("%.1f", v)
+	}
+	return fmt.Sprintf("%.2f", v)
+}
+
+// obsMS gives a latency in ms below 10 s, in s above, three significant
+// digits.
+func obsMS(d time.Duration) string {
+	ms := float64(d) / float64(time.Millisecond)
+	switch {
+	case ms >= 10000:
+		return fmt.Sprintf("%.1f s", ms/1000)
+	case ms >= 1000:
+		return fmt.Sprintf("%.2f s", ms/1000)
+	case ms >= 100:
+		return fmt.Sprintf("%.0f ms", ms)
+	case ms >= 10:
+		return fmt.Sprintf("%.1f ms", ms)
+	}
+	return fmt.Sprintf("%.2f ms", ms)
+}
+
+// obsRatio gives a throughput ratio with one decimal (two below 0.1,
+// none from 10).
+func obsRatio(r float64) string {
+	switch {
+	case r == 0:
+		return "0"
+	case r >= 10:
+		return fmt.Sprintf("%.0f", r)
+	case r < 0.1:
+		return fmt.Sprintf("%.2f", r)
+	}
+	return fmt.Sprintf("%.1f", r)
+}
+
+// usersRatio gives a ratio of users, whole when it is.
+func usersRatio(r float64) string {
+	if r == math.Trunc(r) {
+		return fmt.Sprintf("%.0f", r)
+	}
+	return fmt.Sprintf("%.1f", r)
+}
+
+func obsPct(p float64) string {
+	if p >= 10 || p == 0 {
+		return fmt.Sprintf("%.0f%%", p)
+	}
+	return fmt.Sprintf("%.1f%%", p)
+}
+
+func obsMB(b uint64) string { return fmt.Sprintf("%.1f MB", float64(b)/(1<<20)) }
