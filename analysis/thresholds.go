@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"exp/units"
 	"fmt"
 	"math"
 	"strconv"
@@ -84,7 +85,7 @@ func parseMillis(v string) (float64, error) {
 	if err != nil || d < 0 {
 		return 0, fmt.Errorf("want a duration such as 300ms")
 	}
-	return float64(d) / float64(time.Millisecond), nil
+	return units.Millis(d), nil
 }
 
 func parseFraction(v string) (float64, error) {
@@ -127,7 +128,7 @@ func (t Threshold) Check(s Summary) ThresholdResult {
 		return r
 	}
 	if f := latencyMetrics[t.Metric]; f != nil {
-		r.Measured = float64(f(st)) / float64(time.Millisecond)
+		r.Measured = units.Millis(f(st))
 	} else {
 		r.Measured = countMetrics[t.Metric](st)
 	}

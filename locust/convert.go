@@ -3,8 +3,8 @@ package locust
 import (
 	"exp/analysis"
 	"exp/load"
+	"exp/units"
 	"fmt"
-	"math"
 	"regexp"
 	"sort"
 	"strings"
@@ -20,18 +20,11 @@ type Import struct {
 	Users   int            // the highest user count of the history
 }
 
-func ms(v float64) time.Duration {
-	if math.IsNaN(v) {
-		return 0
-	}
-	return time.Duration(math.Round(v * float64(time.Millisecond)))
-}
-
 func statsOf(r StatsRow, endpoint int) analysis.Stats {
 	return analysis.Stats{Endpoint: endpoint, Method: r.Type, Name: r.Name, Requests: r.Requests,
 		Failures: r.Failures, RPS: r.RPS, FailPerSec: r.FailPerSec, AvgBytes: r.AvgSize,
-		Avg: ms(r.Avg), Min: ms(r.Min), Max: ms(r.Max), P50: ms(r.Median), P90: ms(r.Pct[4]),
-		P95: ms(r.Pct[5]), P99: ms(r.Pct[7]), P999: ms(r.Pct[8])}
+		Avg: units.FromMillis(r.Avg), Min: units.FromMillis(r.Min), Max: units.FromMillis(r.Max), P50: units.FromMillis(r.Median), P90: units.FromMillis(r.Pct[4]),
+		P95: units.FromMillis(r.Pct[5]), P99: units.FromMillis(r.Pct[7]), P999: units.FromMillis(r.Pct[8])}
 }
 
 // ToSummary turns Locust's rows into a run's summary: the stats rows give
@@ -113,7 +106,7 @@ func seconds(agg []HistoryRow) ([]analysis.Second, int) {
 		s.ActiveUsers = h.UserCount
 		s.Requests += max(h.TotalRequests-prevReq, 0)
 		s.Failures += max(h.TotalFailures-prevFail, 0)
-		s.P50, s.P95, s.P99 = ms(h.Pct[0]), ms(h.Pct[5]), ms(h.Pct[7])
+		s.P50, s.P95, s.P99 = units.FromMillis(h.Pct[0]), units.FromMillis(h.Pct[5]), units.FromMillis(h.Pct[7])
 		prevReq, prevFail = h.TotalRequests, h.TotalFailures
 		last, users = max(last, t), max(users, h.UserCount)
 	}
@@ -205,8 +198,6 @@ func failureCounts(fails []FailureRow, eps []analysis.Stats) []analysis.FailureC
 	return out
 }
 
-func msOf(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
-
 // LadderOf gives the percentiles a Stats holds (50, 90, 95, 99, 99.9 and
 // the maximum as 100); the others are N/A.
 func LadderOf(st analysis.Stats) Ladder {
@@ -214,7 +205,7 @@ func LadderOf(st analysis.Stats) Ladder {
 	if st.Requests == 0 {
 		return l
 	}
-	l[0], l[4], l[5], l[7], l[8], l[10] = msOf(st.P50), msOf(st.P90), msOf(st.P95), msOf(st.P99), msOf(st.P999), msOf(st.Max)
+	l[0], l[4], l[5], l[7], l[8], l[10] = units.Millis(st.P50), units.Millis(st.P90), units.Millis(st.P95), units.Millis(st.P99), units.Millis(st.P999), units.Millis(st.Max)
 	return l
 }
 
@@ -229,7 +220,7 @@ func StatsRows(sum analysis.Summary, ladders map[int]Ladder) []StatsRow {
 			l = LadderOf(st)
 		}
 		return StatsRow{Type: st.Method, Name: st.Name, Requests: st.Requests, Failures: st.Failures,
-			Median: msOf(st.P50), Avg: msOf(st.Avg), Min: msOf(st.Min), Max: msOf(st.Max),
+			Median: units.Millis(st.P50), Avg: units.Millis(st.Avg), Min: units.Millis(st.Min), Max: units.Millis(st.Max),
 			AvgSize: st.AvgBytes, RPS: st.RPS, FailPerSec: st.FailPerSec, Pct: l}
 	}
 	out := make([]StatsRow, 0, len(sum.Endpoints)+1)

@@ -2,6 +2,7 @@ package plots
 
 import (
 	"errors"
+	"exp/units"
 	"exp/verdict"
 	"fmt"
 	"image/color"
@@ -235,7 +236,7 @@ func Percentiles(runs []RunSeries, path string) error {
 	}
 	var ticks plot.ConstantTicks
 	for _, pc := range []float64{50, 90, 99, 99.9, 99.99} {
-		ticks = append(ticks, plot.Tick{Value: nines(pc), Label: fmtTick(pc)})
+		ticks = append(ticks, plot.Tick{Value: nines(pc), Label: units.Number(pc)})
 	}
 	p.X.Tick.Marker = ticks
 	p.X.Min, p.X.Max = nines(50), nines(99.99)
@@ -276,7 +277,7 @@ func barLabels(p *plot.Plot, vals []float64, offset vg.Length) error {
 	text := make([]string, len(vals))
 	for i, v := range vals {
 		xy[i] = plotter.XY{X: float64(i), Y: v}
-		text[i] = fmtSig(v, 3)
+		text[i] = units.Sig(v, 3)
 	}
 	labels, err := plotter.NewLabels(plotter.XYLabels{XYs: xy, Labels: text})
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"exp/analysis"
 	"exp/load"
+	"exp/units"
 	"exp/verdict"
 	"flag"
 	"fmt"
@@ -219,8 +220,8 @@ func TestFmtSig(t *testing.T) {
 		want   string
 	}{{50000, 4, "50000"}, {0.30000000000000004, 4, "0.3"}, {99.99, 4, "99.99"}, {200.8, 3, "201"},
 		{15.78, 3, "15.8"}, {0.0123456, 3, "0.0123"}, {0, 3, "0"}} {
-		if got := fmtSig(tt.v, tt.digits); got != tt.want {
-			t.Errorf("fmtSig(%g, %d) = %q, want %q", tt.v, tt.digits, got, tt.want)
+		if got := units.Sig(tt.v, tt.digits); got != tt.want {
+			t.Errorf("units.Sig(%g, %d) = %q, want %q", tt.v, tt.digits, got, tt.want)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package plots
 import (
 	"errors"
 	"exp/analysis"
+	"exp/units"
 	"exp/verdict"
 	"image/color"
 	"math"
@@ -47,8 +48,6 @@ var palette = []color.RGBA{
 func Color(i int) color.Color {
 	return palette[((i%len(palette))+len(palette))%len(palette)]
 }
-
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 func loadAt(open bool, s analysis.Second) float64 {
 	if open {
@@ -112,7 +111,7 @@ func latencyOverTime(r RunSeries, p percentile) plotter.XYs {
 	var xy plotter.XYs
 	for _, s := range r.Seconds {
 		if v := p.sec(s); v > 0 {
-			xy = append(xy, plotter.XY{X: float64(s.T), Y: ms(v)})
+			xy = append(xy, plotter.XY{X: float64(s.T), Y: units.Millis(v)})
 		}
 	}
 	return xy
@@ -123,7 +122,7 @@ func latencyByLoad(r RunSeries, p percentile) plotter.XYs {
 	var xy plotter.XYs
 	for _, l := range r.Plateau.Levels {
 		if v := p.level(l); v > 0 {
-			xy = append(xy, plotter.XY{X: l.Load, Y: ms(v)})
+			xy = append(xy, plotter.XY{X: l.Load, Y: units.Millis(v)})
 		}
 	}
 	return xy
@@ -138,7 +137,7 @@ func spectrumXY(r RunSeries) plotter.XYs {
 	var xy plotter.XYs
 	for _, q := range r.Spectrum {
 		if q.Latency > 0 {
-			xy = append(xy, plotter.XY{X: nines(q.P), Y: ms(q.Latency)})
+			xy = append(xy, plotter.XY{X: nines(q.P), Y: units.Millis(q.Latency)})
 		}
 	}
 	return xy
@@ -162,7 +161,7 @@ func endpointBars(runs []RunSeries) ([]string, [][]float64) {
 	for i, r := range runs {
 		vals[i] = make([]float64, len(names))
 		for _, e := range r.Endpoints {
-			vals[i][idx[endpointName(e)]] = ms(e.P95)
+			vals[i][idx[endpointName(e)]] = units.Millis(e.P95)
 		}
 	}
 	return names, vals

@@ -1,11 +1,11 @@
 package plots
 
 import (
+	"exp/units"
 	"fmt"
 	"image/color"
 	"math"
 	"os"
-	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -53,7 +53,7 @@ func (plainTicks) Ticks(lo, hi float64) []plot.Tick {
 	ticks := plot.DefaultTicks{}.Ticks(lo, hi)
 	for i, t := range ticks {
 		if t.Label != "" {
-			ticks[i].Label = fmtTick(t.Value)
+			ticks[i].Label = units.Number(t.Value)
 		}
 	}
 	return ticks
@@ -110,7 +110,7 @@ func (logTicks) Ticks(lo, hi float64) []plot.Tick {
 			}
 			t := plot.Tick{Value: v}
 			if m == 1 || m == 2 || m == 5 {
-				t.Label = fmtTick(v)
+				t.Label = units.Number(v)
 				labelled++
 			}
 			ticks = append(ticks, t)
@@ -120,18 +120,6 @@ func (logTicks) Ticks(lo, hi float64) []plot.Tick {
 		return plot.DefaultTicks{}.Ticks(lo, hi)
 	}
 	return ticks
-}
-
-func fmtTick(v float64) string { return fmtSig(v, 4) }
-
-// fmtSig writes v rounded to digits significant digits, never in
-// exponent form: 50000, 0.25, 99.99.
-func fmtSig(v float64, digits int) string {
-	if v == 0 || math.IsNaN(v) || math.IsInf(v, 0) {
-		return strconv.FormatFloat(v, 'f', -1, 64)
-	}
-	scale := math.Pow(10, float64(digits)-math.Ceil(math.Log10(math.Abs(v))))
-	return strconv.FormatFloat(math.Round(v*scale)/scale, 'f', -1, 64)
 }
 
 // save writes p as a PNG of Width × Height.

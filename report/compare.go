@@ -2,13 +2,12 @@ package report
 
 import (
 	"exp/analysis"
+	"exp/units"
 	"exp/verdict"
 	"fmt"
 	"io"
-	"math"
 	"strings"
 	"text/tabwriter"
-	"time"
 )
 
 // CompareRun is one column of a comparison: what was stored of a run and
@@ -48,9 +47,7 @@ type row struct {
 	points bool // change in percentage points (a rate), not in percent
 }
 
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
-
-func msCell(v float64) string { return Ms(time.Duration(v * float64(time.Millisecond))) }
+func msCell(v float64) string { return units.Ms(units.FromMillis(v)) }
 
 func stat(f func(analysis.Stats) float64) func(CompareRun) (float64, bool) {
 	return func(r CompareRun) (float64, bool) { return f(r.Summary.Total), r.Summary.Total.Requests > 0 }
@@ -72,12 +69,12 @@ var overallRows = []row{
 	{"RPS plateau (req/s)", func(r CompareRun) (float64, bool) {
 		return r.Verdict.Plateau.PeakRPS, len(r.Verdict.Plateau.Levels) > 0
 	}, rpsCell, false},
-	{"avg (ms)", stat(func(s analysis.Stats) float64 { return ms(s.Avg) }), msCell, false},
-	{"p50 (ms)", stat(func(s analysis.Stats) float64 { return ms(s.P50) }), msCell, false},
-	{"p95 (ms)", stat(func(s analysis.Stats) float64 { return ms(s.P95) }), msCell, false},
-	{"p99 (ms)", stat(func(s analysis.Stats) float64 { return ms(s.P99) }), msCell, false},
-	{"p99.9 (ms)", stat(func(s analysis.Stats) float64 { return ms(s.P999) }), msCell, false},
-	{"max (ms)", stat(func(s analysis.Stats) float64 { return ms(s.Max) }), msCell, false},
+	{"avg (ms)", stat(func(s analysis.Stats) float64 { return units.Millis(s.Avg) }), msCell, false},
+	{"p50 (ms)", stat(func(s analysis.Stats) float64 { return units.Millis(s.P50) }), msCell, false},
+	{"p95 (ms)", stat(func(s analysis.Stats) float64 { return units.Millis(s.P95) }), msCell, false},
+	{"p99 (ms)", stat(func(s analysis.Stats) float64 { return units.Millis(s.P99) }), msCell, false},
+	{"p99.9 (ms)", stat(func(s analysis.Stats) float64 { return units.Millis(s.P999) }), msCell, false},
+	{"max (ms)", stat(func(s analysis.Stats) float64 { return units.Millis(s.Max) }), msCell, false},
 	{"failure rate", stat(func(s analysis.Stats) float64 { return 100 * s.FailRate() }),
 		func(v float64) string { return fmt.Sprintf("%.2f%%", v) }, true},
 	{"target CPU mean", target(func(r analysis.Resources) float64 { return r.TargetCPUMean }), pctCell, false},
@@ -112,7 +109,7 @@ func endpointRows(runs []CompareRun) []row {
 				}
 			}
 			rows = append(rows,
-				row{name + " p95 (ms)", find(func(s analysis.Stats) float64 { return ms(s.P95) }), msCell, false},
+				row{name + " p95 (ms)", find(func(s analysis.Stats) float64 { return units.Millis(s.P95) }), msCell, false},
 				row{name + " RPS (req/s)", find(func(s analysis.Stats) float64 { return s.RPS }), rpsCell, false})
 		}
 	}
@@ -169,15 +166,7 @@ func cell(rw row, v float64, ok bool, base float64, delta bool) string {
 	case base == 0:
 		return s + " (new)"
 	}
-	return s + " (" + pct((v-base)/base*100) + ")"
-}
-
-// pct formats a change in percent with the precision that matters.
-func pct(p float64) string {
-	if math.Abs(p) >= 100 {
-		return fmt.Sprintf("%+.0f%%", p)
-	}
-	return fmt.Sprintf("%+.1f%%", p)
+	return s + " (" + units.SignedPct((v-base)/base*100) + ")"
 }
 
 // Changes prints whether each change against the baseline is real: the
@@ -199,7 +188,7 @@ func Changes(w io.Writer, runs []CompareRun, changes [][]verdict.Change) {
 				continue
 			}
 			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, c.Metric, figure(c, c.Base),
-				figure(c, c.Value), pct(c.Pct), ci(c), judgement(c))
+				figure(c, c.Value), units.SignedPct(c.Pct), ci(c), judgement(c))
 		}
 	}
 	tw.Flush()
@@ -221,7 +210,7 @@ func ci(c verdict.Change) string {
 	if !c.Known() {
 		return "-"
 	}
-	return fmt.Sprintf("[%s, %s]", pct(c.Lo), pct(c.Hi))
+	return fmt.Sprintf("[%s, %s]", units.SignedPct(c.Lo), units.SignedPct(c.Hi))
 }
 
 func judgement(c verdict.Change) string {

@@ -2,6 +2,7 @@ package report
 
 import (
 	"exp/analysis"
+	"exp/units"
 	"exp/verdict"
 	"fmt"
 	"io"
@@ -66,7 +67,7 @@ func (c PlanCell) Ran() bool { return c.Run != "" && c.Requests > 0 }
 // the same strings go to markdown and HTML, so both say the same.
 type planFigures struct{}
 
-func (planFigures) MS(d time.Duration) string { return Ms(d) }
+func (planFigures) MS(d time.Duration) string { return units.Ms(d) }
 func (planFigures) RPS(v float64) string      { return fmt.Sprintf("%.1f", v) }
 func (planFigures) Pct(v float64) string      { return fmt.Sprintf("%.1f%%", v) }
 func (planFigures) MB(b uint64) string        { return MB(b) }

@@ -3,6 +3,7 @@ package report
 import (
 	"exp/analysis"
 	"exp/load"
+	"exp/units"
 	"fmt"
 	"io"
 	"strings"
@@ -24,7 +25,7 @@ type RunHeader struct {
 // row per endpoint, then the Aggregated row, then failures by class.
 func Summary(w io.Writer, h RunHeader, s analysis.Summary) {
 	fmt.Fprintf(w, "Run %s (%s): %s\n", h.Name, h.Status, h.Target)
-	fmt.Fprintf(w, "Load: %s; ran %s", h.Model, fmtDuration(h.Duration))
+	fmt.Fprintf(w, "Load: %s; ran %s", h.Model, units.RunLength(h.Duration))
 	if !h.Started.IsZero() {
 		fmt.Fprintf(w, " from %s", h.Started.Local().Format("2006-01-02 15:04:05"))
 	}
@@ -58,7 +59,7 @@ func StatsTable(w io.Writer, s analysis.Summary) {
 
 func statsRow(w io.Writer, nameW int, e analysis.Stats) {
 	fmt.Fprintf(w, "%-6s %-*s %8d %14s | %7s %7s %7s %7s %7s %7s | %8.2f %10.2f\n",
-		e.Method, nameW, e.Name, e.Requests, fmtFails(e), Ms(e.Avg), Ms(e.Min), Ms(e.Max), Ms(e.P50), Ms(e.P95), Ms(e.P99), e.RPS, e.FailPerSec)
+		e.Method, nameW, e.Name, e.Requests, fmtFails(e), units.Ms(e.Avg), units.Ms(e.Min), units.Ms(e.Max), units.Ms(e.P50), units.Ms(e.P95), units.Ms(e.P99), e.RPS, e.FailPerSec)
 }
 
 func fmtFails(e analysis.Stats) string {
@@ -80,30 +81,6 @@ func Failures(w io.Writer, s analysis.Summary) {
 	tw.Flush()
 }
 
-// Ms formats a latency in milliseconds with the precision that matters:
-// three significant digits below 100 ms, whole milliseconds above.
-func Ms(d time.Duration) string {
-	ms := float64(d) / float64(time.Millisecond)
-	switch {
-	case ms == 0:
-		return "0"
-	case ms < 1:
-		return fmt.Sprintf("%.3f", ms)
-	case ms < 10:
-		return fmt.Sprintf("%.2f", ms)
-	case ms < 100:
-		return fmt.Sprintf("%.1f", ms)
-	}
-	return fmt.Sprintf("%.0f", ms)
-}
-
-func fmtDuration(d time.Duration) string {
-	if d >= time.Second {
-		return d.Round(100 * time.Millisecond).String()
-	}
-	return d.Round(time.Millisecond).String()
-}
-
 // Line is a progress line of a running test.
 func Line(elapsed, total time.Duration, active int, activeLabel string, w load.Window) string {
 	// In-flight requests may finish a moment after the planned end.
@@ -113,7 +90,7 @@ func Line(elapsed, total time.Duration, active int, activeLabel string, w load.W
 		pct = 100 * float64(elapsed) / float64(total)
 	}
 	return strings.TrimSpace(fmt.Sprintf("[%5.1f%%] %s/%s  %s %d  %.1f req/s  p95 %s ms  failures %d (total %d of %d)",
-		pct, fmtSec(elapsed), fmtSec(total), activeLabel, active, w.RPS, Ms(w.P95), w.Failures, w.TotalFailures, w.TotalRequests))
+		pct, fmtSec(elapsed), fmtSec(total), activeLabel, active, w.RPS, units.Ms(w.P95), w.Failures, w.TotalFailures, w.TotalRequests))
 }
 
 func fmtSec(d time.Duration) string { return fmt.Sprintf("%ds", int(d.Round(time.Second)/time.Second)) }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"exp/analysis"
+	"exp/units"
 	"fmt"
 	"math"
 	"time"
@@ -13,12 +14,6 @@ import (
 // aggregateID is endpoint_stats.endpoint_id of the Aggregated row, as
 // analysis.Stats.Endpoint.
 const aggregateID = -1
-
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
-
-func fromMS(v float64) time.Duration {
-	return time.Duration(math.Round(v * float64(time.Millisecond)))
-}
 
 // SaveSummary stores a run's analysis, replacing any earlier one (a run can
 // be analysed again), in one transaction. A non-zero s.Duration also
@@ -75,8 +70,8 @@ func saveStats(ctx context.Context, tx *sqlx.Tx, id int64, s analysis.Summary) e
 	}
 	for _, st := range append(append([]analysis.Stats(nil), s.Endpoints...), total) {
 		if _, err := stmt.ExecContext(ctx, id, st.Endpoint, st.Method, st.Name, st.Requests,
-			st.Failures, st.FailRate(), st.RPS, st.FailPerSec, st.AvgBytes, ms(st.Avg), ms(st.Min),
-			ms(st.Max), ms(st.P50), ms(st.P90), ms(st.P95), ms(st.P99), ms(st.P999)); err != nil {
+			st.Failures, st.FailRate(), st.RPS, st.FailPerSec, st.AvgBytes, units.Millis(st.Avg), units.Millis(st.Min),
+			units.Millis(st.Max), units.Millis(st.P50), units.Millis(st.P90), units.Millis(st.P95), units.Millis(st.P99), units.Millis(st.P999)); err != nil {
 			return fmt.Errorf("endpoint_stats of %q: %w", st.Name, err)
 		}
 	}
@@ -92,7 +87,7 @@ func saveSeconds(ctx context.Context, tx *sqlx.Tx, id int64, secs []analysis.Sec
 	defer stmt.Close()
 	for _, sec := range secs {
 		if _, err := stmt.ExecContext(ctx, id, sec.T, sec.ActiveUsers, sec.TargetRate, sec.Requests,
-			sec.Failures, ms(sec.P50), ms(sec.P95), ms(sec.P99)); err != nil {
+			sec.Failures, units.Millis(sec.P50), units.Millis(sec.P95), units.Millis(sec.P99)); err != nil {
 			return fmt.Errorf("seconds %d: %w", sec.T, err)
 		}
 	}
@@ -133,8 +128,8 @@ func (db *DB) EndpointStats(ctx context.Context, id int64) ([]analysis.Stats, er
 		out[i] = analysis.Stats{
 			Endpoint: r.Endpoint, Method: r.Method, Name: r.Name, Requests: r.Requests,
 			Failures: r.Failures, RPS: r.RPS, FailPerSec: r.FailPS, AvgBytes: r.AvgBytes,
-			Avg: fromMS(r.Avg), Min: fromMS(r.Min), Max: fromMS(r.Max), P50: fromMS(r.P50),
-			P90: fromMS(r.P90), P95: fromMS(r.P95), P99: fromMS(r.P99), P999: fromMS(r.P999),
+			Avg: units.FromMillis(r.Avg), Min: units.FromMillis(r.Min), Max: units.FromMillis(r.Max), P50: units.FromMillis(r.P50),
+			P90: units.FromMillis(r.P90), P95: units.FromMillis(r.P95), P99: units.FromMillis(r.P99), P999: units.FromMillis(r.P999),
 		}
 	}
 	return out, nil
@@ -160,7 +155,7 @@ func (db *DB) Seconds(ctx context.Context, id int64) ([]analysis.Second, error) 
 	for i, r := range rows {
 		out[i] = analysis.Second{T: r.T, ActiveUsers: r.Users, TargetRate: r.Rate,
 			Requests: r.Requests, Failures: r.Failures,
-			P50: fromMS(r.P50), P95: fromMS(r.P95), P99: fromMS(r.P99)}
+			P50: units.FromMillis(r.P50), P95: units.FromMillis(r.P95), P99: units.FromMillis(r.P99)}
 	}
 	return out, nil
 }

@@ -2,6 +2,7 @@ package verdict
 
 import (
 	"exp/analysis"
+	"exp/units"
 	"fmt"
 	"math"
 	"sort"
@@ -107,7 +108,7 @@ func NewStep(a, b Cell) Step {
 
 // ratio prints "×4.8 for ×5 users".
 func (s Step) ratio() string {
-	return fmt.Sprintf("×%s for ×%s users", obsRatio(s.RPSRatio), usersRatio(s.UsersRatio))
+	return fmt.Sprintf("×%s for ×%s users", units.Ratio(s.RPSRatio), usersRatio(s.UsersRatio))
 }
 
 // ObserveCell writes the observation of one cell: its throughput (against
@@ -124,7 +125,7 @@ func ObserveCell(prev *Cell, c Cell) string {
 	}
 	if prev == nil || prev.Requests == 0 {
 		add("At %d users it served %s req/s at full load (%s req/s per user).", c.Users,
-			obsRPS(c.Throughput()), obsRPS(c.Throughput()/float64(max(c.Users, 1))))
+			units.Rate(c.Throughput()), units.Rate(c.Throughput()/float64(max(c.Users, 1))))
 	} else {
 		s := NewStep(*prev, c)
 		add("%s", throughputSentence(s))
@@ -133,7 +134,7 @@ func ObserveCell(prev *Cell, c Cell) string {
 	add("%s", failureSentence(c))
 	if c.HasTarget {
 		add("The target's CPU averaged %s of a core (peak %s) and its memory peaked at %s.",
-			obsPct(c.CPUMean), obsPct(c.CPUMax), obsMB(c.RSSMax))
+			units.Pct(c.CPUMean), units.Pct(c.CPUMax), units.MB(c.RSSMax))
 	}
 	if t := TailSentence(c.Endpoints); t != "" {
 		add("%s", t)
@@ -146,31 +147,31 @@ func throughputSentence(s Step) string {
 	switch s.Kind {
 	case ScaledLinearly:
 		return fmt.Sprintf("Throughput scaled near-linearly from %d to %d users: %s to %s req/s (%s).",
-			a.Users, b.Users, obsRPS(a.Throughput()), obsRPS(b.Throughput()), s.ratio())
+			a.Users, b.Users, units.Rate(a.Throughput()), units.Rate(b.Throughput()), s.ratio())
 	case ScaledSlowly:
 		return fmt.Sprintf("Throughput grew more slowly than the load from %d to %d users: %s to %s req/s (%s).",
-			a.Users, b.Users, obsRPS(a.Throughput()), obsRPS(b.Throughput()), s.ratio())
+			a.Users, b.Users, units.Rate(a.Throughput()), units.Rate(b.Throughput()), s.ratio())
 	case Plateaued:
 		return fmt.Sprintf("Throughput plateaued: %s req/s against %s at %d users (%s).",
-			obsRPS(b.Throughput()), obsRPS(a.Throughput()), a.Users, s.ratio())
+			units.Rate(b.Throughput()), units.Rate(a.Throughput()), a.Users, s.ratio())
 	}
 	return fmt.Sprintf("Throughput fell from %s req/s at %d users to %s req/s (%s).",
-		obsRPS(a.Throughput()), a.Users, obsRPS(b.Throughput()), s.ratio())
+		units.Rate(a.Throughput()), a.Users, units.Rate(b.Throughput()), s.ratio())
 }
 
 func latencySentence(prev *Cell, c Cell) string {
-	cur := fmt.Sprintf("Average response time %s; p95 %s", obsMS(c.Avg), obsMS(c.P95))
+	cur := fmt.Sprintf("Average response time %s; p95 %s", units.Latency(c.Avg), units.Latency(c.P95))
 	if prev == nil || prev.Requests == 0 || prev.P95 <= 0 {
 		return cur + "."
 	}
 	r := float64(c.P95) / float64(prev.P95)
 	switch {
 	case r >= SameLatency:
-		return fmt.Sprintf("%s, up ×%s from %s at %d users.", cur, obsRatio(r), obsMS(prev.P95), prev.Users)
+		return fmt.Sprintf("%s, up ×%s from %s at %d users.", cur, units.Ratio(r), units.Latency(prev.P95), prev.Users)
 	case r <= 1/SameLatency:
-		return fmt.Sprintf("%s, down from %s at %d users.", cur, obsMS(prev.P95), prev.Users)
+		return fmt.Sprintf("%s, down from %s at %d users.", cur, units.Latency(prev.P95), prev.Users)
 	}
-	return fmt.Sprintf("%s, about the same as at %d users (%s).", cur, prev.Users, obsMS(prev.P95))
+	return fmt.Sprintf("%s, about the same as at %d users (%s).", cur, prev.Users, units.Latency(prev.P95))
 }
 
 func failureSentence(c Cell) string {
@@ -178,7 +179,7 @@ func failureSentence(c Cell) string {
 		return "No request failed."
 	}
 	rate := 100 * float64(c.Failures) / float64(c.Requests)
-	s := fmt.Sprintf("%d requests failed (%s)", c.Failures, obsPct(rate))
+	s := fmt.Sprintf("%d requests failed (%s)", c.Failures, units.Pct(rate))
 	if c.TopClass != "" {
 		s += ", mostly " + c.TopClass
 	}
@@ -195,12 +196,12 @@ func TailSentence(eps []analysis.Stats) string {
 	}
 	a, b := live[0], live[1]
 	if b.P95 <= 0 || float64(a.P95) >= TailRatio*float64(b.P95) {
-		return fmt.Sprintf("%s dominated the tail: p95 %s against %s for %s.", a.Name, obsMS(a.P95), obsMS(b.P95), b.Name)
+		return fmt.Sprintf("%s dominated the tail: p95 %s against %s for %s.", a.Name, units.Latency(a.P95), units.Latency(b.P95), b.Name)
 	}
 	if float64(a.P95) < SameLatency*float64(live[len(live)-1].P95) {
-		return fmt.Sprintf("Every endpoint had about the same p95 (%s to %s).", obsMS(live[len(live)-1].P95), obsMS(a.P95))
+		return fmt.Sprintf("Every endpoint had about the same p95 (%s to %s).", units.Latency(live[len(live)-1].P95), units.Latency(a.P95))
 	}
-	return fmt.Sprintf("The slowest endpoints were %s (p95 %s) and %s (%s).", a.Name, obsMS(a.P95), b.Name, obsMS(b.P95))
+	return fmt.Sprintf("The slowest endpoints were %s (p95 %s) and %s (%s).", a.Name, units.Latency(a.P95), b.Name, units.Latency(b.P95))
 }
 
 // slowestFirst is the endpoints that had requests, slowest p95 first.
@@ -215,49 +216,6 @@ func slowestFirst(eps []analysis.Stats) []analysis.Stats {
 	return live
 }
 
-// obsRPS gives a throughput with three significant digits, whole above
-// 100.
-func obsRPS(v float64) string {
-	switch {
-	case v >= 100:
-		return fmt.Sprintf("%.0f", v)
-	case v >= 10:
-		return fmt.Sprintf("%.1f", v)
-	}
-	return fmt.Sprintf("%.2f", v)
-}
-
-// obsMS gives a latency in ms below 10 s, in s above, three significant
-// digits.
-func obsMS(d time.Duration) string {
-	ms := float64(d) / float64(time.Millisecond)
-	switch {
-	case ms >= 10000:
-		return fmt.Sprintf("%.1f s", ms/1000)
-	case ms >= 1000:
-		return fmt.Sprintf("%.2f s", ms/1000)
-	case ms >= 100:
-		return fmt.Sprintf("%.0f ms", ms)
-	case ms >= 10:
-		return fmt.Sprintf("%.1f ms", ms)
-	}
-	return fmt.Sprintf("%.2f ms", ms)
-}
-
-// obsRatio gives a throughput ratio with one decimal (two below 0.1,
-// none from 10).
-func obsRatio(r float64) string {
-	switch {
-	case r == 0:
-		return "0"
-	case r >= 10:
-		return fmt.Sprintf("%.0f", r)
-	case r < 0.1:
-		return fmt.Sprintf("%.2f", r)
-	}
-	return fmt.Sprintf("%.1f", r)
-}
-
 // usersRatio gives a ratio of users, whole when it is.
 func usersRatio(r float64) string {
 	if r == math.Trunc(r) {
@@ -265,12 +223,3 @@ func usersRatio(r float64) string {
 	}
 	return fmt.Sprintf("%.1f", r)
 }
-
-func obsPct(p float64) string {
-	if p >= 10 || p == 0 {
-		return fmt.Sprintf("%.0f%%", p)
-	}
-	return fmt.Sprintf("%.1f%%", p)
-}
-
-func obsMB(b uint64) string { return fmt.Sprintf("%.1f MB", float64(b)/(1<<20)) }

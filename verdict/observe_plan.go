@@ -2,6 +2,7 @@ package verdict
 
 import (
 	"exp/analysis"
+	"exp/units"
 	"fmt"
 	"sort"
 	"strings"
@@ -21,7 +22,7 @@ func ObserveVariant(cells []Cell) string {
 	case 1:
 		c := cs[0]
 		return fmt.Sprintf("One level only (%d users): %s req/s at full load, p95 %s.",
-			c.Users, obsRPS(c.Throughput()), obsMS(c.P95))
+			c.Users, units.Rate(c.Throughput()), units.Latency(c.P95))
 	}
 	var parts []string
 	groups := groupSteps(cs)
@@ -30,7 +31,7 @@ func ObserveVariant(cells []Cell) string {
 	already := false
 	if first := groups[0][0]; limited(cs[0].Verdict) && (first.Kind == Plateaued || first.Kind == Fell) {
 		parts = append(parts, fmt.Sprintf("already at its limit at %d users (%s, %s req/s)", cs[0].Users,
-			cs[0].Verdict, obsRPS(cs[0].Throughput())))
+			cs[0].Verdict, units.Rate(cs[0].Throughput())))
 		already = true
 	}
 	for _, g := range groups {
@@ -46,7 +47,7 @@ func ObserveVariant(cells []Cell) string {
 	top := cs[len(cs)-1]
 	if top.HasTarget {
 		out = append(out, fmt.Sprintf("At %d users the target's CPU peaked at %s of a core, its memory at %s.",
-			top.Users, obsPct(top.CPUMax), obsMB(top.RSSMax)))
+			top.Users, units.Pct(top.CPUMax), units.MB(top.RSSMax)))
 	}
 	return strings.Join(out, " ")
 }
@@ -98,7 +99,7 @@ func stepGroupText(g []Step, sayVerdict bool) string {
 	whole.Kind = g[0].Kind
 	p95 := ""
 	if r := float64(b.P95) / float64(max(a.P95, 1)); a.P95 > 0 && r >= SameLatency {
-		p95 = fmt.Sprintf(" and p95 rose to %s (from %s)", obsMS(b.P95), obsMS(a.P95))
+		p95 = fmt.Sprintf(" and p95 rose to %s (from %s)", units.Latency(b.P95), units.Latency(a.P95))
 	}
 	note := ""
 	if sayVerdict {
@@ -107,28 +108,28 @@ func stepGroupText(g []Step, sayVerdict bool) string {
 	switch whole.Kind {
 	case ScaledLinearly:
 		return fmt.Sprintf("throughput scaled near-linearly from %d to %d users (%s, %s to %s req/s)",
-			a.Users, b.Users, whole.ratio(), obsRPS(a.Throughput()), obsRPS(b.Throughput()))
+			a.Users, b.Users, whole.ratio(), units.Rate(a.Throughput()), units.Rate(b.Throughput()))
 	case ScaledSlowly:
 		return fmt.Sprintf("from %d to %d users throughput grew more slowly than the load (%s, to %s req/s)%s",
-			a.Users, b.Users, whole.ratio(), obsRPS(b.Throughput()), p95)
+			a.Users, b.Users, whole.ratio(), units.Rate(b.Throughput()), p95)
 	case Plateaued:
 		if len(g) == 1 {
-			return fmt.Sprintf("at %d users it plateaued at %s req/s (%s%s)%s", b.Users, obsRPS(b.Throughput()),
+			return fmt.Sprintf("at %d users it plateaued at %s req/s (%s%s)%s", b.Users, units.Rate(b.Throughput()),
 				whole.ratio(), note, p95)
 		}
 		lo, hi := b.Throughput(), b.Throughput()
 		for _, st := range g {
 			lo, hi = min(lo, st.To.Throughput()), max(hi, st.To.Throughput())
 		}
-		level := "at " + obsRPS(lo)
-		if obsRPS(hi) != obsRPS(lo) {
-			level = "between " + obsRPS(lo) + " and " + obsRPS(hi)
+		level := "at " + units.Rate(lo)
+		if units.Rate(hi) != units.Rate(lo) {
+			level = "between " + units.Rate(lo) + " and " + units.Rate(hi)
 		}
 		return fmt.Sprintf("from %d to %d users it stayed %s req/s (%s at %d users%s)%s",
-			g[0].To.Users, b.Users, level, obsRPS(a.Throughput()), a.Users, note, p95)
+			g[0].To.Users, b.Users, level, units.Rate(a.Throughput()), a.Users, note, p95)
 	}
 	return fmt.Sprintf("at %d users throughput fell to %s req/s (%s from %d users)%s",
-		b.Users, obsRPS(b.Throughput()), whole.ratio(), a.Users, p95)
+		b.Users, units.Rate(b.Throughput()), whole.ratio(), a.Users, p95)
 }
 
 // failureOnset says at which level failures began, when they did.
@@ -143,9 +144,9 @@ func failureOnset(cs []Cell) string {
 			what = ", mostly " + c.TopClass
 		}
 		if i == 0 {
-			return fmt.Sprintf("Requests failed from the first level on (%s at %d users%s).", obsPct(rate), c.Users, what)
+			return fmt.Sprintf("Requests failed from the first level on (%s at %d users%s).", units.Pct(rate), c.Users, what)
 		}
-		return fmt.Sprintf("Failures began at %d users (%s of requests%s).", c.Users, obsPct(rate), what)
+		return fmt.Sprintf("Failures began at %d users (%s of requests%s).", c.Users, units.Pct(rate), what)
 	}
 	return "No request failed at any level."
 }
@@ -164,9 +165,9 @@ func tailAcross(cs []Cell) string {
 	}
 	if every {
 		return fmt.Sprintf("%s dominated the tail at every level (p95 %s at %d users).", name,
-			obsMS(p95Of(top.Endpoints, name)), top.Users)
+			units.Latency(p95Of(top.Endpoints, name)), top.Users)
 	}
-	return fmt.Sprintf("At %d users %s dominated the tail (p95 %s).", top.Users, name, obsMS(p95Of(top.Endpoints, name)))
+	return fmt.Sprintf("At %d users %s dominated the tail (p95 %s).", top.Users, name, units.Latency(p95Of(top.Endpoints, name)))
 }
 
 // dominant is the endpoint whose p95 is TailRatio times the next
@@ -206,29 +207,29 @@ func ObserveLevel(cells []Cell) string {
 	}
 	var others []string
 	for _, c := range cs[n:] {
-		others = append(others, fmt.Sprintf("; %s %s req/s (%s) with p95 %s", c.Variant, obsRPS(c.Throughput()),
-			signedPct(c.Throughput()/best.Throughput()-1), obsMS(c.P95)))
+		others = append(others, fmt.Sprintf("; %s %s req/s (%s) with p95 %s", c.Variant, units.Rate(c.Throughput()),
+			signedPct(c.Throughput()/best.Throughput()-1), units.Latency(c.P95)))
 	}
 	var out []string
 	switch {
 	case n == len(cs):
 		out = append(out, fmt.Sprintf("At %d users every variant served about the same throughput (%s to %s req/s).",
-			users, obsRPS(cs[n-1].Throughput()), obsRPS(best.Throughput())))
+			users, units.Rate(cs[n-1].Throughput()), units.Rate(best.Throughput())))
 	case n > 1:
 		var names, rps, p95s []string
 		for _, c := range cs[:n] {
-			names, rps, p95s = append(names, c.Variant), append(rps, obsRPS(c.Throughput())), append(p95s, obsMS(c.P95))
+			names, rps, p95s = append(names, c.Variant), append(rps, units.Rate(c.Throughput())), append(p95s, units.Latency(c.P95))
 		}
 		out = append(out, fmt.Sprintf("At %d users %s served about the same (%s req/s, p95 %s)%s.",
 			users, and(names), and(rps), and(dedup(p95s)), strings.Join(others, "")))
 	default:
 		out = append(out, fmt.Sprintf("At %d users %s served the most: %s req/s with p95 %s%s.",
-			users, best.Variant, obsRPS(best.Throughput()), obsMS(best.P95), strings.Join(others, "")))
+			users, best.Variant, units.Rate(best.Throughput()), units.Latency(best.P95), strings.Join(others, "")))
 	}
 	for _, c := range cs {
 		if c.Failures > 0 {
 			out = append(out, fmt.Sprintf("%s failed %s of its requests%s.", capitalize(c.Variant),
-				obsPct(100*float64(c.Failures)/float64(c.Requests)), classSuffix(c.TopClass)))
+				units.Pct(100*float64(c.Failures)/float64(c.Requests)), classSuffix(c.TopClass)))
 		}
 	}
 	return strings.Join(out, " ")

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"exp/analysis"
 	"exp/load"
+	"exp/units"
 	"fmt"
 	"slices"
 	"time"
@@ -327,18 +328,16 @@ func (p Plateau) String() string {
 	}
 	u := p.LoadUnit()
 	s := fmt.Sprintf("highest sustained throughput %.1f req/s (best %d s, from second %d, at %s %s)",
-		p.PeakRPS, SustainWindow, p.PeakAt, fmtLoad(p.PeakLoad), u)
+		p.PeakRPS, SustainWindow, p.PeakAt, units.Number(p.PeakLoad), u)
 	switch {
 	case !p.Flat && p.TopLoad < FlatSpan*p.Levels[0].Load:
-		return s + fmt.Sprintf("; no sign of a limit at %s %s", fmtLoad(p.TopLoad), u)
+		return s + fmt.Sprintf("; no sign of a limit at %s %s", units.Number(p.TopLoad), u)
 	case !p.Flat:
-		return s + fmt.Sprintf("; still growing at %s %s", fmtLoad(p.TopLoad), u)
+		return s + fmt.Sprintf("; still growing at %s %s", units.Number(p.TopLoad), u)
 	case p.KneeAtMost:
-		return s + fmt.Sprintf("; stopped growing at or below %s %s", fmtLoad(p.KneeLoad), u)
+		return s + fmt.Sprintf("; stopped growing at or below %s %s", units.Number(p.KneeLoad), u)
 	case p.Slowed:
-		return s + fmt.Sprintf("; stopped keeping up with the load past %s %s (%.1f req/s)", fmtLoad(p.KneeLoad), u, p.KneeRPS)
+		return s + fmt.Sprintf("; stopped keeping up with the load past %s %s (%.1f req/s)", units.Number(p.KneeLoad), u, p.KneeRPS)
 	}
-	return s + fmt.Sprintf("; stopped growing at %s %s (%.1f req/s)", fmtLoad(p.KneeLoad), u, p.KneeRPS)
+	return s + fmt.Sprintf("; stopped growing at %s %s (%.1f req/s)", units.Number(p.KneeLoad), u, p.KneeRPS)
 }
-
-func fmtLoad(v float64) string { return fmt.Sprintf("%.4g", v) }

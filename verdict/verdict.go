@@ -3,9 +3,9 @@ package verdict
 import (
 	"exp/analysis"
 	"exp/load"
+	"exp/units"
 	"fmt"
 	"strings"
-	"time"
 )
 
 // Bottleneck verdicts, as printed.
@@ -201,13 +201,13 @@ func growthEvidence(v *Verdict, p Plateau) {
 	case len(p.Levels) > 1:
 		lo := p.Levels[0]
 		v.Evidence = append(v.Evidence, fmt.Sprintf("throughput %.1f req/s at %s %s, %.1f req/s at %s %s: it follows the load",
-			lo.RPS, fmtLoad(lo.Load), u, p.TopRPS, fmtLoad(p.TopLoad), u))
+			lo.RPS, units.Number(lo.Load), u, p.TopRPS, units.Number(p.TopLoad), u))
 	default:
 		v.Evidence = append(v.Evidence, fmt.Sprintf("throughput %.1f req/s at %s %s (one load level)",
-			p.TopRPS, fmtLoad(p.TopLoad), u))
+			p.TopRPS, units.Number(p.TopLoad), u))
 	}
 	v.Evidence = append(v.Evidence, fmt.Sprintf("median latency %s above its floor (+%s): requests do not queue",
-		fmtDur(p.Excess), fmtPct(100*p.Inflation)))
+		units.Latency(p.Excess), units.Pct(100*p.Inflation)))
 }
 
 func flatEvidence(v *Verdict, p Plateau) {
@@ -219,19 +219,19 @@ func flatEvidence(v *Verdict, p Plateau) {
 			per = "offered request"
 		}
 		v.Evidence = append(v.Evidence, fmt.Sprintf("throughput %.1f req/s at %s %s and %.1f req/s at %s %s: per %s it fell to %.0f%% of what it was at lower load",
-			p.KneeRPS, fmtLoad(p.KneeLoad), u, p.TopRPS, fmtLoad(p.TopLoad), u, per, 100*p.Efficiency))
+			p.KneeRPS, units.Number(p.KneeLoad), u, p.TopRPS, units.Number(p.TopLoad), u, per, 100*p.Efficiency))
 	case !p.KneeAtMost:
 		v.Evidence = append(v.Evidence, fmt.Sprintf("throughput %.1f req/s at %s %s and %.1f req/s at %s %s: flat",
-			p.KneeRPS, fmtLoad(p.KneeLoad), u, p.TopRPS, fmtLoad(p.TopLoad), u))
+			p.KneeRPS, units.Number(p.KneeLoad), u, p.TopRPS, units.Number(p.TopLoad), u))
 	}
 	if p.LatencyGrowth > 1+QueueInflation && len(p.Levels) > 1 {
 		lo, top := p.Levels[0], p.Levels[len(p.Levels)-1]
 		v.Evidence = append(v.Evidence, fmt.Sprintf("p50 latency %s at %s %s, %s at %s %s (×%.1f): it grows with the load",
-			fmtDur(lo.P50), fmtLoad(lo.Load), u, fmtDur(top.P50), fmtLoad(top.Load), u, p.LatencyGrowth))
+			units.Latency(lo.P50), units.Number(lo.Load), u, units.Latency(top.P50), units.Number(top.Load), u, p.LatencyGrowth))
 	}
 	if p.Inflation >= QueueInflation && p.Excess >= QueueMinExcess {
 		v.Evidence = append(v.Evidence, fmt.Sprintf("median latency %s above its floor (+%s): requests queue",
-			fmtDur(p.Excess), fmtPct(100*p.Inflation)))
+			units.Latency(p.Excess), units.Pct(100*p.Inflation)))
 	}
 }
 
@@ -241,7 +241,7 @@ func concurrencyEvidence(v *Verdict, in VerdictInput) {
 	t := in.Summary.Total
 	inflight := t.RPS * t.Avg.Seconds()
 	line := fmt.Sprintf("Little's law: in flight ≈ %.1f req/s × %s mean latency = %.1f requests",
-		t.RPS, fmtDur(t.Avg), inflight)
+		t.RPS, units.Latency(t.Avg), inflight)
 	if in.Concurrency > 0 {
 		line += fmt.Sprintf("; the server handles %d at once, so about %.0f wait", in.Concurrency,
 			max(inflight-float64(in.Concurrency), 0))
@@ -251,25 +251,4 @@ func concurrencyEvidence(v *Verdict, in VerdictInput) {
 		v.Evidence = append(v.Evidence, fmt.Sprintf("%d requests (%.1f%%) answered 503: its queue was full",
 			n, 100*float64(n)/float64(t.Requests)))
 	}
-}
-
-// fmtDur gives a latency in ms or s with three significant digits.
-func fmtDur(d time.Duration) string {
-	ms := float64(d) / float64(time.Millisecond)
-	switch {
-	case ms >= 10000:
-		return fmt.Sprintf("%.1f s", ms/1000)
-	case ms >= 100:
-		return fmt.Sprintf("%.0f ms", ms)
-	case ms >= 10:
-		return fmt.Sprintf("%.1f ms", ms)
-	}
-	return fmt.Sprintf("%.2f ms", ms)
-}
-
-func fmtPct(p float64) string {
-	if p < 10 {
-		return fmt.Sprintf("%.1f%%", p)
-	}
-	return fmt.Sprintf("%.0f%%", p)
 }

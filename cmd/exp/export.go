@@ -7,6 +7,7 @@ import (
 	"errors"
 	"exp/analysis"
 	"exp/load"
+	"exp/units"
 	"fmt"
 	"io"
 	"math"
@@ -283,7 +284,7 @@ func (e exporter) json(w io.Writer) error {
 	}
 	for _, s := range f.sum.Seconds {
 		doc.Seconds = append(doc.Seconds, secondJSON{s.T, s.ActiveUsers, s.TargetRate, s.Requests,
-			s.Failures, msOf(s.P50), msOf(s.P95), msOf(s.P99)})
+			s.Failures, units.Millis(s.P50), units.Millis(s.P95), units.Millis(s.P99)})
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -336,8 +337,6 @@ type secondJSON struct {
 	P99        float64 `json:"p99_ms"`
 }
 
-func msOf(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
-
 func statsJSONOf(st analysis.Stats, ladders map[int]locust.Ladder) statsJSON {
 	l, ok := ladders[st.Endpoint]
 	if !ok {
@@ -351,7 +350,7 @@ func statsJSONOf(st analysis.Stats, ladders map[int]locust.Ladder) statsJSON {
 	}
 	return statsJSON{Method: st.Method, Name: st.Name, Requests: st.Requests, Failures: st.Failures,
 		FailRate: st.FailRate(), RPS: st.RPS, FailPerS: st.FailPerSec, AvgBytes: st.AvgBytes,
-		AvgMS: msOf(st.Avg), MinMS: msOf(st.Min), MaxMS: msOf(st.Max), Percentiles: pcts}
+		AvgMS: units.Millis(st.Avg), MinMS: units.Millis(st.Min), MaxMS: units.Millis(st.Max), Percentiles: pcts}
 }
 
 func rawOrNull(s string) json.RawMessage {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"exp/analysis"
 	"exp/load"
+	"exp/units"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -308,7 +309,7 @@ func runCells(ctx context.Context, db *store.DB, p store.Plan, cells []planCell,
 			}
 			t := out.summary.Total
 			fmt.Fprintf(stdout, "cell %d/%d %s: %.1f req/s, avg %s ms, p95 %s ms, %d failures of %d (run %s, %s)\n",
-				c.Cell, len(cells), cellLabel(c.PlanCell), t.RPS, msText(t.Avg), msText(t.P95), t.Failures, t.Requests,
+				c.Cell, len(cells), cellLabel(c.PlanCell), t.RPS, units.Ms(t.Avg), units.Ms(t.P95), t.Failures, t.Requests,
 				out.name, out.status)
 		}
 		if errors.Is(err, errSilent) || ctx.Err() != nil {
@@ -341,8 +342,6 @@ func planETA(elapsed time.Duration, done, total int, cell time.Duration) string 
 	left := per * time.Duration(total-done)
 	return fmt.Sprintf("plan %d%% done, about %v left", 100*done/total, left.Round(time.Second))
 }
-
-func msText(d time.Duration) string { return strconv.FormatFloat(msOf(d), 'f', 1, 64) }
 
 func newPlanShowCmd() *cobra.Command {
 	var out string

@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"exp/target"
+
 	"github.com/spf13/cobra"
 )
 
