@@ -6,10 +6,20 @@ import (
 	"time"
 )
 
-// Model names the load model of a run.
+// Model is the load model of a run, stored by its name.
+type Model string
+
 const (
-	Closed = "closed" // N virtual users, each waits for its response
-	Open   = "open"   // requests at a fixed arrival rate, independent of responses
+	Closed Model = "closed" // N virtual users, each waits for its response
+	Open   Model = "open"   // requests at a fixed arrival rate, independent of responses
+)
+
+// Arrivals is how the open model spaces its arrivals.
+type Arrivals string
+
+const (
+	Uniform Arrivals = "uniform" // at exact intervals of 1/rate
+	Poisson Arrivals = "poisson" // a Poisson process of the scheduled rate
 )
 
 // RunConfig is everything that shapes a run's load. It is stored with the
@@ -18,7 +28,7 @@ const (
 type RunConfig struct {
 	Name  string `json:"name"`
 	URL   string `json:"target_url"` // base URL: scheme, host and port
-	Model string `json:"model"`      // Closed or Open
+	Model Model  `json:"model"`      // Closed or Open
 	Tasks []Task `json:"tasks"`
 	Wait  Wait   `json:"-"`
 	WaitS string `json:"wait"` // Wait as text, for the store
@@ -31,7 +41,7 @@ type RunConfig struct {
 	// Rate is requests per second (open model); RateStages ramp it.
 	Rate        float64       `json:"rate,omitempty"`
 	RateStages  []RateStage   `json:"rate_stages,omitempty"`
-	Arrivals    string        `json:"arrivals,omitempty"` // "uniform" or "poisson"
+	Arrivals    Arrivals      `json:"arrivals,omitempty"` // Uniform or Poisson
 	MaxInflight int           `json:"max_inflight,omitempty"`
 	Timeout     time.Duration `json:"timeout_ns"`
 	KeepAlive   bool          `json:"keepalive"`
@@ -80,7 +90,7 @@ func (c *RunConfig) Validate() error {
 		if c.MaxInflight <= 0 {
 			return fmt.Errorf("--max-inflight must be at least 1, got %d", c.MaxInflight)
 		}
-		if c.Arrivals != "uniform" && c.Arrivals != "poisson" {
+		if c.Arrivals != Uniform && c.Arrivals != Poisson {
 			return fmt.Errorf("--arrivals %q: want uniform or poisson", c.Arrivals)
 		}
 	default:

@@ -50,7 +50,7 @@ func (e *Engine) schedule(load context.Context, jobs chan<- job, out chan<- Samp
 	sched := e.cfg.RateSchedule()
 	rng := rand.New(rand.NewPCG(1, uint64(e.started.UnixNano())))
 	pick := newPicker(e.cfg.Tasks)
-	poisson := e.cfg.Arrivals == "poisson"
+	poisson := e.cfg.Arrivals == Poisson
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	h := 0.0

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"embed"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -15,8 +16,6 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
-
-	"exp/migrations"
 )
 
 // Errors that callers tell apart with errors.Is. Every returned error wraps
@@ -78,7 +77,7 @@ func Open(path string) (*DB, error) {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	db := &DB{x: x, path: path}
-	if err := db.migrate(context.Background()); err != nil {
+	if err := db.migrateRetrying(context.Background()); err != nil {
 		x.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
@@ -236,8 +235,19 @@ func checkKnown(path string, names []string) (map[string]bool, error) {
 // holding anything else belongs to some other tool.
 var migrationName = regexp.MustCompile(`^[0-9]{4}_[a-z0-9_]+\.sql$`)
 
+// migrationFiles holds the schema as numbered SQL files, embedded as
+// benbjohnson/wtf does. A file, once released, is never edited: the schema
+// changes only by a new file, because users' exp.db files hold the old ones.
+//
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// migrationFS is migrationFiles with names as the migrations table records
+// them ("0001_init.sql").
+var migrationFS, _ = fs.Sub(migrationFiles, "migrations")
+
 func migrationNames() ([]string, error) {
-	names, err := fs.Glob(migrations.FS, "*.sql")
+	names, err := fs.Glob(migrationFS, "*.sql")
 	if err != nil {
 		return nil, fmt.Errorf("list migrations: %w", err)
 	}
@@ -272,8 +282,25 @@ func (db *DB) migrate(ctx context.Context) error {
 	return err
 }
 
+// migrateRetrying is migrate, tried again while another process holds
+// the file: SQLite answers SQLITE_BUSY at once, without its busy timeout,
+// while a second process creates the same new file in WAL mode.
+func (db *DB) migrateRetrying(ctx context.Context) error {
+	deadline := time.Now().Add(busyWait)
+	for {
+		err := db.migrate(ctx)
+		if err == nil || !isBusy(err) || time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// busyWait bounds how long Open waits for another process's migration.
+const busyWait = 10 * time.Second
+
 func (db *DB) applyMigration(ctx context.Context, name string) error {
-	body, err := fs.ReadFile(migrations.FS, name)
+	body, err := fs.ReadFile(migrationFS, name)
 	if err != nil {
 		return fmt.Errorf("read migration %s: %w", name, err)
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"exp/load"
 	"fmt"
 	"sort"
 	"time"
@@ -15,7 +16,7 @@ type RunRow struct {
 	Name       string
 	Status     string
 	Variant    string // "" for an external target
-	Model      string
+	Model      load.Model
 	Users      int     // closed model
 	Rate       float64 // open model
 	StartedAt  time.Time
@@ -66,7 +67,7 @@ func (db *DB) ListRuns(ctx context.Context) ([]RunRow, error) {
 			return nil, fmt.Errorf("list runs: run %s: started_at: %w", r.Name, err)
 		}
 		out[i] = RunRow{
-			ID: r.ID, Name: r.Name, Status: r.Status, Variant: r.Variant.String, Model: r.Model,
+			ID: r.ID, Name: r.Name, Status: r.Status, Variant: r.Variant.String, Model: load.Model(r.Model),
 			Users: int(r.Users.Int64), Rate: r.Rate.Float64, StartedAt: started,
 			DurationS: r.DurationS.Float64, HasSummary: r.Requests.Valid,
 			Requests: r.Requests.Int64, Failures: r.Failures.Int64, FailRate: r.FailRate.Float64,

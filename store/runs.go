@@ -57,7 +57,7 @@ type Run struct {
 	TargetURL     string
 	Variant       string // "" for an external target
 	VariantParams string // JSON object; "" when none
-	Model         string
+	Model         load.Model
 	Config        load.RunConfig // from runs.config, Wait parsed back
 	Host          Host
 	Warnings      []string
@@ -96,7 +96,7 @@ func (r runRow) run() (Run, error) {
 	out := Run{
 		ID: r.ID, Name: r.Name, Status: r.Status, DurationS: r.DurationS.Float64,
 		TargetURL: r.TargetURL, Variant: r.Variant.String, VariantParams: r.VariantParams.String,
-		Model: r.Model, Notes: r.Notes.String,
+		Model: load.Model(r.Model), Notes: r.Notes.String,
 		Host: Host{
 			Name: r.HostName.String, OS: r.HostOS.String, Arch: r.HostArch.String,
 			Cores: int(r.HostCores.Int64), GoVersion: r.GoVersion.String,
@@ -230,6 +230,17 @@ func nullString(s string) any {
 		return nil
 	}
 	return s
+}
+
+// isBusy reports SQLITE_BUSY or SQLITE_LOCKED, in any of their extended
+// forms: another connection holds the lock.
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	c := se.Code() & 0xff
+	return c == sqlite3.SQLITE_BUSY || c == sqlite3.SQLITE_LOCKED
 }
 
 // isUnique reports a UNIQUE constraint violation.

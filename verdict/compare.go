@@ -2,6 +2,7 @@ package verdict
 
 import (
 	"exp/analysis"
+	"exp/load"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -52,7 +53,7 @@ type RunSample struct {
 
 // NewRunSample builds a RunSample from a run's sorted latencies (µs) and
 // its summary.
-func NewRunSample(model string, sortedLat []uint32, s analysis.Summary) RunSample {
+func NewRunSample(model load.Model, sortedLat []uint32, s analysis.Summary) RunSample {
 	steady := SteadySeconds(model, s)
 	per := make([]float64, len(steady))
 	for i, sec := range steady {

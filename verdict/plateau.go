@@ -88,7 +88,7 @@ func (p Plateau) LoadUnit() string {
 
 // FullSeconds returns the seconds that lie wholly inside the run (the last,
 // partial second is dropped) and had load, so rates are not diluted.
-func FullSeconds(model string, s analysis.Summary) []analysis.Second {
+func FullSeconds(model load.Model, s analysis.Summary) []analysis.Second {
 	n := len(s.Seconds)
 	if s.Duration > 0 {
 		n = min(n, int(s.Duration/time.Second))
@@ -104,7 +104,7 @@ func FullSeconds(model string, s analysis.Summary) []analysis.Second {
 	return out
 }
 
-func loadOf(model string, s analysis.Second) float64 {
+func loadOf(model load.Model, s analysis.Second) float64 {
 	if model == load.Open {
 		return s.TargetRate
 	}
@@ -112,7 +112,7 @@ func loadOf(model string, s analysis.Second) float64 {
 }
 
 // Levels groups whole seconds by load, lowest load first.
-func Levels(model string, secs []analysis.Second) []Level {
+func Levels(model load.Model, secs []analysis.Second) []Level {
 	by := map[float64][]analysis.Second{}
 	for _, s := range secs {
 		l := loadOf(model, s)
@@ -146,7 +146,7 @@ func medianOf(ss []analysis.Second, f func(analysis.Second) time.Duration) time.
 // the first of them (spent arriving there) when enough remain; the last
 // SustainWindow+2 whole seconds when the top load lasted less than that.
 // Throughput is compared over them.
-func SteadySeconds(model string, s analysis.Summary) []analysis.Second {
+func SteadySeconds(model load.Model, s analysis.Summary) []analysis.Second {
 	full := FullSeconds(model, s)
 	if len(full) == 0 {
 		return nil
@@ -172,7 +172,7 @@ func SteadySeconds(model string, s analysis.Summary) []analysis.Second {
 
 // FindPlateau locates the highest sustained throughput of a run and the
 // load at which throughput stopped growing.
-func FindPlateau(model string, s analysis.Summary) Plateau {
+func FindPlateau(model load.Model, s analysis.Summary) Plateau {
 	p := Plateau{Open: model == load.Open, LatencyGrowth: 1}
 	full := FullSeconds(model, s)
 	p.PeakRPS, p.PeakAt, p.PeakLoad = sustainedPeak(model, full)
@@ -261,7 +261,7 @@ func kneeLevel(levels []Level) Level {
 // the server does not sustain. Without SustainWindow steady seconds in a
 // row, the windows shrink to what the run has; with no steady second at
 // all (a run that only ramps), every second counts.
-func sustainedPeak(model string, secs []analysis.Second) (rps float64, at int, load float64) {
+func sustainedPeak(model load.Model, secs []analysis.Second) (rps float64, at int, load float64) {
 	if len(secs) == 0 {
 		return 0, 0, 0 // a run cut short before its first whole second
 	}

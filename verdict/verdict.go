@@ -39,7 +39,7 @@ const (
 // VerdictInput is what the verdict is decided from: one run's analysis,
 // resources and setting, as plain values.
 type VerdictInput struct {
-	Model     string           // Closed or Open
+	Model     load.Model       // Closed or Open
 	Summary   analysis.Summary // Total, Endpoints, Seconds, Failures, Duration
 	Resources analysis.Resources
 	// TargetLimit is the CPU the target can use, in % of one core: 100 per

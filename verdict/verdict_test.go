@@ -19,7 +19,7 @@ type step struct {
 
 // synthetic builds a Summary from steps, plus a partial last second that
 // must be ignored, and one endpoint whose fastest request took floor.
-func synthetic(model string, floor time.Duration, steps ...step) analysis.Summary {
+func synthetic(model load.Model, floor time.Duration, steps ...step) analysis.Summary {
 	var s analysis.Summary
 	var n, lat int64
 	for _, st := range steps {

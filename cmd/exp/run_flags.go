@@ -94,7 +94,7 @@ func (f *runFlags) config(cmd *cobra.Command) (load.RunConfig, error) {
 	}
 	if open {
 		cfg.Model, cfg.Users, cfg.SpawnRate = load.Open, 0, 0
-		cfg.Rate, cfg.Arrivals, cfg.MaxInflight = f.rate, f.arrivals, f.maxInflight
+		cfg.Rate, cfg.Arrivals, cfg.MaxInflight = f.rate, load.Arrivals(f.arrivals), f.maxInflight
 		if fl.Changed("rate-stages") {
 			if cfg.RateStages, err = load.ParseRateStages(f.rateStages); err != nil {
 				return cfg, err
