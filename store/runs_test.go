@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"exp/analysis"
 	"os"
 	"reflect"
 	"strconv"
@@ -76,18 +77,25 @@ func TestFinishWarnAndList(t *testing.T) {
 	if err := db.FinishRun(ctx, a, StatusCompleted, end, 90*time.Second); err != nil {
 		t.Fatal(err)
 	}
+	sat := analysis.Warning{Code: analysis.GeneratorSaturated, Text: "generator CPU above 90% for 10 s"}
+	second := analysis.Warning{Code: analysis.OtherWarning, Text: "second"}
 	for range 2 {
-		if err := db.AddWarning(ctx, a, "generator-saturated"); err != nil {
+		if err := db.AddWarning(ctx, a, sat); err != nil {
 			t.Fatal(err)
 		}
 	}
-	db.AddWarning(ctx, a, "second")
+	if err := db.AddWarning(ctx, a, second); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.AddWarning(ctx, 999, second); !errors.Is(err, ErrNotFound) {
+		t.Errorf("AddWarning to a missing run: %v", err)
+	}
 	if err := db.FinishRun(ctx, 999, StatusCompleted, end, 0); !errors.Is(err, ErrNotFound) {
 		t.Errorf("FinishRun of a missing run: %v", err)
 	}
 	run, _ := db.RunByID(ctx, a)
 	if run.Status != StatusCompleted || !run.EndedAt.Equal(end) || run.DurationS != 90 ||
-		!reflect.DeepEqual(run.Warnings, []string{"generator-saturated", "second"}) {
+		!reflect.DeepEqual(run.Warnings, []analysis.Warning{sat, second}) {
 		t.Errorf("finished run: %+v", run)
 	}
 	if err := db.SaveSummary(ctx, a, testSummary()); err != nil {

@@ -23,10 +23,6 @@ const (
 	TargetStopped = "target stopped answering"
 )
 
-// TargetStoppedWarning starts the warning stored with a run whose target
-// process exited before the run ended.
-const TargetStoppedWarning = "the target stopped answering"
-
 // Thresholds of the verdict rules (see the package doc).
 const (
 	GeneratorShare = 0.80 // generator mean CPU over the CPU it can use
@@ -50,7 +46,7 @@ type VerdictInput struct {
 	// Concurrency is how many requests the server handles at once; 0 when
 	// unbounded or unknown.
 	Concurrency int
-	Warnings    []string // stored with the run; the saturation warning among them
+	Warnings    []analysis.Warning // stored with the run; decided from by code
 }
 
 // Verdict is the bottleneck of a run and the numbers that decided it.
@@ -72,9 +68,9 @@ func Diagnose(in VerdictInput) Verdict {
 	v := Verdict{Plateau: p}
 	ev := func(format string, a ...any) { v.Evidence = append(v.Evidence, fmt.Sprintf(format, a...)) }
 	res, total := in.Resources, in.Summary.Total
-	if w := findWarning(in.Warnings, TargetStoppedWarning); w != "" {
+	if w, ok := analysis.FindWarning(in.Warnings, analysis.TargetStopped); ok {
 		v.Kind = TargetStopped
-		ev("warning stored with the run: %s", w)
+		ev("warning stored with the run: %s", w.Text)
 		if n, classes := connectionFailures(in.Summary.Failures); n > 0 {
 			ev("%d of %d requests failed to connect or were cut: %s", n, total.Requests, classes)
 		}
@@ -94,12 +90,12 @@ func Diagnose(in VerdictInput) Verdict {
 		}
 		return v
 	}
-	if w := generatorWarning(in.Warnings); w != "" || generatorBusy(in) {
+	if w, warned := analysis.FindWarning(in.Warnings, analysis.GeneratorSaturated); warned || generatorBusy(in) {
 		v.Kind = GeneratorBound
 		ev("generator CPU mean %.0f%%, max %.0f%% of one core; it can use %.0f%% (%.0f%% counts as its limit)",
 			res.GeneratorCPUMean, res.GeneratorCPUMax, in.GeneratorLimit, GeneratorShare*100)
-		if w != "" {
-			ev("warning stored with the run: %s", w)
+		if warned {
+			ev("warning stored with the run: %s", w.Text)
 		}
 		ev("the figures may be the load generator's limits, not the server's")
 		return v
@@ -127,19 +123,6 @@ func Diagnose(in VerdictInput) Verdict {
 		concurrencyEvidence(&v, in)
 	}
 	return v
-}
-
-// generatorWarning finds the monitor's saturation warning among a run's
-// warnings.
-func generatorWarning(ws []string) string { return findWarning(ws, "generator CPU") }
-
-func findWarning(ws []string, part string) string {
-	for _, w := range ws {
-		if strings.Contains(w, part) {
-			return w
-		}
-	}
-	return ""
 }
 
 func generatorBusy(in VerdictInput) bool {

@@ -21,7 +21,7 @@ func TestVerdictTargetStoppedAndEmptyRun(t *testing.T) {
 		evidence string
 	}{
 		{"target died", VerdictInput{Model: load.Closed, Summary: dead, GeneratorLimit: 200,
-			Warnings: []string{TargetStoppedWarning + ": target (pid 7) exited: signal: killed"}},
+			Warnings: []analysis.Warning{{Code: analysis.TargetStopped, Text: "the target stopped answering: target (pid 7) exited: signal: killed"}}},
 			TargetStopped, "refused"},
 		{"refused without the warning", VerdictInput{Model: load.Closed, Summary: dead, GeneratorLimit: 200},
 			ConnectionBound, "refused"},

@@ -83,7 +83,7 @@ func TestDiagnose(t *testing.T) {
 			Resources: genBusy, GeneratorLimit: 200, TargetLimit: 200}, GeneratorBound, "generator CPU mean 170%"},
 		{"saturation warning stored", VerdictInput{Model: load.Closed, Summary: synthetic(load.Closed, 10*ms, growing...),
 			Resources: idle, GeneratorLimit: 200, TargetLimit: 200,
-			Warnings: []string{"generator CPU above 90% for 10 s: figures may be limited"}}, GeneratorBound, "warning stored"},
+			Warnings: []analysis.Warning{{Code: analysis.GeneratorSaturated, Text: "generator CPU above 90% for 10 s: figures may be limited"}}}, GeneratorBound, "warning stored"},
 		{"port exhaustion", VerdictInput{Model: load.Closed, Summary: withFailures(synthetic(load.Closed, 10*ms, flat...),
 			analysis.FailureCount{Class: "port-exhaustion", Count: 30}, analysis.FailureCount{Class: "reset", Count: 5}),
 			Resources: idle, GeneratorLimit: 200, TargetLimit: 200}, ConnectionBound, "port-exhaustion 30, reset 5"},
