@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"exp/input"
 	"exp/units"
 	"fmt"
 	"math"
@@ -34,10 +35,15 @@ var countMetrics = map[string]func(Stats) float64{
 
 // ParseThreshold parses one criterion; errors say what was expected.
 func ParseThreshold(s string) (Threshold, error) {
+	t, err := parseThreshold(s)
+	return t, input.Wrap("threshold", err)
+}
+
+func parseThreshold(s string) (Threshold, error) {
 	t := Threshold{Text: strings.TrimSpace(s)}
 	i := strings.IndexAny(t.Text, "<>")
 	if i < 0 {
-		return t, fmt.Errorf("threshold %q: no comparison; want e.g. 'p95<300ms', 'fail_rate<1%%', 'rps>100', '/io:p99<400ms'", s)
+		return t, fmt.Errorf("%q: no comparison; want e.g. 'p95<300ms', 'fail_rate<1%%', 'rps>100', '/io:p99<400ms'", s)
 	}
 	left, right := strings.TrimSpace(t.Text[:i]), t.Text[i:]
 	t.Op = right[:1]
@@ -49,7 +55,7 @@ func ParseThreshold(s string) (Threshold, error) {
 	if j := strings.LastIndexByte(left, ':'); j >= 0 {
 		t.Endpoint, t.Metric = strings.TrimSpace(left[:j]), strings.TrimSpace(left[j+1:])
 		if !strings.HasPrefix(t.Endpoint, "/") {
-			return t, fmt.Errorf("threshold %q: endpoint %q must be a path starting with /", s, t.Endpoint)
+			return t, fmt.Errorf("%q: endpoint %q must be a path starting with /", s, t.Endpoint)
 		}
 	}
 	t.Metric = strings.ToLower(t.Metric)
@@ -65,10 +71,10 @@ func ParseThreshold(s string) (Threshold, error) {
 			err = fmt.Errorf("must be a number ≥ 0")
 		}
 	default:
-		return t, fmt.Errorf("threshold %q: unknown metric %q (avg, min, max, med, p50, p90, p95, p99, p99.9, fail_rate, rps, requests, failures)", s, t.Metric)
+		return t, fmt.Errorf("%q: unknown metric %q (avg, min, max, med, p50, p90, p95, p99, p99.9, fail_rate, rps, requests, failures)", s, t.Metric)
 	}
 	if err != nil {
-		return t, fmt.Errorf("threshold %q: value %q: %v", s, value, err)
+		return t, fmt.Errorf("%q: value %q: %v", s, value, err)
 	}
 	return t, nil
 }
@@ -143,4 +149,17 @@ func (t Threshold) Check(s Summary) ThresholdResult {
 		r.Passed = r.Measured >= t.Value
 	}
 	return r
+}
+
+// ParseThresholds parses criteria (field "threshold").
+func ParseThresholds(ss []string) ([]Threshold, error) {
+	var out []Threshold
+	for _, s := range ss {
+		t, err := ParseThreshold(s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, nil
 }

@@ -3,7 +3,7 @@ package load
 import (
 	"context"
 	"crypto/tls"
-	"fmt"
+	"exp/input"
 	"io"
 	"net"
 	"net/http"
@@ -30,7 +30,7 @@ func newClient(ctx context.Context, cfg *RunConfig, tr *http.Transport) (client,
 	if !usesNetHTTP(cfg) {
 		base, err := url.Parse(strings.TrimRight(cfg.URL, "/"))
 		if err != nil {
-			return nil, fmt.Errorf("--url %q: %w", cfg.URL, err)
+			return nil, input.Errorf("url", "%q: %w", cfg.URL, err)
 		}
 		return newH1Client(ctx, cfg, base)
 	}

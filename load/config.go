@@ -1,7 +1,7 @@
 package load
 
 import (
-	"fmt"
+	"exp/input"
 	"net/url"
 	"time"
 )
@@ -49,52 +49,52 @@ type RunConfig struct {
 	Headers map[string]string `json:"headers,omitempty"`
 }
 
-// Validate checks a config before any load is sent; its errors name the
-// flag at fault.
+// Validate checks a config before any load is sent; its errors are
+// *input.Error naming the field at fault.
 func (c *RunConfig) Validate() error {
 	u, err := url.Parse(c.URL)
 	if err != nil || u.Host == "" {
-		return fmt.Errorf("--url %q: want an absolute URL such as http://127.0.0.1:8080", c.URL)
+		return input.Errorf("url", "%q: want an absolute URL such as http://127.0.0.1:8080", c.URL)
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return fmt.Errorf("--url %q: scheme must be http or https, not %q", c.URL, u.Scheme)
+		return input.Errorf("url", "%q: scheme must be http or https, not %q", c.URL, u.Scheme)
 	}
 	if len(c.Tasks) == 0 {
-		return fmt.Errorf("--tasks: the task mix is empty")
+		return input.Errorf("tasks", "is empty: want path:weight,... such as %q", DefaultTasks)
 	}
 	if c.Timeout <= 0 {
-		return fmt.Errorf("--timeout must be above zero, got %v", c.Timeout)
+		return input.Errorf("timeout", "must be above zero, got %v", c.Timeout)
 	}
 	switch c.Model {
 	case Closed:
 		if len(c.Stages) == 0 {
 			if c.Users <= 0 {
-				return fmt.Errorf("--users must be at least 1, got %d", c.Users)
+				return input.Errorf("users", "must be at least 1, got %d", c.Users)
 			}
 			if c.Duration <= 0 {
-				return fmt.Errorf("--duration must be above zero, got %v", c.Duration)
+				return input.Errorf("duration", "must be above zero, got %v", c.Duration)
 			}
 		}
 		if c.SpawnRate <= 0 {
-			return fmt.Errorf("--spawn-rate must be above zero, got %g", c.SpawnRate)
+			return input.Errorf("spawn-rate", "must be above zero, got %g", c.SpawnRate)
 		}
 	case Open:
 		if len(c.RateStages) == 0 {
 			if c.Rate <= 0 {
-				return fmt.Errorf("--rate must be above zero, got %g", c.Rate)
+				return input.Errorf("rate", "must be above zero, got %g", c.Rate)
 			}
 			if c.Duration <= 0 {
-				return fmt.Errorf("--duration must be above zero, got %v", c.Duration)
+				return input.Errorf("duration", "must be above zero, got %v", c.Duration)
 			}
 		}
 		if c.MaxInflight <= 0 {
-			return fmt.Errorf("--max-inflight must be at least 1, got %d", c.MaxInflight)
+			return input.Errorf("max-inflight", "must be at least 1, got %d", c.MaxInflight)
 		}
 		if c.Arrivals != Uniform && c.Arrivals != Poisson {
-			return fmt.Errorf("--arrivals %q: want uniform or poisson", c.Arrivals)
+			return input.Errorf("arrivals", "%q: want uniform or poisson", c.Arrivals)
 		}
 	default:
-		return fmt.Errorf("unknown model %q", c.Model)
+		return input.Errorf("model", "%q: want closed or open", c.Model)
 	}
 	return nil
 }

@@ -1,25 +1,25 @@
 package load
 
 import (
-	"fmt"
+	"exp/input"
 	"strings"
 )
 
-// ParseHeader parses a -H 'Name: value' flag. The name must be an HTTP
+// ParseHeader parses a header 'Name: value' (field "header"). The name must be an HTTP
 // token and the value free of control characters (tab aside), so that what
 // is accepted goes on the wire as it was given, by either client.
 func ParseHeader(s string) (name, value string, err error) {
 	name, value, ok := strings.Cut(s, ":")
 	name, value = strings.TrimSpace(name), strings.TrimSpace(value)
 	if !ok || name == "" {
-		return "", "", fmt.Errorf("-H %q: want 'Name: value'", s)
+		return "", "", input.Errorf("header", "%q: want 'Name: value'", s)
 	}
 	if !isToken(name) {
-		return "", "", fmt.Errorf("-H %q: header name %q may hold only letters, digits and !#$%%&'*+-.^_`|~", s, name)
+		return "", "", input.Errorf("header", "%q: header name %q may hold only letters, digits and !#$%%&'*+-.^_`|~", s, name)
 	}
 	for _, c := range []byte(value) {
 		if (c < ' ' && c != '\t') || c == 0x7f {
-			return "", "", fmt.Errorf("-H %q: header value holds control character %#02x", s, c)
+			return "", "", input.Errorf("header", "%q: header value holds control character %#02x", s, c)
 		}
 	}
 	return name, value, nil
@@ -63,4 +63,20 @@ func secretHeader(name string) bool {
 		}
 	}
 	return false
+}
+
+// ParseHeaders parses headers 'Name: value' into a map; nil for none.
+func ParseHeaders(hs []string) (map[string]string, error) {
+	if len(hs) == 0 {
+		return nil, nil
+	}
+	m := map[string]string{}
+	for _, h := range hs {
+		k, v, err := ParseHeader(h)
+		if err != nil {
+			return nil, err
+		}
+		m[k] = v
+	}
+	return m, nil
 }

@@ -1,6 +1,7 @@
 package load
 
 import (
+	"exp/input"
 	"fmt"
 	"strconv"
 	"strings"
@@ -25,7 +26,7 @@ type RateStage struct {
 // ParseStages parses "30s:10,30s:50,30s:100".
 func ParseStages(s string) ([]Stage, error) {
 	var out []Stage
-	err := parseStageList(s, "--stages", "30s:10,30s:50", func(d time.Duration, v string) error {
+	err := parseStageList(s, "stages", "30s:10,30s:50", func(d time.Duration, v string) error {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
 			return fmt.Errorf("user count %q is not a whole number ≥ 0", v)
@@ -34,7 +35,7 @@ func ParseStages(s string) ([]Stage, error) {
 		return nil
 	})
 	if err == nil && StagesPeak(out) == 0 {
-		err = fmt.Errorf("--stages %q: every stage has 0 users", s)
+		err = input.Errorf("stages", "%q: every stage has 0 users", s)
 	}
 	return out, err
 }
@@ -43,7 +44,7 @@ func ParseStages(s string) ([]Stage, error) {
 func ParseRateStages(s string) ([]RateStage, error) {
 	var out []RateStage
 	var peak float64
-	err := parseStageList(s, "--rate-stages", "30s:100,30s:200", func(d time.Duration, v string) error {
+	err := parseStageList(s, "rate-stages", "30s:100,30s:200", func(d time.Duration, v string) error {
 		r, err := strconv.ParseFloat(v, 64)
 		if err != nil || r < 0 || r != r || r > 1e7 {
 			return fmt.Errorf("rate %q is not a number of requests per second ≥ 0", v)
@@ -53,27 +54,27 @@ func ParseRateStages(s string) ([]RateStage, error) {
 		return nil
 	})
 	if err == nil && peak == 0 {
-		err = fmt.Errorf("--rate-stages %q: every stage has rate 0", s)
+		err = input.Errorf("rate-stages", "%q: every stage has rate 0", s)
 	}
 	return out, err
 }
 
-func parseStageList(s, flag, example string, add func(time.Duration, string) error) error {
+func parseStageList(s, field, example string, add func(time.Duration, string) error) error {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return fmt.Errorf("%s is empty: want duration:value,... such as %s", flag, example)
+		return input.Errorf(field, "is empty: want duration:value,... such as %s", example)
 	}
 	for _, item := range strings.Split(s, ",") {
 		ds, v, ok := strings.Cut(strings.TrimSpace(item), ":")
 		if !ok {
-			return fmt.Errorf("%s %q: stage %q is not duration:value (such as %s)", flag, s, item, example)
+			return input.Errorf(field, "%q: stage %q is not duration:value (such as %s)", s, item, example)
 		}
 		d, err := time.ParseDuration(strings.TrimSpace(ds))
 		if err != nil || d <= 0 {
-			return fmt.Errorf("%s %q: stage %q: %q is not a positive duration", flag, s, item, ds)
+			return input.Errorf(field, "%q: stage %q: %q is not a positive duration", s, item, ds)
 		}
 		if err := add(d, strings.TrimSpace(v)); err != nil {
-			return fmt.Errorf("%s %q: stage %q: %w", flag, s, item, err)
+			return input.Errorf(field, "%q: stage %q: %w", s, item, err)
 		}
 	}
 	return nil

@@ -1,6 +1,7 @@
 package load
 
 import (
+	"exp/input"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -22,9 +23,14 @@ const DefaultTasks = "/health:1,/io:1,/cpu:1"
 // "/health:1,/io?ms=50:2". The weight follows the last colon and defaults
 // to 1. Paths must start with "/".
 func ParseTasks(s string) ([]Task, error) {
+	tasks, err := parseTasks(s)
+	return tasks, input.Wrap("tasks", err)
+}
+
+func parseTasks(s string) ([]Task, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return nil, fmt.Errorf("task mix is empty: want path:weight,... such as %q", DefaultTasks)
+		return nil, fmt.Errorf("is empty: want path:weight,... such as %q", DefaultTasks)
 	}
 	var tasks []Task
 	for _, item := range strings.Split(s, ",") {
@@ -33,30 +39,30 @@ func ParseTasks(s string) ([]Task, error) {
 		if m, rest, ok := strings.Cut(item, " "); ok {
 			t.Method, item = strings.ToUpper(m), strings.TrimSpace(rest)
 			if !validMethod(t.Method) {
-				return nil, fmt.Errorf("task %q: unknown method %q", item, m)
+				return nil, fmt.Errorf("%q: unknown method %q", item, m)
 			}
 		}
 		if i := strings.LastIndexByte(item, ':'); i >= 0 {
 			w, err := strconv.Atoi(item[i+1:])
 			if err != nil {
-				return nil, fmt.Errorf("task %q: weight %q is not a whole number", item, item[i+1:])
+				return nil, fmt.Errorf("%q: weight %q is not a whole number", item, item[i+1:])
 			}
 			if w <= 0 {
-				return nil, fmt.Errorf("task %q: weight must be at least 1, got %d", item, w)
+				return nil, fmt.Errorf("%q: weight must be at least 1, got %d", item, w)
 			}
 			t.Weight, item = w, item[:i]
 		}
 		if !strings.HasPrefix(item, "/") {
-			return nil, fmt.Errorf("task %q: path must start with /", item)
+			return nil, fmt.Errorf("%q: path must start with /", item)
 		}
 		if _, err := url.ParseRequestURI(item); err != nil {
-			return nil, fmt.Errorf("task %q: bad path: %v", item, err)
+			return nil, fmt.Errorf("%q: bad path: %v", item, err)
 		}
 		t.Path = item
 		tasks = append(tasks, t)
 	}
 	if len(tasks) > 65535 {
-		return nil, fmt.Errorf("task mix has %d tasks, at most 65535", len(tasks))
+		return nil, fmt.Errorf("has %d tasks, at most 65535", len(tasks))
 	}
 	return tasks, nil
 }

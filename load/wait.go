@@ -1,6 +1,7 @@
 package load
 
 import (
+	"exp/input"
 	"fmt"
 	"strings"
 	"time"
@@ -21,6 +22,11 @@ const DefaultWait = "100ms-500ms"
 // ParseWait parses "0" (no wait), "200ms" (constant), "100ms-500ms"
 // (uniform between) or "pace:1s" (constant pacing).
 func ParseWait(s string) (Wait, error) {
+	w, err := parseWait(s)
+	return w, input.Wrap("wait", err)
+}
+
+func parseWait(s string) (Wait, error) {
 	s = strings.TrimSpace(s)
 	if s == "0" || s == "" {
 		return Wait{}, nil
@@ -28,24 +34,24 @@ func ParseWait(s string) (Wait, error) {
 	if p, ok := strings.CutPrefix(s, "pace:"); ok {
 		d, err := parsePositive(p)
 		if err != nil {
-			return Wait{}, fmt.Errorf("wait %q: %w", s, err)
+			return Wait{}, fmt.Errorf("%q: %w", s, err)
 		}
 		return Wait{Min: d, Max: d, Pacing: true}, nil
 	}
 	lo, hi, between := strings.Cut(s, "-")
 	a, err := parseNonNegative(lo)
 	if err != nil {
-		return Wait{}, fmt.Errorf("wait %q: %w (want 0, 200ms, 100ms-500ms or pace:1s)", s, err)
+		return Wait{}, fmt.Errorf("%q: %w (want 0, 200ms, 100ms-500ms or pace:1s)", s, err)
 	}
 	if !between {
 		return Wait{Min: a, Max: a}, nil
 	}
 	b, err := parseNonNegative(hi)
 	if err != nil {
-		return Wait{}, fmt.Errorf("wait %q: %w (want 0, 200ms, 100ms-500ms or pace:1s)", s, err)
+		return Wait{}, fmt.Errorf("%q: %w (want 0, 200ms, 100ms-500ms or pace:1s)", s, err)
 	}
 	if b < a {
-		return Wait{}, fmt.Errorf("wait %q: maximum %v is below minimum %v", s, b, a)
+		return Wait{}, fmt.Errorf("%q: maximum %v is below minimum %v", s, b, a)
 	}
 	return Wait{Min: a, Max: b}, nil
 }

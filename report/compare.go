@@ -24,18 +24,25 @@ type CompareRun struct {
 // per-endpoint figures, whether each change is real (changes[i] is
 // runs[i+1] against the baseline, from verdict.Compare) and each run's
 // bottleneck verdict.
-func Compare(w io.Writer, runs []CompareRun, changes [][]verdict.Change) {
+func Compare(w io.Writer, runs []CompareRun, changes [][]verdict.Change) error {
+	ew := &errWriter{w: w}
+	w = ew
 	fmt.Fprintf(w, "Comparison against %s (each cell after it: the change in percent)\n\n", runs[0].Name)
 	table(w, "", runs, overallRows)
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Per endpoint:")
 	table(w, "  ", runs, endpointRows(runs))
 	fmt.Fprintln(w)
-	Changes(w, runs, changes)
+	if err := Changes(w, runs, changes); err != nil {
+		return err
+	}
 	fmt.Fprintln(w)
 	for _, r := range runs {
-		Verdict(w, "Verdict for "+r.Name, r.Verdict)
+		if err := Verdict(w, "Verdict for "+r.Name, r.Verdict); err != nil {
+			return err
+		}
 	}
+	return ew.err
 }
 
 // row is a line of the comparison table: its label and how to read the
@@ -171,7 +178,9 @@ func cell(rw row, v float64, ok bool, base float64, delta bool) string {
 
 // Changes prints whether each change against the baseline is real: the
 // figure in both runs, the change and its 95% bootstrap interval.
-func Changes(w io.Writer, runs []CompareRun, changes [][]verdict.Change) {
+func Changes(w io.Writer, runs []CompareRun, changes [][]verdict.Change) error {
+	ew := &errWriter{w: w}
+	w = ew
 	fmt.Fprintf(w, "Is it real? Change against %s with its 95%% bootstrap confidence interval;\n", runs[0].Name)
 	fmt.Fprintf(w, "real when the whole interval lies beyond ±%.0f%% (the run-to-run noise), within noise otherwise:\n",
 		verdict.NoiseFloorPct)
@@ -193,6 +202,7 @@ func Changes(w io.Writer, runs []CompareRun, changes [][]verdict.Change) {
 	}
 	tw.Flush()
 	fmt.Fprintln(w, "  (latency over every stored request of each run; throughput over the steady seconds at each run's top load)")
+	return ew.err
 }
 
 // noSamples stands for a latency change that needs every request of an
@@ -225,10 +235,13 @@ func judgement(c verdict.Change) string {
 
 // Verdict prints a run's bottleneck verdict under title, with the plateau
 // and the evidence that decided it.
-func Verdict(w io.Writer, title string, v verdict.Verdict) {
+func Verdict(w io.Writer, title string, v verdict.Verdict) error {
+	ew := &errWriter{w: w}
+	w = ew
 	fmt.Fprintf(w, "%s: %s\n", title, v.Kind)
 	fmt.Fprintf(w, "  %s\n", v.Plateau)
 	for _, e := range v.Evidence {
 		fmt.Fprintf(w, "  - %s\n", e)
 	}
+	return ew.err
 }

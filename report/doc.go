@@ -1,5 +1,12 @@
-// Package report prints what a user reads: the Locust-style summary table
-// of a run, failures by class, progress lines, lists of runs. Data enters
-// as plain experiment values (Summary, Stats, Window) and header structs;
-// text leaves through an io.Writer. It never reads the store itself.
+// Package report writes what a user reads: the Locust-style summary table
+// of a run, failures by class, resources, verdicts, the comparison of
+// runs, progress lines, lists of runs, threshold results, the sentences of
+// a plan's observations (written from verdict's figures) and the plan
+// report as markdown and self-contained HTML.
+//
+// Data enters as plain values (analysis.Summary, verdict.Verdict,
+// verdict.Change, store.RunRow, PlanReport) and header structs; text
+// leaves through an io.Writer, and every function that writes returns the
+// first write error. Numbers are formatted by package units. It never
+// reads the store itself.
 package report

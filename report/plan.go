@@ -77,6 +77,16 @@ func (planFigures) FailRate(c PlanCell) string {
 	}
 	return fmt.Sprintf("%.2f%%", 100*float64(c.Failures)/float64(c.Requests))
 }
+
+// Variant shows a cell's variant, "-" for an external target.
+func (planFigures) Variant(v string) string { return variantText(v) }
+
+func variantText(v string) string {
+	if v == "" {
+		return "-"
+	}
+	return v
+}
 func (planFigures) Spawn(v float64) string { return fmt.Sprintf("%g/s", v) }
 func (planFigures) Time(t time.Time) string {
 	if t.IsZero() {
@@ -161,7 +171,7 @@ CPU is in % of one core.
 {{end}}{{end}}
 ## Each variant at each level
 {{range .Cells}}
-### {{.Variant}} at {{.Users}} users (spawn {{f.Spawn .Spawn}})
+### {{f.Variant .Variant}} at {{.Users}} users (spawn {{f.Spawn .Spawn}})
 {{if .Run}}
 Run ` + "`{{.Run}}`" + ` ({{.Status}}).
 
@@ -202,8 +212,8 @@ Not run: the plan stopped before this cell.
 func init() {
 	template.Must(markdownTmpl.New("summary").Parse(`| variant | users | run | requests | RPS | RPS at full load | avg (ms) | p95 (ms) | failures | target CPU mean / max | target max RSS | verdict |
 | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |
-{{range .Cells}}{{if .Run}}| {{.Variant}} | {{.Users}} | {{.Run}} | {{.Requests}} | {{f.RPS .RPS}} | {{f.RPS .SteadyRPS}} | {{f.MS .Avg}} | {{f.MS .P95}} | {{.Failures}} ({{f.FailRate .}}) | {{if .HasTarget}}{{f.Pct .CPUMean}} / {{f.Pct .CPUMax}}{{else}}-{{end}} | {{if .HasTarget}}{{f.MB .RSSMax}}{{else}}-{{end}} | {{.Verdict}} |
-{{else}}| {{.Variant}} | {{.Users}} | - | - | - | - | - | - | - | - | - | not run |
+{{range .Cells}}{{if .Run}}| {{f.Variant .Variant}} | {{.Users}} | {{.Run}} | {{.Requests}} | {{f.RPS .RPS}} | {{f.RPS .SteadyRPS}} | {{f.MS .Avg}} | {{f.MS .P95}} | {{.Failures}} ({{f.FailRate .}}) | {{if .HasTarget}}{{f.Pct .CPUMean}} / {{f.Pct .CPUMax}}{{else}}-{{end}} | {{if .HasTarget}}{{f.MB .RSSMax}}{{else}}-{{end}} | {{.Verdict}} |
+{{else}}| {{f.Variant .Variant}} | {{.Users}} | - | - | - | - | - | - | - | - | - | not run |
 {{end}}{{end}}`))
 }
 
@@ -211,4 +221,50 @@ func init() {
 // the terminal.
 func SummaryTable(w io.Writer, r PlanReport) error {
 	return markdownTmpl.ExecuteTemplate(w, "summary", r)
+}
+
+// Thresholds prints each threshold of a run as passed or FAILED with what
+// it measured, and returns how many failed; nothing without thresholds.
+func Thresholds(w io.Writer, results []analysis.ThresholdResult) (int, error) {
+	if len(results) == 0 {
+		return 0, nil
+	}
+	ew := &errWriter{w: w}
+	failed := 0
+	fmt.Fprintln(ew, "\nThresholds:")
+	for _, r := range results {
+		mark := "passed"
+		if !r.Passed {
+			mark, failed = "FAILED", failed+1
+		}
+		fmt.Fprintf(ew, "  %-6s %-24s measured %s\n", mark, r.Text, ThresholdMeasured(r))
+	}
+	return failed, ew.err
+}
+
+// Breaches lists every threshold of every cell of a plan that failed, or
+// says that all passed; it returns the number that failed.
+func Breaches(w io.Writer, rep PlanReport) (int, error) {
+	ew := &errWriter{w: w}
+	n, checked := 0, 0
+	for _, c := range rep.Cells {
+		checked += len(c.Thresholds)
+	}
+	if checked == 0 {
+		return 0, nil
+	}
+	fmt.Fprintln(ew, "\nThresholds (every cell):")
+	for _, c := range rep.Cells {
+		for _, r := range c.Thresholds {
+			if !r.Passed {
+				n++
+				fmt.Fprintf(ew, "  FAILED %-24s %s at %d users (run %s): measured %s\n", r.Text, variantText(c.Variant), c.Users,
+					c.Run, ThresholdMeasured(r))
+			}
+		}
+	}
+	if n == 0 {
+		fmt.Fprintf(ew, "  all %d checks passed\n", checked)
+	}
+	return n, ew.err
 }

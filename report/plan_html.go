@@ -56,8 +56,8 @@ img { max-width: 100%; border: 1px solid #eee; margin: .5em 0; }
 <p>RPS is the mean over the whole run, ramp included, as Locust reports it; “at full load” is the mean over the seconds after all users had started. CPU is in % of one core.</p>
 <table>
 <tr><th>variant</th><th>users</th><th>run</th><th>requests</th><th>RPS</th><th>RPS at full load</th><th>avg (ms)</th><th>p95 (ms)</th><th>failures</th><th>target CPU mean / max</th><th>target max RSS</th><th>verdict</th></tr>
-{{range .Cells}}{{if .Run}}<tr><td>{{.Variant}}</td><td class="n">{{.Users}}</td><td class="r">{{.Run}}</td><td class="n">{{.Requests}}</td><td class="n">{{f.RPS .RPS}}</td><td class="n">{{f.RPS .SteadyRPS}}</td><td class="n">{{f.MS .Avg}}</td><td class="n">{{f.MS .P95}}</td><td class="n">{{.Failures}} ({{f.FailRate .}})</td><td class="n">{{if .HasTarget}}{{f.Pct .CPUMean}} / {{f.Pct .CPUMax}}{{else}}-{{end}}</td><td class="n">{{if .HasTarget}}{{f.MB .RSSMax}}{{else}}-{{end}}</td><td class="r">{{.Verdict}}</td></tr>
-{{else}}<tr><td>{{.Variant}}</td><td class="n">{{.Users}}</td><td colspan="10">not run</td></tr>
+{{range .Cells}}{{if .Run}}<tr><td>{{f.Variant .Variant}}</td><td class="n">{{.Users}}</td><td class="r">{{.Run}}</td><td class="n">{{.Requests}}</td><td class="n">{{f.RPS .RPS}}</td><td class="n">{{f.RPS .SteadyRPS}}</td><td class="n">{{f.MS .Avg}}</td><td class="n">{{f.MS .P95}}</td><td class="n">{{.Failures}} ({{f.FailRate .}})</td><td class="n">{{if .HasTarget}}{{f.Pct .CPUMean}} / {{f.Pct .CPUMax}}{{else}}-{{end}}</td><td class="n">{{if .HasTarget}}{{f.MB .RSSMax}}{{else}}-{{end}}</td><td class="r">{{.Verdict}}</td></tr>
+{{else}}<tr><td>{{f.Variant .Variant}}</td><td class="n">{{.Users}}</td><td colspan="10">not run</td></tr>
 {{end}}{{end}}</table>
 
 <h2>Observations</h2>
@@ -69,7 +69,7 @@ img { max-width: 100%; border: 1px solid #eee; margin: .5em 0; }
 {{end}}{{end}}
 <h2>Each variant at each level</h2>
 {{range .Cells}}<div class="cell">
-<h3>{{.Variant}} at {{.Users}} users (spawn {{f.Spawn .Spawn}})</h3>
+<h3>{{f.Variant .Variant}} at {{.Users}} users (spawn {{f.Spawn .Spawn}})</h3>
 {{if .Run}}<p>Run <code>{{.Run}}</code> ({{.Status}}).</p>
 <table>
 <tr><th>Average Response Time</th><td class="n">{{f.MS .Avg}} ms</td></tr>

@@ -9,10 +9,12 @@ import (
 )
 
 // Runs prints one line per run, as `exp list` shows them.
-func Runs(w io.Writer, rows []store.RunRow) {
+func Runs(w io.Writer, rows []store.RunRow) error {
+	ew := &errWriter{w: w}
+	w = ew
 	if len(rows) == 0 {
 		fmt.Fprintln(w, "no runs yet: start one with `exp run`")
-		return
+		return ew.err
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tVARIANT\tLOAD\tDURATION\tREQUESTS\tRPS\tP95 (ms)\tFAILURES\tSTATUS\tSTARTED")
@@ -29,4 +31,5 @@ func Runs(w io.Writer, rows []store.RunRow) {
 			r.Requests, r.RPS, r.P95MS, r.Failures, 100*r.FailRate, r.Status, r.StartedAt.Local().Format("2006-01-02 15:04:05"))
 	}
 	tw.Flush()
+	return ew.err
 }

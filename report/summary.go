@@ -23,7 +23,9 @@ type RunHeader struct {
 
 // Summary prints a run's statistics like Locust's end-of-run table: one
 // row per endpoint, then the Aggregated row, then failures by class.
-func Summary(w io.Writer, h RunHeader, s analysis.Summary) {
+func Summary(w io.Writer, h RunHeader, s analysis.Summary) error {
+	ew := &errWriter{w: w}
+	w = ew
 	fmt.Fprintf(w, "Run %s (%s): %s\n", h.Name, h.Status, h.Target)
 	fmt.Fprintf(w, "Load: %s; ran %s", h.Model, units.RunLength(h.Duration))
 	if !h.Started.IsZero() {
@@ -31,14 +33,21 @@ func Summary(w io.Writer, h RunHeader, s analysis.Summary) {
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w)
-	StatsTable(w, s)
+	if err := StatsTable(w, s); err != nil {
+		return err
+	}
 	fmt.Fprintln(w)
-	Failures(w, s)
+	if err := Failures(w, s); err != nil {
+		return err
+	}
+	return ew.err
 }
 
 // StatsTable prints the per-endpoint table with the Aggregated row, names
 // left-aligned and figures right-aligned as Locust prints them.
-func StatsTable(w io.Writer, s analysis.Summary) {
+func StatsTable(w io.Writer, s analysis.Summary) error {
+	ew := &errWriter{w: w}
+	w = ew
 	nameW := len("Aggregated")
 	for _, e := range s.Endpoints {
 		nameW = max(nameW, len(e.Name))
@@ -55,6 +64,7 @@ func StatsTable(w io.Writer, s analysis.Summary) {
 	}
 	fmt.Fprintln(w, rule)
 	statsRow(w, nameW, s.Total)
+	return ew.err
 }
 
 func statsRow(w io.Writer, nameW int, e analysis.Stats) {
@@ -67,10 +77,12 @@ func fmtFails(e analysis.Stats) string {
 }
 
 // Failures prints failures grouped by endpoint and class, largest first.
-func Failures(w io.Writer, s analysis.Summary) {
+func Failures(w io.Writer, s analysis.Summary) error {
+	ew := &errWriter{w: w}
+	w = ew
 	if len(s.Failures) == 0 {
 		fmt.Fprintln(w, "Failures: none")
-		return
+		return ew.err
 	}
 	fmt.Fprintln(w, "Failures by class:")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -79,6 +91,7 @@ func Failures(w io.Writer, s analysis.Summary) {
 		fmt.Fprintf(tw, "  %d\t%s\t%s %s\n", f.Count, f.Class, f.Method, f.Name)
 	}
 	tw.Flush()
+	return ew.err
 }
 
 // Line is a progress line of a running test.

@@ -7,10 +7,14 @@
 // goroutine so the collector never waits on SQLite), DB.InsertUsage and
 // DB.SaveSummary. It leaves through DB.FindRun, DB.ListRuns, DB.Summary,
 // DB.Usage and DB.EachSample, which streams samples without holding a run in
-// memory.
+// memory. Warnings carry their code (analysis.Warning). An imported run's
+// percentile ladders (Quantile) and history rows (HistoryRow) are kept in
+// generic form; the store knows no other tool's file format.
 //
 // The schema is a public interface, documented in the README (section
-// "The database") and defined by the numbered files of package migrations. Open checks a file before it
+// "The database") and defined by the numbered files in migrations/,
+// embedded in the binary and applied once each, in order, each in its own
+// transaction. Open checks a file before it
 // changes anything: a file that is not an exp database, or one written by a
 // newer exp, is refused untouched. WAL mode with a busy timeout lets a reader
 // and several runs (several processes) share one file.

@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
-
-	"exp/locust"
 )
 
 // ImportedRun is a run read from another tool's files: figures without
@@ -24,8 +22,8 @@ type ImportedRun struct {
 	Summary analysis.Summary
 	// Ladders are the percentiles of each endpoint (-1: Aggregated) as
 	// the tool computed them, kept in endpoint_percentiles.
-	Ladders map[int]locust.Ladder
-	History []locust.HistoryRow // Locust's history rows, kept in locust_history
+	Ladders map[int][]Quantile
+	History []HistoryRow // the tool's history rows, kept in locust_history
 }
 
 // ImportRun stores an imported run, status imported, in one transaction:
@@ -100,12 +98,12 @@ func importRows(ctx context.Context, tx *sqlx.Tx, id int64, ir ImportedRun) erro
 		}
 	}
 	for ep, l := range ir.Ladders {
-		for i, p := range locust.Percentiles {
-			if math.IsNaN(l[i]) {
+		for _, q := range l {
+			if math.IsNaN(q.MS) {
 				continue
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO endpoint_percentiles (run_id, endpoint_id,
-				percentile, ms) VALUES (?, ?, ?, ?)`, id, ep, p, l[i]); err != nil {
+				percentile, ms) VALUES (?, ?, ?, ?)`, id, ep, q.P, q.MS); err != nil {
 				return fmt.Errorf("endpoint_percentiles: %w", err)
 			}
 		}
@@ -113,7 +111,7 @@ func importRows(ctx context.Context, tx *sqlx.Tx, id int64, ir ImportedRun) erro
 	return saveHistory(ctx, tx, id, ir.History)
 }
 
-func saveHistory(ctx context.Context, tx *sqlx.Tx, id int64, rows []locust.HistoryRow) error {
+func saveHistory(ctx context.Context, tx *sqlx.Tx, id int64, rows []HistoryRow) error {
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO locust_history (run_id, row, timestamp,
 		user_count, type, name, rps, fail_per_s, p50_ms, p66_ms, p75_ms, p80_ms, p90_ms, p95_ms,
 		p98_ms, p99_ms, p999_ms, p9999_ms, p100_ms, total_requests, total_failures,

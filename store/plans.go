@@ -47,7 +47,7 @@ type Plan struct {
 // run that measured it.
 type PlanCell struct {
 	Cell      int    // 1-based, in the order the cells ran
-	Variant   string // "-" for an external target
+	Variant   string // "" for an external target
 	Users     int
 	SpawnRate float64
 	RunName   string
@@ -206,6 +206,9 @@ func (db *DB) PlanCells(ctx context.Context, planID int64) ([]PlanCell, error) {
 	}
 	out := make([]PlanCell, len(rows))
 	for i, r := range rows {
+		if r.Variant == "-" {
+			r.Variant = "" // as files before migration 0004 hold it
+		}
 		out[i] = PlanCell{Cell: r.Cell, Variant: r.Variant, Users: r.Users, SpawnRate: r.SpawnRate,
 			RunName: r.RunName, RunID: r.RunID.Int64}
 	}

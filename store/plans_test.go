@@ -10,8 +10,6 @@ import (
 	"reflect"
 	"testing"
 	"time"
-
-	"exp/locust"
 )
 
 func TestPlans(t *testing.T) {
@@ -131,15 +129,18 @@ func TestImportRun(t *testing.T) {
 		Avg: 200 * ms, Min: 190 * ms, Max: 250 * ms, P50: 200 * ms, P90: 210 * ms, P95: 220 * ms, P99: 250 * ms, P999: 250 * ms}
 	total := io
 	total.Endpoint, total.Method, total.Name = -1, "", "Aggregated"
-	ladder := locust.NoLadder()
-	ladder[0], ladder[1] = 200, 205
+	var pct [len(HistoryPercentiles)]float64
+	for i := range pct {
+		pct[i] = math.NaN()
+	}
+	pct[0], pct[1] = 200, 205
 	ir := ImportedRun{Name: "locust-1", Started: time.Unix(1_700_000_000, 0), Users: 10,
 		Tasks: []load.Task{{Method: "GET", Path: "/io", Weight: 1}},
 		Summary: analysis.Summary{Duration: 5 * time.Second, Endpoints: []analysis.Stats{io}, Total: total,
 			Seconds:  []analysis.Second{{T: 0, ActiveUsers: 10, Requests: 10, Failures: 1, P50: 200 * ms}},
 			Failures: []analysis.FailureCount{{Endpoint: 0, Method: "GET", Name: "/io", Class: "refused", Count: 1}}},
-		Ladders: map[int]locust.Ladder{0: ladder},
-		History: []locust.HistoryRow{{Timestamp: 1_700_000_001, UserCount: 10, Name: "Aggregated", RPS: 2, Pct: ladder, TotalRequests: 10}},
+		Ladders: map[int][]Quantile{0: {{P: 66, MS: 205}, {P: 50, MS: 200}, {P: 75, MS: math.NaN()}}},
+		History: []HistoryRow{{Timestamp: 1_700_000_001, UserCount: 10, Name: "Aggregated", RPS: 2, Pct: pct, TotalRequests: 10}},
 	}
 	id, err := db.ImportRun(ctx, ir)
 	if err != nil {
@@ -166,10 +167,10 @@ func TestImportRun(t *testing.T) {
 		t.Errorf("%d samples", n)
 	}
 	ls, err := db.Ladders(ctx, id)
-	if err != nil || ls[0][0] != 200 || ls[0][1] != 205 || !math.IsNaN(ls[0][2]) {
+	if err != nil || !reflect.DeepEqual(ls, map[int][]Quantile{0: {{P: 50, MS: 200}, {P: 66, MS: 205}}}) {
 		t.Errorf("ladders %v, %v", ls, err)
 	}
-	h, err := db.LocustHistory(ctx, id)
+	h, err := db.History(ctx, id)
 	if err != nil || len(h) != 1 || h[0].TotalRequests != 10 || h[0].Pct[1] != 205 || !math.IsNaN(h[0].Pct[3]) {
 		t.Errorf("history %+v, %v", h, err)
 	}

@@ -124,9 +124,10 @@ func (r runRow) run() (Run, error) {
 
 // CreateRun records a new run, status running, started now, with its
 // endpoints (one per task, id = task index). cfg.Name must be unused
-// (ErrNameTaken otherwise). variant is "" for an external target.
+// (ErrNameTaken otherwise). variant is "" for an external target;
+// variantParams is stored as JSON (nil: none).
 func (db *DB) CreateRun(ctx context.Context, cfg load.RunConfig, variant string,
-	variantParams map[string]any, host Host) (int64, error) {
+	variantParams any, host Host) (int64, error) {
 	if cfg.Name == "" {
 		return 0, errors.New("create run: the run has no name")
 	}
@@ -167,7 +168,7 @@ func (db *DB) CreateRun(ctx context.Context, cfg load.RunConfig, variant string,
 }
 
 // runInsertColumns maps a config to the runs columns, by column name.
-func runInsertColumns(cfg load.RunConfig, variant string, params map[string]any,
+func runInsertColumns(cfg load.RunConfig, variant string, params any,
 	host Host) (map[string]any, error) {
 	js := func(v any, empty bool) (any, error) {
 		if empty {
@@ -197,7 +198,7 @@ func runInsertColumns(cfg load.RunConfig, variant string, params map[string]any,
 		v     any
 		empty bool
 	}{
-		{"variant_params", params, len(params) == 0},
+		{"variant_params", params, params == nil},
 		{"stages", cfg.Stages, len(cfg.Stages) == 0},
 		{"rate_stages", cfg.RateStages, len(cfg.RateStages) == 0},
 		{"tasks", cfg.Tasks, false},

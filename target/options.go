@@ -1,6 +1,8 @@
 package target
 
 import (
+	"encoding/json"
+	"exp/input"
 	"fmt"
 	"net"
 	"runtime"
@@ -45,6 +47,24 @@ func (v *Variant) Set(s string) error {
 	return nil
 }
 func (v *Variant) Type() string { return "variant" }
+
+// ParseVariants parses a list of variants "single,pooled,goroutine";
+// each once, each known.
+func ParseVariants(s string) ([]Variant, error) {
+	var out []Variant
+	seen := map[Variant]bool{}
+	for _, name := range strings.Split(s, ",") {
+		v := Variant(strings.TrimSpace(name))
+		if !v.Known() {
+			return nil, input.Wrap("variants", unknownVariant(string(v)))
+		}
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
 
 func unknownVariant(s string) error {
 	names := make([]string, 0, 3)
@@ -100,25 +120,26 @@ func DefaultOptions() Options {
 	}
 }
 
-// Validate checks the options; its errors name the flag at fault.
+// Validate checks the options; its errors are *input.Error naming the
+// field at fault.
 func (o Options) Validate() error {
 	if !o.Variant.Known() {
-		return fmt.Errorf("--variant: %w", unknownVariant(string(o.Variant)))
+		return input.Wrap("variant", unknownVariant(string(o.Variant)))
 	}
 	if o.PoolSize < 1 {
-		return fmt.Errorf("--pool-size must be at least 1, got %d", o.PoolSize)
+		return input.Errorf("pool-size", "must be at least 1, got %d", o.PoolSize)
 	}
 	if o.Queue < 0 {
-		return fmt.Errorf("--queue must be 0 or more, got %d", o.Queue)
+		return input.Errorf("queue", "must be 0 or more, got %d", o.Queue)
 	}
 	if o.IdleTimeout < 0 {
-		return fmt.Errorf("--idle-timeout must be 0 or more, got %v", o.IdleTimeout)
+		return input.Errorf("idle-timeout", "must be 0 or more, got %v", o.IdleTimeout)
 	}
 	if _, _, err := net.SplitHostPort(o.Addr); err != nil {
-		return fmt.Errorf("--addr %q: want host:port such as 127.0.0.1:8080 (:0 picks a free port)", o.Addr)
+		return input.Errorf("addr", "%q: want host:port such as 127.0.0.1:8080 (:0 picks a free port)", o.Addr)
 	}
 	if o.CPUWork < 1 {
-		return fmt.Errorf("--cpu-work must be at least 1, got %d", o.CPUWork)
+		return input.Errorf("cpu-work", "must be at least 1, got %d", o.CPUWork)
 	}
 	return o.validateStall()
 }
@@ -126,15 +147,15 @@ func (o Options) Validate() error {
 func (o Options) validateStall() error {
 	switch {
 	case o.StallEvery < 0:
-		return fmt.Errorf("--stall-every must be 0 (off) or more, got %v", o.StallEvery)
+		return input.Errorf("stall-every", "must be 0 (off) or more, got %v", o.StallEvery)
 	case o.StallFor < 0:
-		return fmt.Errorf("--stall-for must be 0 or more, got %v", o.StallFor)
+		return input.Errorf("stall-for", "must be 0 or more, got %v", o.StallFor)
 	case o.StallEvery == 0 && o.StallFor > 0:
-		return fmt.Errorf("--stall-for %v needs --stall-every", o.StallFor)
+		return input.Errorf("stall-for", "%v needs a stall-every", o.StallFor)
 	case o.StallEvery > 0 && o.StallFor == 0:
-		return fmt.Errorf("--stall-every %v needs --stall-for", o.StallEvery)
+		return input.Errorf("stall-every", "%v needs a stall-for", o.StallEvery)
 	case o.StallEvery > 0 && o.StallFor >= o.StallEvery:
-		return fmt.Errorf("--stall-for %v must be shorter than --stall-every %v", o.StallFor, o.StallEvery)
+		return input.Errorf("stall-for", "%v must be shorter than stall-every %v", o.StallFor, o.StallEvery)
 	}
 	return nil
 }
@@ -190,25 +211,67 @@ func (o Options) Args() []string {
 	return args
 }
 
-// Params are the variant's parameters as stored with a run (runs.variant
-// params, JSON). Pool and queue appear only for pooled, the stall only
-// when on, so a stored row never shows a knob that had no effect.
-func (o Options) Params() map[string]any {
-	p := map[string]any{
-		"variant":        string(o.Variant),
-		"keepalive":      o.KeepAlive,
-		"idle_timeout_s": o.IdleTimeout.Seconds(),
-		"cpu_work":       o.CPUWork,
-	}
+// Params are the built-in target's parameters as stored with a run
+// (runs.variant_params, JSON). Pool and queue appear only for pooled, the
+// stall only when on, so a stored row never shows a knob that had no
+// effect. The fields are in the order of their JSON names, as the rows of
+// older versions (written from a map) hold them.
+type Params struct {
+	CPUWork      int     `json:"cpu_work"`
+	IdleTimeoutS float64 `json:"idle_timeout_s"`
+	KeepAlive    bool    `json:"keepalive"`
+	PoolSize     int     `json:"pool_size,omitempty"`
+	Queue        int     `json:"queue,omitempty"`
+	StallEveryS  float64 `json:"stall_every_s,omitempty"`
+	StallForS    float64 `json:"stall_for_s,omitempty"`
+	Variant      Variant `json:"variant"`
+}
+
+// Params gives the options as stored with a run.
+func (o Options) Params() Params {
+	p := Params{Variant: o.Variant, KeepAlive: o.KeepAlive, IdleTimeoutS: o.IdleTimeout.Seconds(), CPUWork: o.CPUWork}
 	if o.Variant == Pooled {
-		p["pool_size"] = o.PoolSize
-		p["queue"] = o.Queue
+		p.PoolSize, p.Queue = o.PoolSize, o.Queue
 	}
 	if o.StallEvery > 0 {
-		p["stall_every_s"] = o.StallEvery.Seconds()
-		p["stall_for_s"] = o.StallFor.Seconds()
+		p.StallEveryS, p.StallForS = o.StallEvery.Seconds(), o.StallFor.Seconds()
 	}
 	return p
+}
+
+// ParseParams decodes stored parameters; "" (an external target, or a
+// run imported from another tool) gives the zero Params.
+func ParseParams(js string) (Params, error) {
+	var p Params
+	if js == "" {
+		return p, nil
+	}
+	if err := json.Unmarshal([]byte(js), &p); err != nil {
+		return p, fmt.Errorf("variant params %s: %w", js, err)
+	}
+	return p, nil
+}
+
+// Concurrency is how many requests the server handles at once: 1 for
+// single, the pool for pooled, 0 when unbounded (goroutine) or unknown.
+func (p Params) Concurrency() int {
+	switch p.Variant {
+	case Single:
+		return 1
+	case Pooled:
+		return p.PoolSize
+	}
+	return 0
+}
+
+// Cores is the CPU, in cores, the server can use: 1 for single (one
+// request at a time runs on one core at a time), 0 when it can use the
+// whole machine.
+func (p Params) Cores() int {
+	if p.Variant == Single {
+		return 1
+	}
+	return 0
 }
 
 // IsAllInterfaces reports whether addr listens beyond this machine:

@@ -2,6 +2,7 @@ package target
 
 import (
 	"encoding/json"
+	"exp/input"
 	"reflect"
 	"strings"
 	"testing"
@@ -14,11 +15,11 @@ func TestValidate(t *testing.T) {
 	tests := []struct {
 		name string
 		edit func(*Options)
-		err  string // substring; "" means valid
+		err  string // substring of the error as the CLI prints it (its field as a flag); "" means valid
 	}{
 		{"defaults", func(*Options) {}, ""},
 		{"each variant", func(o *Options) { o.Variant = Single }, ""},
-		{"unknown variant", func(o *Options) { o.Variant = "threaded" }, `--variant: unknown variant "threaded" (known: single, pooled, goroutine)`},
+		{"unknown variant", func(o *Options) { o.Variant = "threaded" }, `--variant unknown variant "threaded" (known: single, pooled, goroutine)`},
 		{"empty variant", func(o *Options) { o.Variant = "" }, "--variant"},
 		{"pool size 0", func(o *Options) { o.PoolSize = 0 }, "--pool-size must be at least 1, got 0"},
 		{"queue 0 is fine", func(o *Options) { o.Queue = 0 }, ""},
@@ -28,9 +29,9 @@ func TestValidate(t *testing.T) {
 		{"all interfaces is allowed", func(o *Options) { o.Addr = ":8080" }, ""},
 		{"cpu work 0", func(o *Options) { o.CPUWork = 0 }, "--cpu-work"},
 		{"stall", func(o *Options) { o.StallEvery, o.StallFor = time.Second, 100*time.Millisecond }, ""},
-		{"stall without for", func(o *Options) { o.StallEvery = time.Second }, "needs --stall-for"},
-		{"stall for without every", func(o *Options) { o.StallFor = time.Second }, "needs --stall-every"},
-		{"stall longer than period", func(o *Options) { o.StallEvery, o.StallFor = time.Second, time.Second }, "shorter than --stall-every"},
+		{"stall without for", func(o *Options) { o.StallEvery = time.Second }, "--stall-every 1s needs a stall-for"},
+		{"stall for without every", func(o *Options) { o.StallFor = time.Second }, "--stall-for 1s needs a stall-every"},
+		{"stall longer than period", func(o *Options) { o.StallEvery, o.StallFor = time.Second, time.Second }, "--stall-for 1s must be shorter than stall-every"},
 		{"negative stall", func(o *Options) { o.StallEvery = -time.Second }, "--stall-every"},
 	}
 	for _, tt := range tests {
@@ -38,13 +39,17 @@ func TestValidate(t *testing.T) {
 			o := DefaultOptions()
 			tt.edit(&o)
 			err := o.Validate()
+			var printed string
+			if e, ok := input.As(err); ok {
+				printed = "--" + e.Field + " " + e.Err.Error()
+			}
 			switch {
 			case tt.err == "" && err != nil:
 				t.Errorf("unexpected error: %v", err)
 			case tt.err != "" && err == nil:
 				t.Errorf("no error, want %q", tt.err)
-			case tt.err != "" && !strings.Contains(err.Error(), tt.err):
-				t.Errorf("error %q, want it to contain %q", err, tt.err)
+			case tt.err != "" && !strings.Contains(printed, tt.err):
+				t.Errorf("error %q (printed %q), want an input error containing %q", err, printed, tt.err)
 			}
 		})
 	}

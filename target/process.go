@@ -2,7 +2,7 @@ package target
 
 import (
 	"context"
-	"errors"
+	"exp/input"
 	"fmt"
 	"net/http"
 	"os"
@@ -86,17 +86,17 @@ func Start(ctx context.Context, exe string, opts Options) (*Process, error) {
 // shown. ctx guards only the start.
 func StartCommand(ctx context.Context, cmdline string) (*Process, error) {
 	if strings.TrimSpace(cmdline) == "" {
-		return nil, errors.New("--target-cmd is empty")
+		return nil, input.Errorf("target-cmd", "is empty")
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("start --target-cmd %q: %w", cmdline, err)
+		return nil, input.Errorf("target-cmd", "%q: %w", cmdline, err)
 	}
 	cmd := shellCommand(cmdline)
 	out := newTail()
 	cmd.Stdout, cmd.Stderr = out, out
 	p, err := launch(cmd, out)
 	if err != nil {
-		return nil, fmt.Errorf("start --target-cmd %q: %w", cmdline, err)
+		return nil, input.Errorf("target-cmd", "%q: %w", cmdline, err)
 	}
 	return p, nil
 }

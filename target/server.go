@@ -3,6 +3,7 @@ package target
 import (
 	"context"
 	"errors"
+	"exp/input"
 	"fmt"
 	"net"
 	"net/http"
@@ -33,7 +34,7 @@ func Listen(opts Options) (*Server, error) {
 		if errors.As(err, &op) {
 			err = op.Err // drop "listen tcp <addr>:", which repeats the address
 		}
-		return nil, fmt.Errorf("cannot listen on --addr %s: %w", opts.Addr, err)
+		return nil, input.Errorf("addr", "%s: cannot listen: %w", opts.Addr, err)
 	}
 	hs := &http.Server{
 		Handler:           NewHandler(opts),

@@ -122,3 +122,7 @@ func RunLength(d time.Duration) string {
 	}
 	return d.Round(time.Millisecond).String()
 }
+
+// Exact gives v with every digit it has and never in exponent form: a
+// value as the user gave it (a rate of 2.5 or 10000000 req/s).
+func Exact(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }

@@ -37,6 +37,8 @@ func TestFormats(t *testing.T) {
 		{Number(0.25), "0.25"},
 		{Number(1e7), "10000000"},
 		{Sig(99.994, 4), "99.99"},
+		{Exact(1e7), "10000000"},
+		{Exact(2.5), "2.5"},
 		{RunLength(20*time.Second + 40*time.Millisecond), "20s"},
 		{RunLength(1234 * time.Microsecond), "1ms"},
 	} {

@@ -8,19 +8,22 @@ import (
 	"strings"
 )
 
-// Bottleneck verdicts, as printed.
+// Kind is a bottleneck verdict; its value is the verdict as printed.
+type Kind string
+
+// Bottleneck verdicts.
 const (
-	GeneratorBound   = "generator-bound"
-	ConnectionBound  = "connection-bound"
-	CPUBound         = "cpu-bound"
-	ConcurrencyBound = "concurrency-bound"
-	NotSaturated     = "not saturated"
+	GeneratorBound   Kind = "generator-bound"
+	ConnectionBound  Kind = "connection-bound"
+	CPUBound         Kind = "cpu-bound"
+	ConcurrencyBound Kind = "concurrency-bound"
+	NotSaturated     Kind = "not saturated"
 	// Saturated: throughput was flat but the target's CPU was not
 	// monitored, so cpu-bound cannot be told from concurrency-bound.
-	Saturated = "saturated"
+	Saturated Kind = "saturated"
 	// TargetStopped: the target process exited mid-run; what followed
 	// were the errors of a dead server, not its limits.
-	TargetStopped = "target stopped answering"
+	TargetStopped Kind = "target stopped answering"
 )
 
 // Thresholds of the verdict rules (see the package doc).
@@ -51,7 +54,7 @@ type VerdictInput struct {
 
 // Verdict is the bottleneck of a run and the numbers that decided it.
 type Verdict struct {
-	Kind     string
+	Kind     Kind
 	Evidence []string
 	Plateau  Plateau
 }

@@ -17,7 +17,7 @@ func TestVerdictTargetStoppedAndEmptyRun(t *testing.T) {
 	cases := []struct {
 		name     string
 		in       VerdictInput
-		want     string
+		want     Kind
 		evidence string
 	}{
 		{"target died", VerdictInput{Model: load.Closed, Summary: dead, GeneratorLimit: 200,

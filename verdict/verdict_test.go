@@ -76,7 +76,7 @@ func TestDiagnose(t *testing.T) {
 	tests := []struct {
 		name     string
 		in       VerdictInput
-		want     string
+		want     Kind
 		evidence string // a fragment of the evidence
 	}{
 		{"generator CPU near its limit", VerdictInput{Model: load.Closed, Summary: synthetic(load.Closed, 10*ms, flat...),

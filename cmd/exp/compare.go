@@ -3,12 +3,11 @@ package main
 import (
 	"context"
 	"errors"
-	"exp/verdict"
+	"exp/lab"
 	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
-	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -56,7 +55,7 @@ func compareIDs(ctx context.Context, db *store.DB, names []string, baseline stri
 	for _, n := range names {
 		r, err := db.FindRun(ctx, n)
 		if err != nil {
-			return nil, storeError(err)
+			return nil, err
 		}
 		if !seen[r.ID] {
 			seen[r.ID] = true
@@ -72,46 +71,42 @@ func compareIDs(ctx context.Context, db *store.DB, names []string, baseline stri
 // runCompare prints the comparison of runs (ids[0] the baseline) and
 // writes its charts.
 func runCompare(ctx context.Context, w, errw io.Writer, db *store.DB, ids []int64, out string) error {
-	runs, err := loadRuns(ctx, db, ids)
+	runs, err := lab.LoadAll(ctx, db, ids)
 	if err != nil {
-		return storeError(err)
+		return err
 	}
-	cols := make([]report.CompareRun, len(runs))
-	samples := make([]verdict.RunSample, len(runs))
 	names := make([]string, len(runs))
 	for i, r := range runs {
-		cols[i] = report.CompareRun{Name: r.run.Name, Summary: r.sum, Resources: r.res, Verdict: r.verdict,
-			NoSamples: r.run.Status == store.StatusImported}
-		if cols[i].NoSamples {
-			fmt.Fprintf(errw, "exp: run %s is imported: latency intervals and the percentile chart are n/a: imported run has no samples\n", r.run.Name)
+		names[i] = r.Run.Name
+		if r.Run.Status == store.StatusImported {
+			fmt.Fprintf(errw, "exp: run %s is imported: latency intervals and the percentile chart are n/a: imported run has no samples\n", r.Run.Name)
 		}
-		samples[i] = verdict.NewRunSample(r.run.Config.Model, r.lat, r.sum)
-		names[i] = r.run.Name
-		if r.run.Status == store.StatusRunning {
-			fmt.Fprintf(errw, "exp: run %s is still running: its figures are incomplete\n", r.run.Name)
+		if r.Run.Status == store.StatusRunning {
+			fmt.Fprintf(errw, "exp: run %s is still running: its figures are incomplete\n", r.Run.Name)
 		}
 	}
-	changes := make([][]verdict.Change, len(runs)-1)
-	var wg sync.WaitGroup
-	for i := range changes {
-		wg.Go(func() { changes[i] = verdict.Compare(samples[0], samples[i+1]) })
+	if err := report.Compare(w, lab.CompareColumns(runs), lab.Compare(runs)); err != nil {
+		return err
 	}
-	wg.Wait()
-	report.Compare(w, cols, changes)
 	if out == "" {
-		out = filepath.Join("plots", dirName(names))
+		out = filepath.Join("plots", lab.SafeName(strings.Join(names, "-vs-")))
 	}
 	fmt.Fprintln(w)
 	return writePlots(w, errw, runs, out)
 }
 
-// dirName joins run names into one safe directory name.
-func dirName(names []string) string {
-	safe := func(r rune) rune {
-		if r == '/' || r == '\\' || r == ':' || r < ' ' {
-			return '_'
-		}
-		return r
+// writePlots writes the charts of runs into dir and prints the files it
+// wrote; charts with nothing to draw are named on errw.
+func writePlots(w, errw io.Writer, runs []lab.Stored, dir string) error {
+	written, skipped, err := lab.WritePlots(runs, dir)
+	if len(written) > 0 {
+		fmt.Fprintln(w, "Plots:")
 	}
-	return strings.Map(safe, strings.Join(names, "-vs-"))
+	for _, p := range written {
+		fmt.Fprintf(w, "  %s\n", p)
+	}
+	for _, s := range skipped {
+		fmt.Fprintf(errw, "exp: plot skipped: %s\n", s)
+	}
+	return err
 }

@@ -1,18 +1,10 @@
 package main
 
 import (
-	"errors"
+	"exp/lab"
 	"fmt"
-	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
-
-	"exp/locust"
-	"exp/store"
 )
 
 func newImportCmd() *cobra.Command {
@@ -38,9 +30,11 @@ has no samples: exp show and exp compare work on it, and what needs
 every request (bootstrap intervals, the percentile spectrum) says so.`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ir, err := readLocust(args[0])
+			// The files are read before the database is opened (or
+			// created): bad files leave no database behind.
+			ir, err := lab.ReadLocust(args[0])
 			if err != nil {
-				return badInput(err)
+				return err
 			}
 			if name != "" {
 				ir.Name = name
@@ -50,10 +44,7 @@ every request (bootstrap intervals, the percentile spectrum) says so.`,
 				return err
 			}
 			defer db.Close()
-			if _, err := db.ImportRun(cmd.Context(), ir); err != nil {
-				if errors.Is(err, store.ErrNameTaken) {
-					return badInput(fmt.Errorf("run %q exists already: give another with --name", ir.Name))
-				}
+			if err := lab.StoreImported(cmd.Context(), db, ir); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "imported %s as run %s: %d requests, %d endpoints, %d seconds\n",
@@ -63,53 +54,4 @@ every request (bootstrap intervals, the percentile spectrum) says so.`,
 	}
 	cmd.Flags().StringVar(&name, "name", "", "name of the run (default: the PREFIX's file name)")
 	return cmd
-}
-
-// readLocust reads PREFIX_stats.csv, and PREFIX_stats_history.csv and
-// PREFIX_failures.csv when they exist, into a run to import.
-func readLocust(prefix string) (store.ImportedRun, error) {
-	prefix = strings.TrimSuffix(prefix, "_stats.csv")
-	var stats []locust.StatsRow
-	var hist []locust.HistoryRow
-	var fails []locust.FailureRow
-	err := readCSV(prefix+"_stats.csv", true, func(r io.Reader, file string) (err error) {
-		stats, err = locust.ReadStats(r, file)
-		return err
-	})
-	if err == nil {
-		err = readCSV(prefix+"_stats_history.csv", false, func(r io.Reader, file string) (err error) {
-			hist, err = locust.ReadHistory(r, file)
-			return err
-		})
-	}
-	if err == nil {
-		err = readCSV(prefix+"_failures.csv", false, func(r io.Reader, file string) (err error) {
-			fails, err = locust.ReadFailures(r, file)
-			return err
-		})
-	}
-	if err != nil {
-		return store.ImportedRun{}, err
-	}
-	im, err := locust.ToSummary(stats, hist, fails)
-	if err != nil {
-		return store.ImportedRun{}, fmt.Errorf("%s_stats.csv: %w", prefix, err)
-	}
-	return store.ImportedRun{Name: filepath.Base(prefix), Started: im.Started, Users: im.Users,
-		Notes: "imported from Locust CSV files " + prefix + "_*.csv", Tasks: im.Tasks,
-		Summary: im.Summary, Ladders: im.Ladders, History: hist}, nil
-}
-
-// readCSV opens a file and reads it with read; a missing file is an
-// error only when required.
-func readCSV(path string, required bool, read func(io.Reader, string) error) error {
-	f, err := os.Open(path)
-	if errors.Is(err, fs.ErrNotExist) && !required {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	return read(f, path)
 }

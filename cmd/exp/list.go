@@ -21,8 +21,7 @@ func newListCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			report.Runs(cmd.OutOrStdout(), rows)
-			return nil
+			return report.Runs(cmd.OutOrStdout(), rows)
 		},
 	}
 }

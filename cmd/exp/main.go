@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"exp/lab"
 	"fmt"
 	"os"
 	"os/signal"
@@ -34,7 +35,7 @@ func onSignals(sigs <-chan os.Signal, cancel context.CancelFunc) {
 	fmt.Fprintln(os.Stderr, "\nexp: interrupted: stopping, keeping what was measured (interrupt again to exit at once)")
 	cancel()
 	<-sigs
-	killChildren()
+	lab.KillTargets()
 	fmt.Fprintln(os.Stderr, "\nexp: interrupted twice: exiting now")
 	os.Exit(exitAborted)
 }
@@ -46,7 +47,7 @@ func run(ctx context.Context, args []string) error {
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	if err != nil && !errors.Is(err, errSilent) {
-		fmt.Fprintln(os.Stderr, "exp: "+oneLine(err.Error()))
+		fmt.Fprintln(os.Stderr, "exp: "+oneLine(errorText(err)))
 	}
 	return err
 }

@@ -2,12 +2,10 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -22,11 +20,6 @@ type monitorOpts struct {
 	csv      string
 	duration time.Duration
 }
-
-// csvHeader is the header of exp monitor --csv, a public format.
-var csvHeader = []string{"time", "cpu_pct", "rss_bytes", "mem_pct", "threads", "tcp_established", "tcp_time_wait"}
-
-const csvTime = "2006-01-02T15:04:05.000Z07:00" // RFC 3339 with milliseconds
 
 func newMonitorCmd() *cobra.Command {
 	var o monitorOpts
@@ -77,7 +70,7 @@ func runMonitor(ctx context.Context, o monitorOpts, stdout, stderr io.Writer) er
 		ctx, cancel = context.WithTimeout(ctx, o.duration)
 		defer cancel()
 	}
-	n, gone, werr := sampleUntilDone(ctx, s, out)
+	n, gone, werr := monitor.Watch(ctx, s, out)
 	if err := closeOut(); werr == nil {
 		werr = err
 	}
@@ -93,77 +86,24 @@ func runMonitor(ctx context.Context, o monitorOpts, stdout, stderr io.Writer) er
 	return nil
 }
 
-// sampleUntilDone runs the sampler until ctx ends or the process exits,
-// writing each target reading; it returns the readings written, whether
-// the process exited, and the first write error.
-func sampleUntilDone(ctx context.Context, s *monitor.Sampler, out usageWriter) (int, bool, error) {
-	ctx, stop := context.WithCancel(ctx)
-	defer stop()
-	var n int
-	var werr error
-	start := time.Now()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		s.Run(ctx, start, func(u monitor.Usage) {
-			if u.Scope != monitor.ScopeTarget || werr != nil {
-				return
-			}
-			if werr = out(start.Add(u.T), u); werr != nil {
-				stop()
-				return
-			}
-			n++
-		})
-	}()
-	gone := false
-	select {
-	case <-ctx.Done():
-	case <-s.TargetGone():
-		gone = true
-	}
-	stop()
-	<-done
-	return n, gone, werr
-}
-
-// usageWriter writes one reading taken at wall-clock time at.
-type usageWriter func(at time.Time, u monitor.Usage) error
-
 // monitorOutput writes CSV to path, or aligned lines to stdout when path is
-// empty. close flushes and closes the file.
-func monitorOutput(path string, stdout io.Writer) (usageWriter, func() error, error) {
+// empty. close closes the file.
+func monitorOutput(path string, stdout io.Writer) (func(time.Time, monitor.Usage) error, func() error, error) {
 	if path == "" {
-		fmt.Fprintf(stdout, "%-12s %7s %9s %6s %7s %11s %9s\n",
-			"time", "cpu%", "rss_MB", "mem%", "threads", "established", "time_wait")
-		return func(at time.Time, u monitor.Usage) error {
-			_, err := fmt.Fprintf(stdout, "%-12s %7.1f %9.1f %6.2f %7d %11d %9d\n",
-				at.Format("15:04:05.000"), u.CPUPct, float64(u.RSS)/(1<<20), u.MemPct,
-				u.Threads, u.TCPEstablished, u.TCPTimeWait)
-			return err
-		}, func() error { return nil }, nil
+		l, err := monitor.NewUsageLines(stdout)
+		return l.Write, func() error { return nil }, err
 	}
 	f, err := os.Create(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("create csv: %w", err)
 	}
-	w := csv.NewWriter(f)
-	if err := w.Write(csvHeader); err != nil {
+	c, err := monitor.NewUsageCSV(f)
+	if err != nil {
 		f.Close()
 		return nil, nil, fmt.Errorf("write %s: %w", path, err)
 	}
 	write := func(at time.Time, u monitor.Usage) error {
-		w.Write([]string{
-			at.Format(csvTime),
-			strconv.FormatFloat(u.CPUPct, 'f', 2, 64),
-			strconv.FormatUint(u.RSS, 10),
-			strconv.FormatFloat(u.MemPct, 'f', 3, 64),
-			strconv.Itoa(int(u.Threads)),
-			strconv.Itoa(u.TCPEstablished),
-			strconv.Itoa(u.TCPTimeWait),
-		})
-		w.Flush() // every row on disk at once: Ctrl-C or a crash loses nothing
-		if err := w.Error(); err != nil {
+		if err := c.Write(at, u); err != nil {
 			return fmt.Errorf("write %s: %w", path, err)
 		}
 		return nil

@@ -1,23 +1,19 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
 	"errors"
-	"exp/analysis"
-	"exp/load"
+	"exp/lab"
+	"exp/report"
 	"exp/units"
 	"fmt"
 	"io"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"exp/store"
 	"exp/target"
 )
 
@@ -31,7 +27,7 @@ const (
 // planFlags are the flags of `exp plan`: the sweep, and the run flags
 // every cell shares.
 type planFlags struct {
-	run              runFlags
+	run              runFlags // shared by every cell
 	variants, levels string
 	out, name        string
 }
@@ -87,108 +83,34 @@ func bindPlanFlags(fs *pflag.FlagSet, pf *planFlags) {
 	fs.StringVar(&pf.name, "name", "", "unique name of the plan (default plan-N); runs are named <plan>-<variant>-<users>")
 }
 
-// parseLevels parses "10:2,50:5,100:10": users and spawn rate per level,
-// users rising. A level without a spawn rate starts its users at once.
-func parseLevels(s string) ([]store.PlanLevel, error) {
-	var out []store.PlanLevel
-	for _, item := range strings.Split(s, ",") {
-		item = strings.TrimSpace(item)
-		u, r, hasRate := strings.Cut(item, ":")
-		users, err := strconv.Atoi(strings.TrimSpace(u))
-		if err != nil || users < 1 {
-			return nil, fmt.Errorf("--levels: %q: want users:spawn-rate such as 10:2 (users a whole number ≥ 1)", item)
-		}
-		rate := float64(users)
-		if hasRate {
-			rate, err = strconv.ParseFloat(strings.TrimSpace(r), 64)
-			if err != nil || rate <= 0 || rate != rate {
-				return nil, fmt.Errorf("--levels: %q: spawn rate %q must be a number above 0", item, r)
-			}
-		}
-		if n := len(out); n > 0 && users <= out[n-1].Users {
-			return nil, fmt.Errorf("--levels: %q: users must rise from level to level (%d after %d)", item, users, out[n-1].Users)
-		}
-		out = append(out, store.PlanLevel{Users: users, SpawnRate: rate})
+// spec turns the plan's flags into a checked PlanSpec.
+func (pf *planFlags) spec(fl *pflag.FlagSet) (lab.PlanSpec, error) {
+	p := lab.PlanSpec{Name: pf.name, OutDir: pf.out}
+	var err error
+	if p.Levels, err = lab.ParseLevels(pf.levels); err != nil {
+		return p, err
 	}
-	return out, nil
-}
-
-// parseVariants parses the --variants list; each once, each known.
-func parseVariants(s string) ([]string, error) {
-	var out []string
-	seen := map[string]bool{}
-	for _, v := range strings.Split(s, ",") {
-		v = strings.TrimSpace(v)
-		if !target.Variant(v).Known() {
-			names := make([]string, 0, 3)
-			for _, k := range target.Variants() {
-				names = append(names, string(k))
-			}
-			return nil, fmt.Errorf("--variants: unknown variant %q (want %s)", v, strings.Join(names, ", "))
-		}
-		if !seen[v] {
-			seen[v] = true
-			out = append(out, v)
+	switch {
+	case pf.run.url != "" && fl.Changed("variants"):
+		return p, errors.New("--variants sweeps the built-in target and cannot be used with --url")
+	case pf.run.url == "":
+		if p.Variants, err = target.ParseVariants(pf.variants); err != nil {
+			return p, err
 		}
 	}
-	return out, nil
-}
-
-// planCell is a cell ready to run: its row and the flags and config of
-// its run.
-type planCell struct {
-	store.PlanCell
-	flags runFlags
-	cfg   load.RunConfig
-}
-
-// cellsOf lays the plan out level by level and checks every cell's
-// config, so bad input is found before any load.
-func cellsOf(cmd *cobra.Command, pf *planFlags, plan string, variants []string, levels []store.PlanLevel) ([]planCell, error) {
-	var cells []planCell
-	for _, l := range levels {
-		for _, v := range variants {
-			c := planCell{flags: pf.run}
-			c.Cell, c.Variant, c.Users, c.SpawnRate = len(cells)+1, v, l.Users, l.SpawnRate
-			c.flags.users, c.flags.spawnRate = l.Users, l.SpawnRate
-			c.RunName = fmt.Sprintf("%s-%s-%d", plan, v, l.Users)
-			if v == "-" {
-				c.RunName = fmt.Sprintf("%s-%d", plan, l.Users)
-			} else {
-				c.flags.serve.Variant = target.Variant(v)
-			}
-			c.flags.name = c.RunName
-			cfg, err := c.flags.config(cmd)
-			if err != nil {
-				return nil, err
-			}
-			c.cfg = cfg
-			cells = append(cells, c)
-		}
+	if p.Cell, err = pf.run.spec(fl); err != nil {
+		return p, err
 	}
-	return cells, nil
+	return p, p.Check()
 }
 
-// planConfig is what every cell shares, stored with the plan as JSON.
-type planConfig struct {
-	Tasks      string         `json:"tasks"`
-	Wait       string         `json:"wait"`
-	Timeout    string         `json:"timeout"`
-	KeepAlive  bool           `json:"keepalive"`
-	Thresholds []string       `json:"thresholds,omitempty"`
-	Target     map[string]any `json:"target,omitempty"` // built-in target settings
-	TargetCmd  string         `json:"target_cmd,omitempty"`
-	TargetPID  int            `json:"target_pid,omitempty"`
-}
-
-// runPlan runs every cell, then writes the report.
+// runPlan runs every cell, then prints where the report went.
 func runPlan(cmd *cobra.Command, pf *planFlags) error {
-	ctx, stdout, stderr := cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr()
-	p, th, err := preparePlan(cmd, pf)
+	p, err := pf.spec(cmd.Flags())
 	if err != nil {
-		return err
+		return badInput(err)
 	}
-	if err := preflight(&pf.run); err != nil {
+	if err := lab.Preflight(p.Cell.Target); err != nil {
 		return err
 	}
 	db, err := openStore(cmd)
@@ -196,151 +118,54 @@ func runPlan(cmd *cobra.Command, pf *planFlags) error {
 		return err
 	}
 	defer db.Close()
-	if p.Name == "" {
-		if p.Name, err = db.NextPlanName(ctx, "plan"); err != nil {
-			return err
+	stdout := cmd.OutOrStdout()
+	events := eventPrinter(cmd.ErrOrStderr(), cmd.ErrOrStderr())
+	l := &lab.Lab{DB: db, Version: version, Events: func(e lab.Event) {
+		if e.Kind == lab.CellFinished {
+			printCell(stdout, e.Cell)
+			return
 		}
+		events(e)
+	}}
+	out, err := l.RunPlan(cmd.Context(), p)
+	if out.Plan.ID == 0 {
+		return err // nothing ran
 	}
-	if _, err := db.FindPlan(ctx, p.Name); err == nil {
-		return badInput(fmt.Errorf("--name %q: a plan of that name exists already", p.Name))
-	}
-	cells, err := cellsOf(cmd, pf, p.Name, cellVariants(p), p.Levels)
-	if err != nil {
-		return badInput(err)
-	}
-	for _, c := range cells {
-		if _, err := db.FindRun(ctx, c.RunName); err == nil {
-			return badInput(fmt.Errorf("a run named %q exists already: give the plan another --name", c.RunName))
-		}
-	}
-	if p.OutDir == "" {
-		p.OutDir = filepath.Join("plans", safeName(p.Name))
-	}
-	bg := context.WithoutCancel(ctx)
-	if p.ID, err = db.CreatePlan(bg, p); err != nil {
-		return storeError(err)
-	}
-	for _, c := range cells {
-		if err := db.AddPlanCell(bg, p.ID, c.PlanCell); err != nil {
-			return err
-		}
-	}
-	status, runErrs := runCells(ctx, db, p, cells, stdout, stderr)
-	if err := db.FinishPlan(bg, p.ID, status, p.OutDir, time.Now()); err != nil {
-		return err
-	}
-	breached, err := writePlanReport(bg, db, p.Name, p.OutDir, th, stdout, stderr)
-	if err != nil {
-		return err
-	}
+	breached, perr := printPlanReport(stdout, out.Report)
 	switch {
-	case status == store.PlanAborted:
+	case perr != nil:
+		return perr
+	case errors.Is(err, lab.ErrInterrupted):
 		return silentExit{code: exitAborted}
-	case runErrs > 0:
-		return fmt.Errorf("plan %s: %d of %d runs failed", p.Name, runErrs, len(cells))
+	case err != nil:
+		return err
 	case breached > 0:
-		return withCode(exitThreshold, fmt.Errorf("plan %s: %d thresholds breached", p.Name, breached))
+		return withCode(exitThreshold, fmt.Errorf("plan %s: %d thresholds breached", out.Plan.Name, breached))
 	}
 	return nil
 }
 
-// preparePlan checks the plan's flags and gives the plan to record (name
-// and cells still to make) and its thresholds.
-func preparePlan(cmd *cobra.Command, pf *planFlags) (store.Plan, []analysis.Threshold, error) {
-	p := store.Plan{Name: pf.name, TargetURL: pf.run.url, Duration: pf.run.duration, OutDir: pf.out}
-	var err error
-	if p.Levels, err = parseLevels(pf.levels); err != nil {
-		return p, nil, badInput(err)
+// printCell is the line a finished cell leaves on stdout.
+func printCell(w io.Writer, c lab.CellResult) {
+	t := c.Outcome.Summary.Total
+	fmt.Fprintf(w, "cell %d/%d %s: %.1f req/s, avg %s ms, p95 %s ms, %d failures of %d (run %s, %s)\n",
+		c.Cell, c.Of, c.Label, t.RPS, units.Ms(t.Avg), units.Ms(t.P95), t.Failures, t.Requests,
+		c.Outcome.Name, c.Outcome.Status)
+}
+
+// printPlanReport prints a plan's summary table, its threshold breaches
+// and where the report went; it returns the number of breaches.
+func printPlanReport(w io.Writer, r lab.PlanReport) (int, error) {
+	fmt.Fprintf(w, "\nPlan %s (%s):\n\n", r.Plan.Name, r.Plan.Status)
+	if err := report.SummaryTable(w, r.Report); err != nil {
+		return 0, err
 	}
-	switch {
-	case pf.run.url != "" && cmd.Flags().Changed("variants"):
-		return p, nil, badInput(errors.New("--variants sweeps the built-in target and cannot be used with --url"))
-	case pf.run.url == "":
-		if p.Variants, err = parseVariants(pf.variants); err != nil {
-			return p, nil, badInput(err)
-		}
-	}
-	th, err := parseThresholds(pf.run.thresholds)
+	n, err := report.Breaches(w, r.Report)
 	if err != nil {
-		return p, nil, badInput(err)
+		return n, err
 	}
-	cfg := planConfig{Tasks: pf.run.tasks, Wait: pf.run.wait, Timeout: pf.run.timeout.String(),
-		KeepAlive: pf.run.keepAlive, Thresholds: pf.run.thresholds, TargetCmd: pf.run.targetCmd,
-		TargetPID: pf.run.targetPID}
-	if pf.run.url == "" {
-		cfg.Target = pf.run.serve.Params()
-		delete(cfg.Target, "variant")
-	}
-	if p.Config, err = json.Marshal(cfg); err != nil {
-		return p, nil, err
-	}
-	// A first check of every cell, under a provisional name, before the
-	// store is opened.
-	if _, err := cellsOf(cmd, pf, "check", cellVariants(p), p.Levels); err != nil {
-		return p, nil, badInput(err)
-	}
-	return p, th, nil
-}
-
-// cellVariants are the variants a plan's cells run: "-" alone for an
-// external target.
-func cellVariants(p store.Plan) []string {
-	if len(p.Variants) == 0 {
-		return []string{"-"}
-	}
-	return p.Variants
-}
-
-// runCells runs the cells in order, each a normal run linked to the plan,
-// printing which cell runs and how far the plan is. An interrupt stops
-// the plan (the interrupted run is kept, aborted); a failed run is
-// reported and the plan goes on.
-func runCells(ctx context.Context, db *store.DB, p store.Plan, cells []planCell, stdout, stderr io.Writer) (string, int) {
-	bg := context.WithoutCancel(ctx)
-	status, failed := store.PlanCompleted, 0
-	start := time.Now()
-	for i, c := range cells {
-		fmt.Fprintf(stderr, "exp: plan %s: cell %d/%d %s (spawn %g/s), %v each; %s\n", p.Name, c.Cell, len(cells),
-			cellLabel(c.PlanCell), c.SpawnRate, p.Duration, planETA(time.Since(start), i, len(cells), p.Duration))
-		out, err := executeRun(ctx, db, c.cfg, &c.flags, io.Discard, stderr)
-		if out.runID != 0 {
-			if lerr := db.LinkPlanRun(bg, p.ID, c.Cell, out.runID); lerr != nil {
-				fmt.Fprintf(stderr, "exp: plan %s: %v\n", p.Name, lerr)
-			}
-			t := out.summary.Total
-			fmt.Fprintf(stdout, "cell %d/%d %s: %.1f req/s, avg %s ms, p95 %s ms, %d failures of %d (run %s, %s)\n",
-				c.Cell, len(cells), cellLabel(c.PlanCell), t.RPS, units.Ms(t.Avg), units.Ms(t.P95), t.Failures, t.Requests,
-				out.name, out.status)
-		}
-		if errors.Is(err, errSilent) || ctx.Err() != nil {
-			fmt.Fprintf(stderr, "exp: plan %s interrupted at cell %d/%d: finished runs are kept, the report covers them\n",
-				p.Name, c.Cell, len(cells))
-			return store.PlanAborted, failed
-		}
-		if err != nil {
-			fmt.Fprintf(stderr, "exp: plan %s: cell %d/%d %s: %v\n", p.Name, c.Cell, len(cells), cellLabel(c.PlanCell), err)
-			status, failed = store.PlanFailed, failed+1
-		}
-	}
-	return status, failed
-}
-
-func cellLabel(c store.PlanCell) string {
-	if c.Variant == "-" {
-		return fmt.Sprintf("at %d users", c.Users)
-	}
-	return fmt.Sprintf("%s at %d users", c.Variant, c.Users)
-}
-
-// planETA says how far the plan is: from the time the finished cells took
-// when there are some, from the cell duration before.
-func planETA(elapsed time.Duration, done, total int, cell time.Duration) string {
-	per := cell + 2*time.Second // start and stop of the target, analysis
-	if done > 0 {
-		per = elapsed / time.Duration(done)
-	}
-	left := per * time.Duration(total-done)
-	return fmt.Sprintf("plan %d%% done, about %v left", 100*done/total, left.Round(time.Second))
+	_, err = fmt.Fprintf(w, "\nReport: %s\n", strings.Join(r.Files, " and "))
+	return n, err
 }
 
 func newPlanShowCmd() *cobra.Command {
@@ -357,9 +182,9 @@ func newPlanShowCmd() *cobra.Command {
 			defer db.Close()
 			p, err := db.FindPlan(cmd.Context(), args[0])
 			if err != nil {
-				return storeError(err)
+				return err
 			}
-			th, err := storedThresholds(p)
+			th, err := lab.StoredThresholds(p)
 			if err != nil {
 				return err
 			}
@@ -367,21 +192,16 @@ func newPlanShowCmd() *cobra.Command {
 				out = p.OutDir
 			}
 			if out == "" {
-				out = filepath.Join("plans", safeName(p.Name))
+				out = filepath.Join("plans", lab.SafeName(p.Name))
 			}
-			_, err = writePlanReport(cmd.Context(), db, p.Name, out, th, cmd.OutOrStdout(), cmd.ErrOrStderr())
+			rep, err := lab.WritePlanReport(cmd.Context(), db, p.Name, out, th)
+			if err != nil {
+				return err
+			}
+			_, err = printPlanReport(cmd.OutOrStdout(), rep)
 			return err
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "", "directory of the report (default: where the plan wrote it)")
 	return cmd
-}
-
-// storedThresholds parses the thresholds kept with a plan.
-func storedThresholds(p store.Plan) ([]analysis.Threshold, error) {
-	var cfg planConfig
-	if err := json.Unmarshal(p.Config, &cfg); err != nil {
-		return nil, fmt.Errorf("plan %s: config: %w", p.Name, err)
-	}
-	return parseThresholds(cfg.Thresholds)
 }

@@ -3,8 +3,13 @@ package main
 import (
 	"errors"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
+
+	"exp/input"
+	"exp/lab"
+	"exp/store"
 )
 
 // Exit statuses, documented in the README.
@@ -47,6 +52,9 @@ func (s silentExit) Is(t error) bool {
 	return t == errSilent
 }
 
+// exitCode maps an error to the exit status by its kind: a status set
+// here, then the libraries' kinds (bad input, bad names and files, an
+// interrupt), then cobra's usage errors.
 func exitCode(err error) int {
 	if err == nil {
 		return exitOK
@@ -59,10 +67,55 @@ func exitCode(err error) int {
 	if errors.As(err, &e) {
 		return e.code
 	}
-	if isCobraUsageError(err) {
+	switch {
+	case isBadInput(err):
+		return exitBadInput
+	case errors.Is(err, lab.ErrInterrupted):
+		return exitAborted
+	case isCobraUsageError(err):
 		return exitBadInput
 	}
 	return exitFailure
+}
+
+// isBadInput: a bad value of a field, a name that is not there or taken,
+// a file that is not an exp database or cannot be opened.
+func isBadInput(err error) bool {
+	if _, ok := input.As(err); ok {
+		return true
+	}
+	for _, e := range []error{store.ErrNotExpDB, store.ErrNewerSchema, store.ErrNoDatabase, store.ErrNotFound, store.ErrNameTaken} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	var pe *os.PathError
+	return errors.As(err, &pe)
+}
+
+// flagOf spells a spec's field as the flag that sets it; "" for a field
+// given as an argument.
+var flagOf = map[string]string{"header": "-H", "prefix": "", "out": "--out"}
+
+// errorText is an error as the CLI prints it: an input error's field by
+// its flag ("--users must be at least 1, got 0"). The field's own text is
+// exactly the *input.Error's rendering, so it is found in the message and
+// given the flag's name in place.
+func errorText(err error) string {
+	msg := err.Error()
+	e, ok := input.As(err)
+	if !ok {
+		return msg
+	}
+	flag, named := flagOf[e.Field]
+	if !named {
+		flag = "--" + e.Field
+	}
+	with := e.Err.Error()
+	if flag != "" {
+		with = flag + " " + with
+	}
+	return strings.Replace(msg, e.Error(), with, 1)
 }
 
 func newRootCmd() *cobra.Command {

@@ -2,11 +2,12 @@ package main
 
 import (
 	"errors"
+	"exp/analysis"
+	"exp/lab"
 	"exp/load"
 	"fmt"
 	"time"
 
-	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"exp/target"
@@ -43,7 +44,7 @@ func (f *runFlags) bind(fs *pflag.FlagSet) {
 	fs.StringArrayVarP(&f.headers, "header", "H", nil, "request header 'Name: value' (repeatable; secrets are redacted in the store)")
 	fs.IntVar(&f.targetPID, "target-pid", 0, "with --url: PID of the server to monitor (its child processes count too)")
 	fs.StringVar(&f.targetCmd, "target-cmd", "", "with --url: command that starts the server; it is monitored and stopped afterwards")
-	fs.DurationVar(&f.sampleEvery, "sample-every", time.Second, "resource sampling interval")
+	fs.DurationVar(&f.sampleEvery, "sample-every", lab.DefaultSampleEvery, "resource sampling interval")
 	fs.StringArrayVar(&f.thresholds, "threshold", nil, "pass/fail criterion such as 'p95<300ms', 'fail_rate<1%', 'rps>100', '/io:p99<400ms' (repeatable)")
 	// The built-in target's flags; its keep-alive is the server's, named
 	// apart from the client's.
@@ -61,34 +62,36 @@ func (f *runFlags) bind(fs *pflag.FlagSet) {
 	})
 }
 
-// config turns the flags into a checked RunConfig; every error is the
-// user's input at fault.
-func (f *runFlags) config(cmd *cobra.Command) (load.RunConfig, error) {
-	fl := cmd.Flags()
+// spec turns the flags into a RunSpec; every error is the user's input at
+// fault. What depends on which flags were given is checked here; what
+// the values must be, by the spec's own Check.
+func (f *runFlags) spec(fl *pflag.FlagSet) (lab.RunSpec, error) {
 	cfg := load.RunConfig{Name: f.name, URL: f.url, Users: f.users, SpawnRate: f.spawnRate,
 		Duration: f.duration, Timeout: f.timeout, KeepAlive: f.keepAlive, Model: load.Closed}
+	spec := lab.RunSpec{Target: lab.Target{URL: f.url, Builtin: f.serve, PID: f.targetPID, Command: f.targetCmd},
+		SampleEvery: f.sampleEvery}
 	var err error
 	if cfg.Tasks, err = load.ParseTasks(f.tasks); err != nil {
-		return cfg, fmt.Errorf("--tasks: %w", err)
+		return spec, err
 	}
 	if cfg.Wait, err = load.ParseWait(f.wait); err != nil {
-		return cfg, fmt.Errorf("--wait: %w", err)
+		return spec, err
 	}
 	cfg.WaitS = cfg.Wait.String()
 	open := fl.Changed("rate") || fl.Changed("rate-stages")
 	switch {
 	case open && (fl.Changed("users") || fl.Changed("stages") || fl.Changed("spawn-rate")):
-		return cfg, errors.New("--rate/--rate-stages (open model) and --users/--stages/--spawn-rate (closed model) cannot be used together")
+		return spec, errors.New("--rate/--rate-stages (open model) and --users/--stages/--spawn-rate (closed model) cannot be used together")
 	case fl.Changed("stages") && (fl.Changed("users") || fl.Changed("duration")):
-		return cfg, errors.New("--stages replaces --users and --duration: give one or the other")
+		return spec, errors.New("--stages replaces --users and --duration: give one or the other")
 	case fl.Changed("rate") && fl.Changed("rate-stages"):
-		return cfg, errors.New("--rate-stages replaces --rate: give one or the other")
+		return spec, errors.New("--rate-stages replaces --rate: give one or the other")
 	case fl.Changed("rate-stages") && fl.Changed("duration"):
-		return cfg, errors.New("--rate-stages replaces --duration: give one or the other")
+		return spec, errors.New("--rate-stages replaces --duration: give one or the other")
 	}
 	if fl.Changed("stages") {
 		if cfg.Stages, err = load.ParseStages(f.stages); err != nil {
-			return cfg, err
+			return spec, err
 		}
 		cfg.Users = load.StagesPeak(cfg.Stages)
 	}
@@ -97,25 +100,24 @@ func (f *runFlags) config(cmd *cobra.Command) (load.RunConfig, error) {
 		cfg.Rate, cfg.Arrivals, cfg.MaxInflight = f.rate, load.Arrivals(f.arrivals), f.maxInflight
 		if fl.Changed("rate-stages") {
 			if cfg.RateStages, err = load.ParseRateStages(f.rateStages); err != nil {
-				return cfg, err
+				return spec, err
 			}
 		}
 	}
 	if err := f.checkTarget(fl); err != nil {
-		return cfg, err
+		return spec, err
 	}
-	if cfg.Headers, err = parseHeaders(f.headers); err != nil {
-		return cfg, err
+	if cfg.Headers, err = load.ParseHeaders(f.headers); err != nil {
+		return spec, err
 	}
-	if f.sampleEvery < 10*time.Millisecond {
-		return cfg, fmt.Errorf("--sample-every must be at least 10ms, got %v", f.sampleEvery)
+	if spec.Thresholds, err = analysis.ParseThresholds(f.thresholds); err != nil {
+		return spec, err
 	}
-	if f.url == "" {
-		cfg.URL = "http://127.0.0.1:1" // placeholder until the target is up
-	}
-	return cfg, cfg.Validate()
+	spec.Load = cfg
+	return spec, spec.Check()
 }
 
+// checkTarget refuses flags of one kind of target given with the other.
 func (f *runFlags) checkTarget(fl *pflag.FlagSet) error {
 	if fl.Changed("target-pid") && f.targetPID <= 0 {
 		return fmt.Errorf("--target-pid %d is not a process ID", f.targetPID)
@@ -124,7 +126,7 @@ func (f *runFlags) checkTarget(fl *pflag.FlagSet) error {
 		if f.targetPID != 0 || f.targetCmd != "" {
 			return errors.New("--target-pid and --target-cmd go with --url; the built-in target is monitored already")
 		}
-		return f.serve.Validate()
+		return nil
 	}
 	for _, name := range []string{"variant", "pool-size", "queue", "server-keepalive", "idle-timeout", "addr", "stall-every", "stall-for", "cpu-work"} {
 		if fl.Changed(name) {
@@ -135,19 +137,4 @@ func (f *runFlags) checkTarget(fl *pflag.FlagSet) error {
 		return errors.New("--target-pid and --target-cmd cannot be used together")
 	}
 	return nil
-}
-
-func parseHeaders(hs []string) (map[string]string, error) {
-	if len(hs) == 0 {
-		return nil, nil
-	}
-	m := map[string]string{}
-	for _, h := range hs {
-		k, v, err := load.ParseHeader(h)
-		if err != nil {
-			return nil, err
-		}
-		m[k] = v
-	}
-	return m, nil
 }

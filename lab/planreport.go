@@ -1,9 +1,10 @@
-package main
+package lab
 
 import (
 	"context"
 	"encoding/json"
 	"exp/analysis"
+	"exp/input"
 	"exp/load"
 	"exp/verdict"
 	"fmt"
@@ -20,18 +21,38 @@ import (
 	"exp/store"
 )
 
-// writePlanReport rebuilds a stored plan's report into dir: report.md,
-// report.html and the charts. It prints the summary table, each threshold
-// breach and where the report went, and returns the number of breaches.
-func writePlanReport(ctx context.Context, db *store.DB, name, dir string, th []analysis.Threshold,
-	stdout, stderr io.Writer) (int, error) {
+// PlanReport is a stored plan's report as written: the plan, the report's
+// contents and the files it went to.
+type PlanReport struct {
+	Plan   store.Plan
+	Report report.PlanReport
+	Files  []string // report.md and report.html
+}
+
+// Breaches counts the thresholds of th that a cell of the report failed.
+func (r PlanReport) Breaches() int {
+	n := 0
+	for _, c := range r.Report.Cells {
+		for _, t := range c.Thresholds {
+			if !t.Passed {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// WritePlanReport rebuilds a stored plan's report into dir: report.md,
+// report.html and the charts, each cell's runs checked against th.
+func WritePlanReport(ctx context.Context, db *store.DB, name, dir string, th []analysis.Threshold) (PlanReport, error) {
 	p, err := db.FindPlan(ctx, name)
 	if err != nil {
-		return 0, storeError(err)
+		return PlanReport{}, err
 	}
+	out := PlanReport{Plan: p}
 	cells, err := db.PlanCells(ctx, p.ID)
 	if err != nil {
-		return 0, err
+		return out, err
 	}
 	var ids []int64
 	for _, c := range cells {
@@ -39,35 +60,32 @@ func writePlanReport(ctx context.Context, db *store.DB, name, dir string, th []a
 			ids = append(ids, c.RunID)
 		}
 	}
-	runs, err := loadRuns(ctx, db, ids)
+	runs, err := LoadAll(ctx, db, ids)
 	if err != nil {
-		return 0, storeError(err)
+		return out, err
 	}
-	byID := map[int64]loaded{}
+	byID := map[int64]Stored{}
 	for _, l := range runs {
-		byID[l.run.ID] = l
+		byID[l.Run.ID] = l
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return 0, badInput(fmt.Errorf("--out: %w", err))
+		return out, input.Errorf("out", "%w", err)
 	}
 	b := planBuilder{p: p, cells: cells, runs: byID, dir: dir, th: th}
-	rep, err := b.build()
-	if err != nil {
-		return 0, err
+	if out.Report, err = b.build(); err != nil {
+		return out, err
 	}
 	for _, f := range []struct {
 		file  string
 		write func(io.Writer, report.PlanReport) error
 	}{{"report.md", report.Markdown}, {"report.html", report.HTML}} {
-		if err := writeFile(filepath.Join(dir, f.file), func(w io.Writer) error { return f.write(w, rep) }); err != nil {
-			return 0, err
+		path := filepath.Join(dir, f.file)
+		if err := writeFile(path, func(w io.Writer) error { return f.write(w, out.Report) }); err != nil {
+			return out, err
 		}
+		out.Files = append(out.Files, path)
 	}
-	fmt.Fprintf(stdout, "\nPlan %s (%s):\n\n", p.Name, p.Status)
-	report.SummaryTable(stdout, rep)
-	breached := printBreaches(stdout, rep, th)
-	fmt.Fprintf(stdout, "\nReport: %s and %s\n", filepath.Join(dir, "report.md"), filepath.Join(dir, "report.html"))
-	return breached, nil
+	return out, nil
 }
 
 func writeFile(path string, write func(io.Writer) error) error {
@@ -85,61 +103,42 @@ func writeFile(path string, write func(io.Writer) error) error {
 	return nil
 }
 
-// printBreaches lists every threshold of every cell that failed.
-func printBreaches(w io.Writer, rep report.PlanReport, th []analysis.Threshold) int {
-	if len(th) == 0 {
-		return 0
-	}
-	n, checked := 0, 0
-	fmt.Fprintln(w, "\nThresholds (every cell):")
-	for _, c := range rep.Cells {
-		for _, r := range c.Thresholds {
-			checked++
-			if !r.Passed {
-				n++
-				fmt.Fprintf(w, "  FAILED %-24s %s at %d users (run %s): measured %s\n", r.Text, c.Variant, c.Users,
-					c.Run, report.ThresholdMeasured(r))
-			}
-		}
-	}
-	if n == 0 {
-		fmt.Fprintf(w, "  all %d checks passed\n", checked)
-	}
-	return n
-}
-
 // planBuilder turns a stored plan and its loaded runs into a report.
 type planBuilder struct {
 	p     store.Plan
 	cells []store.PlanCell
-	runs  map[int64]loaded
+	runs  map[int64]Stored
 	dir   string
 	th    []analysis.Threshold
 }
 
-func (b planBuilder) run(c store.PlanCell) (loaded, bool) {
+func (b planBuilder) run(c store.PlanCell) (Stored, bool) {
 	l, ok := b.runs[c.RunID]
 	return l, ok && c.RunID != 0
 }
 
 func (b planBuilder) build() (report.PlanReport, error) {
 	p := b.p
+	settings, err := b.settings()
+	if err != nil {
+		return report.PlanReport{}, err
+	}
 	rep := report.PlanReport{Name: p.Name, Status: p.Status, Started: p.StartedAt, Ended: p.EndedAt,
-		Settings: b.settings(), Notes: b.notes()}
+		Settings: settings, Notes: b.notes()}
 	byVariant := map[string][]verdict.Cell{}
-	for _, v := range cellVariants(p) {
+	for _, v := range planVariants(p) {
 		var prev *verdict.Cell
 		for _, lv := range p.Levels {
 			pc := b.cell(v, lv)
 			if pc.Run != "" {
-				pc.Observation = verdict.ObserveCell(prev, pc.Cell)
+				pc.Observation = report.ObserveCell(prev, pc.Cell)
 				byVariant[v] = append(byVariant[v], pc.Cell)
 				prev = &pc.Cell
 			}
 			rep.Cells = append(rep.Cells, pc)
 		}
-		if len(cellVariants(p)) > 1 || len(p.Levels) > 1 {
-			rep.Variants = append(rep.Variants, report.VariantNote{Variant: variantTitle(v), Text: verdict.ObserveVariant(byVariant[v])})
+		if len(planVariants(p)) > 1 || len(p.Levels) > 1 {
+			rep.Variants = append(rep.Variants, report.VariantNote{Variant: variantTitle(v), Text: report.ObserveVariant(byVariant[v])})
 		}
 	}
 	for _, lv := range p.Levels {
@@ -154,8 +153,17 @@ func (b planBuilder) build() (report.PlanReport, error) {
 	return rep, err
 }
 
+// planVariants are the variants a stored plan's cells ran: "" alone for
+// an external target.
+func planVariants(p store.Plan) []string {
+	if len(p.Variants) == 0 {
+		return []string{""}
+	}
+	return p.Variants
+}
+
 func variantTitle(v string) string {
-	if v == "-" {
+	if v == "" {
 		return "The target"
 	}
 	return v
@@ -174,9 +182,9 @@ func (b planBuilder) cell(variant string, lv store.PlanLevel) report.PlanCell {
 			return pc
 		}
 		pc.Run, pc.Cell = c.RunName, cellFigures(variant, lv.Users, l)
-		pc.Plateau, pc.Evidence = l.verdict.Plateau.String(), l.verdict.Evidence
+		pc.Plateau, pc.Evidence = l.Verdict.Plateau.String(), l.Verdict.Evidence
 		for _, t := range b.th {
-			pc.Thresholds = append(pc.Thresholds, t.Check(l.sum))
+			pc.Thresholds = append(pc.Thresholds, t.Check(l.Summary))
 		}
 	}
 	return pc
@@ -184,21 +192,21 @@ func (b planBuilder) cell(variant string, lv store.PlanLevel) report.PlanCell {
 
 // cellFigures are the figures of a stored run that the report and its
 // observations use.
-func cellFigures(variant string, users int, l loaded) verdict.Cell {
-	t := l.sum.Total
-	c := verdict.Cell{Variant: variant, Users: users, Status: l.run.Status, RPS: t.RPS, Avg: t.Avg,
-		P95: t.P95, Requests: t.Requests, Failures: t.Failures, HasTarget: l.res.HasTarget,
-		CPUMean: l.res.TargetCPUMean, CPUMax: l.res.TargetCPUMax, RSSMax: l.res.TargetRSSMax,
-		Endpoints: l.sum.Endpoints, Verdict: l.verdict.Kind}
-	if steady := verdict.SteadySeconds(l.run.Config.Model, l.sum); len(steady) > 0 {
+func cellFigures(variant string, users int, l Stored) verdict.Cell {
+	t := l.Summary.Total
+	c := verdict.Cell{Variant: variant, Users: users, Status: l.Run.Status, RPS: t.RPS, Avg: t.Avg,
+		P95: t.P95, Requests: t.Requests, Failures: t.Failures, HasTarget: l.Resources.HasTarget,
+		CPUMean: l.Resources.TargetCPUMean, CPUMax: l.Resources.TargetCPUMax, RSSMax: l.Resources.TargetRSSMax,
+		Endpoints: l.Summary.Endpoints, Verdict: l.Verdict.Kind}
+	if steady := verdict.SteadySeconds(l.Run.Config.Model, l.Summary); len(steady) > 0 {
 		var req int64
 		for _, s := range steady {
 			req += s.Requests
 		}
 		c.SteadyRPS = float64(req) / float64(len(steady))
 	}
-	if len(l.sum.Failures) > 0 {
-		c.TopClass = l.sum.Failures[0].Class
+	if len(l.Summary.Failures) > 0 {
+		c.TopClass = l.Summary.Failures[0].Class
 	}
 	return c
 }
@@ -213,10 +221,10 @@ func (b planBuilder) level(lv store.PlanLevel, cells []report.PlanCell) (report.
 			figs = append(figs, c.Cell)
 		}
 	}
-	out.Observation = verdict.ObserveLevel(figs)
-	var runs []loaded
+	out.Observation = report.ObserveLevel(figs)
+	var runs []Stored
 	var colors []int
-	for i, v := range cellVariants(b.p) {
+	for i, v := range planVariants(b.p) {
 		for _, c := range b.cells {
 			if l, ok := b.run(c); ok && c.Variant == v && c.Users == lv.Users {
 				runs, colors = append(runs, l), append(colors, i)
@@ -227,11 +235,14 @@ func (b planBuilder) level(lv store.PlanLevel, cells []report.PlanCell) (report.
 		return out, nil
 	}
 	if len(runs) > 1 {
-		out.Compare = compareText(runs)
+		var err error
+		if out.Compare, err = compareText(runs); err != nil {
+			return out, err
+		}
 	}
 	series := make([]plots.RunSeries, len(runs))
 	for i, l := range runs {
-		series[i] = l.series(colors[i])
+		series[i] = l.Series(colors[i])
 	}
 	sub := fmt.Sprintf("users-%d", lv.Users)
 	written, _, err := plots.WriteAll(series, filepath.Join(b.dir, sub))
@@ -243,20 +254,10 @@ func (b planBuilder) level(lv store.PlanLevel, cells []report.PlanCell) (report.
 }
 
 // compareText is `exp compare` of the runs, the first the baseline.
-func compareText(runs []loaded) string {
-	cols := make([]report.CompareRun, len(runs))
-	samples := make([]verdict.RunSample, len(runs))
-	for i, r := range runs {
-		cols[i] = report.CompareRun{Name: r.run.Name, Summary: r.sum, Resources: r.res, Verdict: r.verdict}
-		samples[i] = verdict.NewRunSample(r.run.Config.Model, r.lat, r.sum)
-	}
-	changes := make([][]verdict.Change, len(runs)-1)
-	for i := range changes {
-		changes[i] = verdict.Compare(samples[0], samples[i+1])
-	}
+func compareText(runs []Stored) (string, error) {
 	var sb strings.Builder
-	report.Compare(&sb, cols, changes)
-	return sb.String()
+	err := report.Compare(&sb, CompareColumns(runs), Compare(runs))
+	return sb.String(), err
 }
 
 // charts reads back the PNGs written, for the HTML, named relative to
@@ -283,7 +284,7 @@ func charts(dir string, paths []string) ([]report.Chart, error) {
 // as if one run had climbed the levels.
 func (b planBuilder) acrossLevels() ([]report.Chart, error) {
 	var series []plots.RunSeries
-	for i, v := range cellVariants(b.p) {
+	for i, v := range planVariants(b.p) {
 		var secs []analysis.Second
 		var top analysis.Summary
 		for _, lv := range b.p.Levels {
@@ -292,11 +293,11 @@ func (b planBuilder) acrossLevels() ([]report.Chart, error) {
 				if !ok || c.Variant != v || c.Users != lv.Users {
 					continue
 				}
-				for _, s := range verdict.SteadySeconds(l.run.Config.Model, l.sum) {
+				for _, s := range verdict.SteadySeconds(l.Run.Config.Model, l.Summary) {
 					s.T = len(secs)
 					secs = append(secs, s)
 				}
-				top = l.sum
+				top = l.Summary
 			}
 		}
 		if len(secs) == 0 {
@@ -327,10 +328,12 @@ func (b planBuilder) acrossLevels() ([]report.Chart, error) {
 }
 
 // settings are the configuration and machine lines of the report.
-func (b planBuilder) settings() [][2]string {
+func (b planBuilder) settings() ([][2]string, error) {
 	p := b.p
 	var cfg planConfig
-	json.Unmarshal(p.Config, &cfg)
+	if err := json.Unmarshal(p.Config, &cfg); err != nil {
+		return nil, fmt.Errorf("plan %s: config: %w", p.Name, err)
+	}
 	var levels []string
 	for _, l := range p.Levels {
 		levels = append(levels, fmt.Sprintf("%d users (spawn %g/s)", l.Users, l.SpawnRate))
@@ -369,13 +372,13 @@ func (b planBuilder) settings() [][2]string {
 	}
 	for _, c := range b.cells {
 		if l, ok := b.run(c); ok {
-			h := l.run.Host
+			h := l.Run.Host
 			out = append(out, [2]string{"machine", fmt.Sprintf("%s, %s/%s, %d logical CPUs, %s, exp %s",
 				h.Name, h.OS, h.Arch, h.Cores, h.GoVersion, h.ToolVersion)})
 			break
 		}
 	}
-	return out
+	return out, nil
 }
 
 // notes warn when the plan did not run to its end.

@@ -1,8 +1,9 @@
-package verdict
+package report
 
 import (
 	"exp/analysis"
 	"exp/units"
+	"exp/verdict"
 	"fmt"
 	"sort"
 	"strings"
@@ -13,7 +14,7 @@ import (
 // of a plan: how throughput followed the users from level to level, where
 // it stopped, what latency did meanwhile, where failures began and which
 // endpoint made the tail. cells may come in any order.
-func ObserveVariant(cells []Cell) string {
+func ObserveVariant(cells []verdict.Cell) string {
 	cs := withRequests(cells)
 	sort.SliceStable(cs, func(i, j int) bool { return cs[i].Users < cs[j].Users })
 	switch len(cs) {
@@ -29,7 +30,7 @@ func ObserveVariant(cells []Cell) string {
 	// The verdict of the first level counts only when the next level
 	// confirms it: throughput did not follow the users.
 	already := false
-	if first := groups[0][0]; limited(cs[0].Verdict) && (first.Kind == Plateaued || first.Kind == Fell) {
+	if first := groups[0][0]; limited(cs[0].Verdict) && (first.Kind == verdict.Plateaued || first.Kind == verdict.Fell) {
 		parts = append(parts, fmt.Sprintf("already at its limit at %d users (%s, %s req/s)", cs[0].Users,
 			cs[0].Verdict, units.Rate(cs[0].Throughput())))
 		already = true
@@ -53,20 +54,20 @@ func ObserveVariant(cells []Cell) string {
 }
 
 // verdictNote names the verdict of a cell at its limit, for a plateau.
-func verdictNote(c Cell) string {
+func verdictNote(c verdict.Cell) string {
 	if limited(c.Verdict) {
-		return ", " + c.Verdict
+		return ", " + string(c.Verdict)
 	}
 	return ""
 }
 
 // limited reports whether a verdict says the server was at its limit.
-func limited(verdict string) bool {
-	return verdict == CPUBound || verdict == ConcurrencyBound || verdict == Saturated
+func limited(k verdict.Kind) bool {
+	return k == verdict.CPUBound || k == verdict.ConcurrencyBound || k == verdict.Saturated
 }
 
-func withRequests(cells []Cell) []Cell {
-	var out []Cell
+func withRequests(cells []verdict.Cell) []verdict.Cell {
+	var out []verdict.Cell
 	for _, c := range cells {
 		if c.Requests > 0 {
 			out = append(out, c)
@@ -77,15 +78,15 @@ func withRequests(cells []Cell) []Cell {
 
 // groupSteps cuts the steps between consecutive levels into runs of the
 // same kind.
-func groupSteps(cs []Cell) [][]Step {
-	var groups [][]Step
+func groupSteps(cs []verdict.Cell) [][]verdict.Step {
+	var groups [][]verdict.Step
 	for i := 1; i < len(cs); i++ {
-		s := NewStep(cs[i-1], cs[i])
+		s := verdict.NewStep(cs[i-1], cs[i])
 		if n := len(groups); n > 0 && groups[n-1][0].Kind == s.Kind {
 			groups[n-1] = append(groups[n-1], s)
 			continue
 		}
-		groups = append(groups, []Step{s})
+		groups = append(groups, []verdict.Step{s})
 	}
 	return groups
 }
@@ -93,12 +94,12 @@ func groupSteps(cs []Cell) [][]Step {
 // stepGroupText words a run of steps of one kind, from the first level
 // of its first step to the last of its last; a plateau names its
 // verdict unless told it was said already.
-func stepGroupText(g []Step, sayVerdict bool) string {
+func stepGroupText(g []verdict.Step, sayVerdict bool) string {
 	a, b := g[0].From, g[len(g)-1].To
-	whole := NewStep(a, b)
+	whole := verdict.NewStep(a, b)
 	whole.Kind = g[0].Kind
 	p95 := ""
-	if r := float64(b.P95) / float64(max(a.P95, 1)); a.P95 > 0 && r >= SameLatency {
+	if r := float64(b.P95) / float64(max(a.P95, 1)); a.P95 > 0 && r >= verdict.SameLatency {
 		p95 = fmt.Sprintf(" and p95 rose to %s (from %s)", units.Latency(b.P95), units.Latency(a.P95))
 	}
 	note := ""
@@ -106,16 +107,16 @@ func stepGroupText(g []Step, sayVerdict bool) string {
 		note = verdictNote(b)
 	}
 	switch whole.Kind {
-	case ScaledLinearly:
+	case verdict.ScaledLinearly:
 		return fmt.Sprintf("throughput scaled near-linearly from %d to %d users (%s, %s to %s req/s)",
-			a.Users, b.Users, whole.ratio(), units.Rate(a.Throughput()), units.Rate(b.Throughput()))
-	case ScaledSlowly:
+			a.Users, b.Users, stepRatio(whole), units.Rate(a.Throughput()), units.Rate(b.Throughput()))
+	case verdict.ScaledSlowly:
 		return fmt.Sprintf("from %d to %d users throughput grew more slowly than the load (%s, to %s req/s)%s",
-			a.Users, b.Users, whole.ratio(), units.Rate(b.Throughput()), p95)
-	case Plateaued:
+			a.Users, b.Users, stepRatio(whole), units.Rate(b.Throughput()), p95)
+	case verdict.Plateaued:
 		if len(g) == 1 {
 			return fmt.Sprintf("at %d users it plateaued at %s req/s (%s%s)%s", b.Users, units.Rate(b.Throughput()),
-				whole.ratio(), note, p95)
+				stepRatio(whole), note, p95)
 		}
 		lo, hi := b.Throughput(), b.Throughput()
 		for _, st := range g {
@@ -129,11 +130,11 @@ func stepGroupText(g []Step, sayVerdict bool) string {
 			g[0].To.Users, b.Users, level, units.Rate(a.Throughput()), a.Users, note, p95)
 	}
 	return fmt.Sprintf("at %d users throughput fell to %s req/s (%s from %d users)%s",
-		b.Users, units.Rate(b.Throughput()), whole.ratio(), a.Users, p95)
+		b.Users, units.Rate(b.Throughput()), stepRatio(whole), a.Users, p95)
 }
 
 // failureOnset says at which level failures began, when they did.
-func failureOnset(cs []Cell) string {
+func failureOnset(cs []verdict.Cell) string {
 	for i, c := range cs {
 		if c.Failures == 0 {
 			continue
@@ -153,7 +154,7 @@ func failureOnset(cs []Cell) string {
 
 // tailAcross names the endpoint that made the tail at the top level, and
 // says so once when it did at every level.
-func tailAcross(cs []Cell) string {
+func tailAcross(cs []verdict.Cell) string {
 	top := cs[len(cs)-1]
 	name := dominant(top.Endpoints)
 	if name == "" {
@@ -177,7 +178,7 @@ func dominant(eps []analysis.Stats) string {
 	if len(live) < 2 {
 		return ""
 	}
-	if float64(live[0].P95) >= TailRatio*float64(live[1].P95) {
+	if float64(live[0].P95) >= verdict.TailRatio*float64(live[1].P95) {
 		return live[0].Name
 	}
 	return ""
@@ -194,7 +195,7 @@ func p95Of(eps []analysis.Stats, name string) time.Duration {
 
 // ObserveLevel compares the variants at one load level: which served the
 // most and how far the others were from it in throughput and p95.
-func ObserveLevel(cells []Cell) string {
+func ObserveLevel(cells []verdict.Cell) string {
 	cs := withRequests(cells)
 	if len(cs) < 2 {
 		return ""
@@ -202,7 +203,7 @@ func ObserveLevel(cells []Cell) string {
 	sort.SliceStable(cs, func(i, j int) bool { return cs[i].Throughput() > cs[j].Throughput() })
 	best, users := cs[0], cs[0].Users
 	n := 1 // variants that served about as much as the best
-	for n < len(cs) && cs[n].Throughput() >= SameRPS*best.Throughput() {
+	for n < len(cs) && cs[n].Throughput() >= verdict.SameRPS*best.Throughput() {
 		n++
 	}
 	var others []string

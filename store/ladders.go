@@ -5,14 +5,38 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
-
-	"exp/locust"
 )
 
+// Quantile is a latency at a percentile, as endpoint_percentiles keeps
+// them.
+type Quantile struct {
+	P  float64 // percentile, 0 to 100
+	MS float64 // latency, milliseconds
+}
+
+// HistoryPercentiles are the percentile columns of locust_history, in
+// order (p50_ms ... p100_ms): those of the history rows Locust writes.
+var HistoryPercentiles = [...]float64{50, 66, 75, 80, 90, 95, 98, 99, 99.9, 99.99, 100}
+
+// HistoryRow is a row of locust_history: an imported run's per-moment
+// window figures and running totals, times in milliseconds.
+type HistoryRow struct {
+	Timestamp             int64 // Unix seconds
+	UserCount             int
+	Type, Name            string
+	RPS, FailPerSec       float64
+	Pct                   [len(HistoryPercentiles)]float64 // NaN where unknown
+	TotalRequests         int64
+	TotalFailures         int64
+	TotalMedian, TotalAvg float64
+	TotalMin, TotalMax    float64
+	TotalAvgSize          float64
+}
+
 // Ladders reads the percentile ladders stored for a run (by endpoint id,
-// -1 for Aggregated): those of an imported run. A run measured by exp has
-// none; its ladders come from its samples.
-func (db *DB) Ladders(ctx context.Context, runID int64) (map[int]locust.Ladder, error) {
+// -1 for Aggregated), each by rising percentile: those of an imported run.
+// A run measured by exp has none; its ladders come from its samples.
+func (db *DB) Ladders(ctx context.Context, runID int64) (map[int][]Quantile, error) {
 	if !db.applied[plansMigration] {
 		return nil, nil
 	}
@@ -22,31 +46,22 @@ func (db *DB) Ladders(ctx context.Context, runID int64) (map[int]locust.Ladder, 
 		MS       float64 `db:"ms"`
 	}
 	if err := db.x.SelectContext(ctx, &rows, `SELECT endpoint_id, percentile, ms
-		FROM endpoint_percentiles WHERE run_id = ?`, runID); err != nil {
+		FROM endpoint_percentiles WHERE run_id = ? ORDER BY endpoint_id, percentile`, runID); err != nil {
 		return nil, fmt.Errorf("percentiles of run %d: %w", runID, err)
 	}
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	out := map[int]locust.Ladder{}
+	out := map[int][]Quantile{}
 	for _, r := range rows {
-		l, ok := out[r.Endpoint]
-		if !ok {
-			l = locust.NoLadder()
-		}
-		for i, p := range locust.Percentiles {
-			if math.Abs(p-r.P) < 1e-9 {
-				l[i] = r.MS
-			}
-		}
-		out[r.Endpoint] = l
+		out[r.Endpoint] = append(out[r.Endpoint], Quantile{P: r.P, MS: r.MS})
 	}
 	return out, nil
 }
 
-// LocustHistory reads the Locust history rows kept with an imported run;
-// none for a run measured by exp.
-func (db *DB) LocustHistory(ctx context.Context, runID int64) ([]locust.HistoryRow, error) {
+// History reads the history rows kept with an imported run; none for a
+// run measured by exp.
+func (db *DB) History(ctx context.Context, runID int64) ([]HistoryRow, error) {
 	if !db.applied[plansMigration] {
 		return nil, nil
 	}
@@ -83,9 +98,9 @@ func (db *DB) LocustHistory(ctx context.Context, runID int64) ([]locust.HistoryR
 		FROM locust_history WHERE run_id = ? ORDER BY row`, runID); err != nil {
 		return nil, fmt.Errorf("Locust history of run %d: %w", runID, err)
 	}
-	out := make([]locust.HistoryRow, len(rows))
+	out := make([]HistoryRow, len(rows))
 	for i, r := range rows {
-		h := locust.HistoryRow{Timestamp: r.Timestamp, UserCount: r.UserCount, Type: r.Type,
+		h := HistoryRow{Timestamp: r.Timestamp, UserCount: r.UserCount, Type: r.Type,
 			Name: r.Name, RPS: r.RPS, FailPerSec: r.FailPerSec, TotalRequests: r.TotalRequests,
 			TotalFailures: r.TotalFailures, TotalMedian: r.TotalMedian, TotalAvg: r.TotalAvg,
 			TotalMin: r.TotalMin, TotalMax: r.TotalMax, TotalAvgSize: r.TotalAvgSize}

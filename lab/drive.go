@@ -1,0 +1,110 @@
+package lab
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"exp/analysis"
+	"exp/load"
+	"exp/monitor"
+	"exp/store"
+	"exp/target"
+)
+
+// lateWarning: the open-model scheduler fell behind its intended send
+// times by more than this, which the run is then warned of.
+const lateWarning = 50 * time.Millisecond
+
+// drive sends the load and records it: samples to the store writer and
+// the live window, resource readings to the store, progress as events.
+func (l *Lab) drive(ctx context.Context, runID int64, engine *load.Engine, sampler *monitor.Sampler,
+	proc *target.Process, cfg load.RunConfig, start time.Time) (load.Result, error) {
+	samples := make(chan load.Sample, 1<<16)
+	writer := store.NewWriter(l.DB, runID)
+	live := load.NewLive()
+	collected := make(chan error, 1)
+	go func() { collected <- load.Collect(samples, 500*time.Millisecond, writer, live) }()
+
+	watch, stopWatch := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	wg.Go(func() { l.recordResources(watch, runID, cfg.Name, sampler, start) })
+	wg.Go(func() { l.progress(watch, engine, live, cfg, proc, start) })
+	res := engine.Run(ctx, start, samples)
+	err := <-collected
+	stopWatch()
+	wg.Wait()
+	bg := context.WithoutCancel(ctx)
+	if lag := engine.MaxLag(); lag > lateWarning {
+		err = firstErr(err, l.warn(bg, runID, cfg.Name, analysis.Warning{Code: analysis.SchedulerLate,
+			Text: fmt.Sprintf("the open-model scheduler fell behind its intended send times by up to %v: the generator was late, not the server", lag.Round(time.Millisecond))}))
+	}
+	if proc != nil && proc.ExitErr() != nil {
+		err = firstErr(err, l.warn(bg, runID, cfg.Name, analysis.Warning{Code: analysis.TargetStopped,
+			Text: targetStoppedText + ": " + proc.ExitErr().Error()}))
+	}
+	return res, err
+}
+
+func firstErr(a, b error) error {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+// warn stores a warning with the run and tells the listener. A warning
+// that cannot be stored is an error of the run: it changes the verdict.
+func (l *Lab) warn(ctx context.Context, runID int64, name string, w analysis.Warning) error {
+	if err := l.DB.AddWarning(ctx, runID, w); err != nil {
+		return fmt.Errorf("store warning: %w", err)
+	}
+	l.emit(Event{Kind: Warned, Run: name, Warning: w})
+	return nil
+}
+
+// recordResources stores a reading of every scope each interval and
+// warns (once) when the generator saturates its CPU.
+func (l *Lab) recordResources(ctx context.Context, runID int64, name string, s *monitor.Sampler, start time.Time) {
+	sat := monitor.NewSaturation(0)
+	bg := context.WithoutCancel(ctx)
+	s.Run(ctx, start, func(u monitor.Usage) {
+		if err := l.DB.InsertUsage(bg, runID, []monitor.Usage{u}); err != nil {
+			l.emit(Event{Kind: StoreFailed, Run: name, Err: fmt.Errorf("store resources: %w", err)})
+		}
+		if text := sat.Add(u); text != "" {
+			if err := l.warn(bg, runID, name, analysis.Warning{Code: analysis.GeneratorSaturated, Text: text}); err != nil {
+				l.emit(Event{Kind: StoreFailed, Run: name, Err: err})
+			}
+		}
+	})
+}
+
+// progress reports the live figures every ProgressEvery, and the target's
+// exit the moment it happens.
+func (l *Lab) progress(ctx context.Context, e *load.Engine, live *load.Live, cfg load.RunConfig, proc *target.Process, start time.Time) {
+	tick := time.NewTicker(ProgressEvery)
+	defer tick.Stop()
+	label := "users"
+	if cfg.Model == load.Open {
+		label = "in flight"
+	}
+	var exited <-chan struct{}
+	if proc != nil {
+		exited = proc.Exited()
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			l.emit(Event{Kind: ProgressEnded, Run: cfg.Name})
+			return
+		case <-exited:
+			l.emit(Event{Kind: TargetExited, Run: cfg.Name, Err: proc.ExitErr()})
+			exited = nil
+		case <-tick.C:
+			l.emit(Event{Kind: Progressed, Run: cfg.Name, Progress: Progress{Elapsed: time.Since(start),
+				Total: cfg.TotalDuration(), Active: e.Active(), ActiveLabel: label, Window: live.Snapshot()}})
+		}
+	}
+}

@@ -1,0 +1,117 @@
+package lab
+
+import (
+	"context"
+	"time"
+
+	"exp/analysis"
+	"exp/load"
+	"exp/store"
+)
+
+// finishRun computes the run's summary from what was stored (so it equals
+// what a later read rebuilds), saves it and sets the run's final status.
+func finishRun(ctx context.Context, db *store.DB, runID int64, cfg load.RunConfig, status string, elapsed time.Duration) (Outcome, error) {
+	sum, err := AnalyzeStored(ctx, db, runID, cfg, elapsed)
+	if err != nil {
+		return Outcome{}, err
+	}
+	if err := db.SaveSummary(ctx, runID, sum); err != nil {
+		return Outcome{}, err
+	}
+	if err := db.FinishRun(ctx, runID, status, time.Now(), elapsed); err != nil {
+		return Outcome{}, err
+	}
+	us, err := db.Usage(ctx, runID)
+	if err != nil {
+		return Outcome{}, err
+	}
+	return Outcome{RunID: runID, Name: cfg.Name, Status: status, Summary: sum, Resources: analysis.SummarizeResources(us)}, nil
+}
+
+// AnalyzeStored streams a run's samples from the store into an Analyzer.
+// elapsed is the run's length for rates; 0 takes it from the samples.
+func AnalyzeStored(ctx context.Context, db *store.DB, runID int64, cfg load.RunConfig, elapsed time.Duration) (analysis.Summary, error) {
+	a := analysis.NewAnalyzer(cfg)
+	if err := db.EachSample(ctx, runID, func(s load.Sample) error { a.Add(s); return nil }); err != nil {
+		return analysis.Summary{}, err
+	}
+	return a.Summary(elapsed), nil
+}
+
+// Recovered is a run that a dead process had left running, finished by
+// RecoverStale.
+type Recovered struct {
+	Name     string
+	Requests int64 // samples kept
+	Err      error // why it could not be finished; nil when it was
+}
+
+// RecoverStale finishes the runs whose process died mid-run: their figures
+// are computed from what was stored and they are marked incomplete.
+func RecoverStale(ctx context.Context, db *store.DB) []Recovered {
+	ids, err := db.StaleRuns(ctx)
+	if err != nil {
+		return nil
+	}
+	var out []Recovered
+	for _, id := range ids {
+		r, err := db.RunByID(ctx, id)
+		if err != nil {
+			continue
+		}
+		sum, err := AnalyzeStored(ctx, db, id, r.Config, 0)
+		if err == nil {
+			err = db.SaveSummary(ctx, id, sum)
+		}
+		if err == nil {
+			// It ended, as far as is known, with its last stored sample.
+			err = db.FinishRun(ctx, id, store.StatusIncomplete, r.StartedAt.Add(sum.Duration), sum.Duration)
+		}
+		out = append(out, Recovered{Name: r.Name, Requests: sum.Total.Requests, Err: err})
+	}
+	return out
+}
+
+// Opened is a store opened for a command, with what opening it did to
+// runs a dead process had left running.
+type Opened struct {
+	DB        *store.DB
+	Recovered []Recovered
+	// Stale counts runs left running that could not be recovered because
+	// the file cannot be written (WriteErr says why); they stay running.
+	Stale    int
+	WriteErr error
+}
+
+// OpenWrite opens the store at path for writing (creating it), and
+// recovers the runs a dead process left running.
+func OpenWrite(ctx context.Context, path string) (Opened, error) {
+	db, err := store.Open(path)
+	if err != nil {
+		return Opened{}, err
+	}
+	return Opened{DB: db, Recovered: RecoverStale(ctx, db)}, nil
+}
+
+// OpenRead opens the store at path for reading only, unless it holds runs
+// left running by a process that died: then it is opened for writing
+// once, so that those runs are recovered (marked incomplete, their figures
+// computed) before they are listed or shown. A file that cannot be written
+// is read as it is.
+func OpenRead(ctx context.Context, path string) (Opened, error) {
+	db, err := store.OpenReadOnly(path)
+	if err != nil {
+		return Opened{}, err
+	}
+	stale, err := db.StaleRuns(ctx)
+	if err != nil || len(stale) == 0 {
+		return Opened{DB: db}, nil
+	}
+	rw, err := store.Open(path)
+	if err != nil {
+		return Opened{DB: db, Stale: len(stale), WriteErr: err}, nil
+	}
+	db.Close()
+	return Opened{DB: rw, Recovered: RecoverStale(ctx, rw)}, nil
+}

@@ -1,0 +1,187 @@
+package lab
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"exp/analysis"
+	"exp/input"
+	"exp/load"
+	"exp/store"
+	"exp/target"
+	"exp/units"
+)
+
+// Lab makes runs in one store.
+type Lab struct {
+	DB *store.DB
+	// Exe is the binary that serves the built-in target (`Exe serve ...`);
+	// "" means this process's own executable.
+	Exe string
+	// Version is the tool version stored with every run.
+	Version string
+	// Events, when set, hears what happens while a run or plan goes. It is
+	// called from the lab's goroutines, one event at a time per run.
+	Events func(Event)
+}
+
+// ErrInterrupted: the context was cancelled. A run that had started is
+// kept, with status aborted, and its Outcome is returned with the error.
+var ErrInterrupted = errors.New("interrupted")
+
+// Outcome is what a finished run leaves: its stored id, name, status and
+// figures.
+type Outcome struct {
+	RunID     int64
+	Name      string
+	Status    string // store.StatusCompleted, StatusAborted, StatusFailed
+	Summary   analysis.Summary
+	Resources analysis.Resources
+	// TargetStopped says why the target process exited mid-run; "" when it
+	// did not (or there was none). The run is stored in full, but what it
+	// measured after that is a dead server.
+	TargetStopped string
+}
+
+// targetStoppedText starts the warning stored with a run whose target
+// process exited before the run ended.
+const targetStoppedText = "the target stopped answering"
+
+// Run makes one run end to end: target up, run row, load, samples and
+// resources stored as they come, summary computed from the store, target
+// down. A cancelled ctx ends it as aborted with everything taken so far
+// kept, and Run returns its Outcome with ErrInterrupted.
+func (l *Lab) Run(ctx context.Context, spec RunSpec) (Outcome, error) {
+	if err := spec.Check(); err != nil {
+		return Outcome{}, err
+	}
+	cfg := spec.Load
+	var err error
+	if cfg.Name, err = l.runName(ctx, spec); err != nil {
+		return Outcome{}, err
+	}
+	proc, base, err := l.startTarget(ctx, spec.Target)
+	if err != nil && ctx.Err() != nil {
+		return Outcome{}, fmt.Errorf("%w while the target started; nothing was stored", ErrInterrupted)
+	}
+	if err != nil {
+		return Outcome{}, err
+	}
+	if proc != nil {
+		defer stopTarget(proc)
+	}
+	cfg.URL = base
+	sampler, err := newSampler(spec, proc, base)
+	if err != nil {
+		return Outcome{}, err
+	}
+	engine, err := load.NewEngine(cfg)
+	if err != nil {
+		return Outcome{}, err
+	}
+	bg := context.WithoutCancel(ctx) // the store outlives an interrupt
+	runID, err := l.createRun(bg, &cfg, spec)
+	if err != nil {
+		return Outcome{}, err
+	}
+	l.emit(Event{Kind: RunStarted, Run: cfg.Name, Text: TargetText(cfg.URL, spec.Target.Variant(), procPID(proc)) + "; " + ModelText(cfg)})
+
+	res, runErr := l.drive(ctx, runID, engine, sampler, proc, cfg, time.Now())
+	status := store.StatusCompleted
+	switch {
+	case runErr != nil:
+		status = store.StatusFailed
+	case res.Interrupted:
+		status = store.StatusAborted
+	}
+	if proc != nil {
+		stopTarget(proc)
+	}
+	out, err := finishRun(bg, l.DB, runID, cfg, status, res.Elapsed)
+	if err != nil {
+		return out, err
+	}
+	if proc != nil && proc.ExitErr() != nil {
+		out.TargetStopped = targetStoppedText + ": " + proc.ExitErr().Error()
+	}
+	switch {
+	case runErr != nil:
+		return out, fmt.Errorf("run %s failed: %w", cfg.Name, runErr)
+	case res.Interrupted:
+		return out, ErrInterrupted
+	}
+	return out, nil
+}
+
+func procPID(p *target.Process) int {
+	if p == nil {
+		return 0
+	}
+	return p.PID
+}
+
+// runName is the name given, checked to be free, or the next free
+// variant-users-N name.
+func (l *Lab) runName(ctx context.Context, spec RunSpec) (string, error) {
+	cfg := spec.Load
+	if cfg.Name != "" {
+		if _, err := l.DB.FindRun(ctx, cfg.Name); err == nil {
+			return "", input.Errorf("name", "%q: a run of that name exists already", cfg.Name)
+		}
+		return cfg.Name, nil
+	}
+	prefix := "url"
+	if !spec.Target.External() {
+		prefix = string(spec.Target.Builtin.Variant)
+	}
+	if cfg.Model == load.Open {
+		prefix += "-" + units.Exact(max(cfg.Rate, peakRate(cfg.RateStages))) + "rps"
+	} else {
+		prefix += fmt.Sprintf("-%d", cfg.Users)
+	}
+	return l.DB.NextRunName(ctx, prefix)
+}
+
+func peakRate(st []load.RateStage) float64 {
+	r := 0.0
+	for _, s := range st {
+		r = max(r, s.Rate)
+	}
+	return r
+}
+
+// createRun stores the run's row. A name chosen for the user may have been
+// taken meanwhile by another exp writing to the same file: then the next
+// free one is taken.
+func (l *Lab) createRun(ctx context.Context, cfg *load.RunConfig, spec RunSpec) (int64, error) {
+	var params any
+	if !spec.Target.External() {
+		params = spec.Target.Builtin.Params()
+	}
+	for try := 0; ; try++ {
+		id, err := l.DB.CreateRun(ctx, cfg.Redacted(), string(spec.Target.Variant()), params, store.ThisHost(l.Version))
+		if !errors.Is(err, store.ErrNameTaken) || spec.Load.Name != "" || try == 10 {
+			return id, err
+		}
+		auto := spec
+		auto.Load.Name = ""
+		if cfg.Name, err = l.runName(ctx, auto); err != nil {
+			return 0, err
+		}
+	}
+}
+
+// exe is the binary that serves the built-in target.
+func (l *Lab) exe() (string, error) {
+	if l.Exe != "" {
+		return l.Exe, nil
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return "", fmt.Errorf("find the exp binary to start the target: %w", err)
+	}
+	return exe, nil
+}

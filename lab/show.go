@@ -1,0 +1,95 @@
+package lab
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"exp/analysis"
+	"exp/load"
+	"exp/report"
+	"exp/store"
+	"exp/target"
+	"exp/units"
+	"exp/verdict"
+)
+
+// PrintRun prints a stored run as `exp run` ends and `exp show` shows it:
+// header, statistics table, failures, resources, warnings and verdict.
+func PrintRun(ctx context.Context, w io.Writer, db *store.DB, id int64) error {
+	r, err := db.RunByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	sum, err := db.Summary(ctx, id)
+	if r.Status == store.StatusRunning {
+		// Still being written: its figures are computed at its end, so
+		// take them from the samples stored so far.
+		sum, err = AnalyzeStored(ctx, db, id, r.Config, time.Since(r.StartedAt))
+	}
+	if err != nil {
+		return err
+	}
+	us, err := db.Usage(ctx, id)
+	if err != nil {
+		return err
+	}
+	res := analysis.SummarizeResources(us)
+	in, err := VerdictInput(r, sum, res)
+	if err != nil {
+		return err
+	}
+	tgt, model := r.TargetURL, ModelText(r.Config)
+	switch {
+	case r.Status == store.StatusImported:
+		// Locust's CSV files say how many users ran, not how they came.
+		tgt, model = r.Notes, fmt.Sprintf("closed model (Locust), %d users; no samples, so figures are Locust's own", r.Config.Users)
+	case r.Variant != "":
+		tgt = fmt.Sprintf("built-in target, variant %s %s", r.Variant, r.VariantParams)
+	}
+	fmt.Fprintln(w)
+	report.Summary(w, report.RunHeader{Name: r.Name, Status: r.Status, Target: tgt, Model: model,
+		Duration: sum.Duration, Started: r.StartedAt}, sum)
+	fmt.Fprintln(w)
+	report.Resources(w, res, r.Host.Cores)
+	for _, f := range sum.Failures {
+		if f.Class == load.Dropped.String() {
+			fmt.Fprintf(w, "Note: %d requests to %s were dropped: all %d in-flight slots were busy, the target could not keep up with the arrival rate\n", f.Count, f.Name, r.Config.MaxInflight)
+		}
+	}
+	for _, warn := range r.Warnings {
+		fmt.Fprintf(w, "Warning: %s\n", warn.Text)
+	}
+	fmt.Fprintln(w)
+	report.Verdict(w, "Verdict", verdict.Diagnose(in))
+	return nil
+}
+
+// ModelText says which model ran, for a run's header.
+func ModelText(c load.RunConfig) string {
+	switch {
+	case c.Model == load.Open && len(c.RateStages) > 0:
+		return fmt.Sprintf("open model, rate stages %s, %s arrivals, max in-flight %d", load.FormatRateStages(c.RateStages), c.Arrivals, c.MaxInflight)
+	case c.Model == load.Open:
+		return fmt.Sprintf("open model, %s req/s, %s arrivals, max in-flight %d", units.Exact(c.Rate), c.Arrivals, c.MaxInflight)
+	case len(c.Stages) > 0:
+		return fmt.Sprintf("closed model, stages %s, spawn %s/s, wait %s", load.FormatStages(c.Stages), units.Exact(c.SpawnRate), c.Wait)
+	}
+	return fmt.Sprintf("closed model, %d users, spawn %s/s, wait %s", c.Users, units.Exact(c.SpawnRate), c.Wait)
+}
+
+// TargetText says what a run loads: the URL of an external server, or the
+// built-in target's variant and address; with the process ID when there
+// is a process (0: none).
+func TargetText(url string, v target.Variant, pid int) string {
+	p := ""
+	if pid != 0 {
+		p = fmt.Sprintf(" (pid %d)", pid)
+	}
+	if v == "" {
+		return url + p
+	}
+	return fmt.Sprintf("built-in target, variant %s, at %s%s", v, strings.TrimPrefix(url, "http://"), p)
+}

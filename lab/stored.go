@@ -1,0 +1,123 @@
+package lab
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+
+	"exp/analysis"
+	"exp/load"
+	"exp/monitor"
+	"exp/plots"
+	"exp/store"
+	"exp/target"
+	"exp/verdict"
+)
+
+// Stored is a run read back from the store, with the verdict decided from
+// it: what show, compare, the plan report and the web UI read.
+type Stored struct {
+	Run       store.Run
+	Summary   analysis.Summary
+	Usage     []monitor.Usage
+	Resources analysis.Resources
+	Verdict   verdict.Verdict
+	Latencies []uint32 // every sample's latency (µs), sorted
+}
+
+// Load reads a run's summary, resources and latencies, and decides its
+// verdict.
+func Load(ctx context.Context, db *store.DB, id int64) (Stored, error) {
+	var s Stored
+	var err error
+	if s.Run, err = db.RunByID(ctx, id); err != nil {
+		return s, err
+	}
+	if s.Summary, err = db.Summary(ctx, id); err != nil {
+		return s, err
+	}
+	if s.Usage, err = db.Usage(ctx, id); err != nil {
+		return s, err
+	}
+	s.Resources = analysis.SummarizeResources(s.Usage)
+	in, err := VerdictInput(s.Run, s.Summary, s.Resources)
+	if err != nil {
+		return s, err
+	}
+	s.Verdict = verdict.Diagnose(in)
+	s.Latencies = make([]uint32, 0, s.Summary.Total.Requests)
+	err = db.EachLatency(ctx, id, func(us uint32) error {
+		s.Latencies = append(s.Latencies, us)
+		return nil
+	})
+	if err != nil {
+		return s, fmt.Errorf("run %s: %w", s.Run.Name, err)
+	}
+	slices.Sort(s.Latencies)
+	return s, nil
+}
+
+// LoadAll loads runs side by side: reading samples is most of the time.
+func LoadAll(ctx context.Context, db *store.DB, ids []int64) ([]Stored, error) {
+	out := make([]Stored, len(ids))
+	errs := make([]error, len(ids))
+	var wg sync.WaitGroup
+	for i, id := range ids {
+		wg.Go(func() { out[i], errs[i] = Load(ctx, db, id) })
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// VerdictInput is what the verdict needs to know of a stored run: the CPU
+// the target and the generator can use, and the server's concurrency when
+// its variant bounds it (decoded from the stored target.Params).
+func VerdictInput(r store.Run, sum analysis.Summary, res analysis.Resources) (verdict.VerdictInput, error) {
+	cores := float64(max(r.Host.Cores, 1))
+	in := verdict.VerdictInput{Model: r.Config.Model, Summary: sum, Resources: res,
+		TargetLimit: 100 * cores, GeneratorLimit: 100 * cores, Warnings: r.Warnings}
+	if r.Variant == "" {
+		return in, nil
+	}
+	p, err := target.ParseParams(r.VariantParams)
+	if err != nil {
+		return in, fmt.Errorf("run %s: %w", r.Name, err)
+	}
+	p.Variant = target.Variant(r.Variant)
+	if c := p.Cores(); c > 0 {
+		in.TargetLimit = 100 * float64(c)
+	}
+	in.Concurrency = p.Concurrency()
+	return in, nil
+}
+
+// Series is what the charts show of a stored run, in palette colour c.
+func (s Stored) Series(c int) plots.RunSeries {
+	var eps []analysis.Stats
+	for _, e := range s.Summary.Endpoints {
+		if e.Requests > 0 {
+			eps = append(eps, e)
+		}
+	}
+	return plots.RunSeries{
+		Name: s.Run.Name, Color: c, Open: s.Run.Config.Model == load.Open,
+		Seconds: verdict.FullSeconds(s.Run.Config.Model, s.Summary), Usage: s.Usage,
+		Spectrum: analysis.Spectrum(s.Latencies), Endpoints: eps, Plateau: s.Verdict.Plateau,
+	}
+}
+
+// WritePlots writes the charts of runs into dir and returns the files
+// written and the charts skipped for want of data.
+func WritePlots(runs []Stored, dir string) (written, skipped []string, err error) {
+	series := make([]plots.RunSeries, len(runs))
+	for i, r := range runs {
+		series[i] = r.Series(i)
+	}
+	return plots.WriteAll(series, dir)
+}

@@ -1,0 +1,24 @@
+// Package load generates the load of one run and streams what happened,
+// one Sample per request.
+//
+// Data enters as a RunConfig (parsed with ParseTasks, ParseWait,
+// ParseStages, ParseRateStages, ParseHeaders, checked by Validate; bad
+// values are *input.Error naming the field). NewEngine(cfg).Run sends the
+// load, closed model (virtual users following a UserSchedule, each with
+// its own connection and think time, as Locust users) or open model
+// (arrivals at the intended times of a RateSchedule, latency measured from
+// the intended time, so a stalled server shows its full cost). Both
+// schedules are pure functions of elapsed time (Schedule: Duration and
+// Load at a time), tested without a clock.
+//
+// What leaves: every request as one plain Sample value on a channel; a
+// failed request is data in it (an ErrorClass), never a Go error. Nothing
+// on the request path touches storage. Collect fans the channel out to
+// Recorders (Add, Flush, Close: the store's writer, the Live window of the
+// progress line). SampleEncoder writes samples as CSV or JSON lines, the
+// public export format, beside the type it encodes.
+//
+// Plain http:// targets are loaded through h1Client, the generator's own
+// HTTP/1.1 client (no allocation, goroutine or timer per request); https
+// and unusual URLs through net/http.
+package load
