@@ -187,8 +187,9 @@ func statsOf(hs []*latencyCounts, sumUS uint64, failures, bytes int64, secs floa
 
 func (a *Analyzer) seconds() []Second {
 	out := make([]Second, len(a.bySecond))
-	users, rates := a.cfg.Model != load.Open, a.cfg.Model == load.Open
-	us0, rs := a.cfg.Schedule(), a.cfg.RateSchedule()
+	sched := a.cfg.Schedule()
+	// An imported run has no spawn rate: its users per second are unknown.
+	known := a.cfg.Model == load.Open || a.cfg.SpawnRate > 0
 	for i := range a.bySecond {
 		b := &a.bySecond[i]
 		p50, p95, p99 := b.p50, b.p95, b.p99
@@ -197,11 +198,12 @@ func (a *Analyzer) seconds() []Second {
 		}
 		mid := time.Duration(i)*time.Second + 500*time.Millisecond
 		s := Second{T: i, Requests: b.requests, Failures: b.failures, P50: us(p50), P95: us(p95), P99: us(p99)}
-		if users && us0.SpawnRate > 0 {
-			s.ActiveUsers = us0.At(mid)
-		}
-		if rates {
-			s.TargetRate = rs.RateAt(mid)
+		switch {
+		case !known:
+		case a.cfg.Model == load.Open:
+			s.TargetRate = sched.Load(mid)
+		default:
+			s.ActiveUsers = int(sched.Load(mid))
 		}
 		out[i] = s
 	}

@@ -72,10 +72,11 @@ func (e *Engine) Run(ctx context.Context, start time.Time, out chan<- Sample) Re
 		case <-inflight.Done():
 		}
 	}()
-	if e.cfg.Model == Open {
-		e.runOpen(load, inflight, out)
-	} else {
-		e.runClosed(load, inflight, out)
+	switch sched := e.cfg.Schedule().(type) {
+	case RateSchedule:
+		e.runOpen(sched, load, inflight, out)
+	case UserSchedule:
+		e.runClosed(sched, load, inflight, out)
 	}
 	cancelInflight()
 	return Result{Started: start, Elapsed: time.Since(start), Interrupted: ctx.Err() != nil}
@@ -83,8 +84,7 @@ func (e *Engine) Run(ctx context.Context, start time.Time, out chan<- Sample) Re
 
 // runClosed follows the user schedule: it starts and stops virtual users
 // as the schedule says and waits for them all to finish.
-func (e *Engine) runClosed(load, inflight context.Context, out chan<- Sample) {
-	sched := e.cfg.Schedule()
+func (e *Engine) runClosed(sched UserSchedule, load, inflight context.Context, out chan<- Sample) {
 	var wg sync.WaitGroup
 	var stops []chan struct{} // one per running user, newest last
 	timer := time.NewTimer(0)

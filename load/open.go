@@ -20,7 +20,7 @@ type job struct {
 // all are busy the request is recorded as Dropped instead of being sent
 // late, so a slow server cannot slow the arrivals (no coordinated
 // omission).
-func (e *Engine) runOpen(load, inflight context.Context, out chan<- Sample) {
+func (e *Engine) runOpen(sched RateSchedule, load, inflight context.Context, out chan<- Sample) {
 	n := e.cfg.MaxInflight
 	jobs := make(chan job, n)
 	var tr *http.Transport // shared by net/http clients
@@ -40,14 +40,13 @@ func (e *Engine) runOpen(load, inflight context.Context, out chan<- Sample) {
 			e.worker(c, inflight, id, jobs, out)
 		}(uint32(w))
 	}
-	e.schedule(load, jobs, out)
+	e.schedule(sched, load, jobs, out)
 	close(jobs)
 	wg.Wait()
 }
 
 // schedule walks the intended send times and hands each to a worker.
-func (e *Engine) schedule(load context.Context, jobs chan<- job, out chan<- Sample) {
-	sched := e.cfg.RateSchedule()
+func (e *Engine) schedule(sched RateSchedule, load context.Context, jobs chan<- job, out chan<- Sample) {
 	rng := rand.New(rand.NewPCG(1, uint64(e.started.UnixNano())))
 	pick := newPicker(e.cfg.Tasks)
 	poisson := e.cfg.Arrivals == Poisson

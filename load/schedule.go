@@ -5,6 +5,26 @@ import (
 	"time"
 )
 
+// Schedule is the shape of a run's load, a pure function of elapsed time
+// (vegeta's Pacer shape), so it is tested without a clock and can be
+// recomputed from a stored run. UserSchedule and RateSchedule are the two.
+type Schedule interface {
+	// Duration is the schedule's total length.
+	Duration() time.Duration
+	// Load is what the schedule asks for at elapsed time t: active users
+	// (closed model) or arrivals per second (open model); 0 past its end.
+	Load(t time.Duration) float64
+}
+
+// Schedule gives the config's schedule: a RateSchedule for the open
+// model, a UserSchedule for the closed one.
+func (c *RunConfig) Schedule() Schedule {
+	if c.Model == Open {
+		return c.RateSchedule()
+	}
+	return c.UserSchedule()
+}
+
 // UserSchedule is the closed model's pace: how many virtual users should be
 // active at each elapsed time. It is a pure function of elapsed time, so it
 // is tested without a clock and can be recomputed from a stored run.
@@ -13,9 +33,9 @@ type UserSchedule struct {
 	SpawnRate float64 // users added or removed per second
 }
 
-// Schedule gives the user schedule of a closed-model config: its stages, or
-// one stage of Users for Duration.
-func (c *RunConfig) Schedule() UserSchedule {
+// UserSchedule gives the user schedule of a closed-model config: its
+// stages, or one stage of Users for Duration.
+func (c *RunConfig) UserSchedule() UserSchedule {
 	st := c.Stages
 	if len(st) == 0 {
 		st = []Stage{{Duration: c.Duration, Users: c.Users}}
@@ -25,6 +45,9 @@ func (c *RunConfig) Schedule() UserSchedule {
 
 // Duration is the schedule's total length.
 func (s UserSchedule) Duration() time.Duration { return StagesDuration(s.Stages) }
+
+// Load is At as a Schedule gives it.
+func (s UserSchedule) Load(t time.Duration) float64 { return float64(s.At(t)) }
 
 // At returns the users that should be active at elapsed time t. At the
 // start of a stage the count moves from the previous stage's (0 before the
@@ -92,6 +115,9 @@ func (c *RunConfig) RateSchedule() RateSchedule {
 
 // Duration is the schedule's total length.
 func (r RateSchedule) Duration() time.Duration { return RateStagesDuration(r.Stages) }
+
+// Load is RateAt as a Schedule gives it.
+func (r RateSchedule) Load(t time.Duration) float64 { return r.RateAt(t) }
 
 // RateAt is the scheduled arrival rate (requests/s) at time t.
 func (r RateSchedule) RateAt(t time.Duration) float64 {

@@ -99,3 +99,19 @@ func TestRateAt(t *testing.T) {
 		}
 	}
 }
+
+// TestScheduleByModel: each model's config gives its own schedule, and
+// Load follows At and RateAt.
+func TestScheduleByModel(t *testing.T) {
+	closed := RunConfig{Model: Closed, Users: 4, SpawnRate: 2, Duration: 10 * time.Second}
+	open := RunConfig{Model: Open, Rate: 50, Duration: 3 * time.Second}
+	cs, ok := closed.Schedule().(UserSchedule)
+	if !ok || cs.Duration() != 10*time.Second || closed.Schedule().Load(1600*time.Millisecond) != 4 ||
+		closed.Schedule().Load(0) != 1 || closed.Schedule().Load(11*time.Second) != 0 {
+		t.Errorf("closed schedule %+v", cs)
+	}
+	os, ok := open.Schedule().(RateSchedule)
+	if !ok || os.Duration() != 3*time.Second || open.Schedule().Load(time.Second) != 50 || open.Schedule().Load(4*time.Second) != 0 {
+		t.Errorf("open schedule %+v", os)
+	}
+}
