@@ -5,11 +5,11 @@
 // imported and compared with exp runs.
 //
 // Data enters as CSV text (ReadStats, ReadHistory, ReadFailures) or as
-// plain experiment values: a run's Summary (StatsRows) and its samples
+// plain values: a run's analysis.Summary (StatsRows) and its samples
 // (Accumulator, which computes the percentile ladder of each endpoint and
 // the per-second history in one pass). It leaves as rows (StatsRow,
 // HistoryRow, FailureRow), as CSV text (WriteStats, WriteHistory,
-// WriteFailures), or, for an import, as an experiment.Summary (ToSummary).
+// WriteFailures), or, for an import, as an analysis.Summary (ToSummary).
 //
 // Locust's figures differ from exp's in two ways that an import keeps as
 // they are: its percentiles are rounded to about two significant digits,

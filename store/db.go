@@ -260,7 +260,7 @@ func migrationNames() ([]string, error) {
 // on the write lock and then finds the migration recorded.
 func (db *DB) migrate(ctx context.Context) error {
 	if _, err := db.x.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (
-		name       TEXT PRIMARY KEY,  -- file name in package migrations
+		name       TEXT PRIMARY KEY,  -- file name in store/migrations
 		applied_at TEXT NOT NULL      -- RFC 3339, UTC
 	)`); err != nil {
 		return fmt.Errorf("create migrations table: %w", err)

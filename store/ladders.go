@@ -96,7 +96,7 @@ func (db *DB) History(ctx context.Context, runID int64) ([]HistoryRow, error) {
 		p9999_ms, p100_ms, total_requests, total_failures, total_median_ms, total_avg_ms,
 		total_min_ms, total_max_ms, total_avg_bytes
 		FROM locust_history WHERE run_id = ? ORDER BY row`, runID); err != nil {
-		return nil, fmt.Errorf("Locust history of run %d: %w", runID, err)
+		return nil, fmt.Errorf("history of run %d: %w", runID, err)
 	}
 	out := make([]HistoryRow, len(rows))
 	for i, r := range rows {

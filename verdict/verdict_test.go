@@ -234,3 +234,11 @@ func TestSteadySeconds(t *testing.T) {
 		t.Errorf("got %d steady seconds, want %d", len(got), SustainWindow+2)
 	}
 }
+
+// TestNumbersAsPeopleWriteThem: loads print whole, never in exponent form.
+func TestNumbersAsPeopleWriteThem(t *testing.T) {
+	p := Plateau{PeakRPS: 12000, PeakLoad: 10000, TopLoad: 10000, Levels: []Level{{Load: 10000}}}
+	if s := p.String(); !strings.Contains(s, "at 10000 users") || strings.Contains(s, "e+") {
+		t.Errorf("plateau %q", s)
+	}
+}
