@@ -13,6 +13,14 @@ import (
 // a Recorder, but is normally fed from the store, so a summary can always
 // be rebuilt from what was stored) and call Summary.
 //
+// What it counts (the README's definitions): latency statistics are over
+// the requests that got a response (Sample.Responded); the latency floor
+// over the successful ones; failures are counted by class beside them, each
+// class with its mean latency where it has one; dropped requests have no
+// latency. Throughput is completed responses per second, by completion
+// time, within the load window (SetLoadWindow): responses of the drain
+// after it are counted but not in the rate.
+//
 // Its memory does not grow with the run's length: whole-run percentiles
 // come from exact counts per distinct latency (latencyCounts), and a
 // second's latencies are kept only until no more of its samples can come.
@@ -22,29 +30,42 @@ import (
 // is closed, its percentiles computed and its latencies released.
 type Analyzer struct {
 	cfg       load.RunConfig
+	window    time.Duration // responses completed by then count in the rates
 	byTask    []taskAcc
 	bySecond  []secondAcc
 	open      int // bySecond[open:] may still receive samples
 	closeLag  time.Duration
 	spare     []uint32 // the latencies of the last closed second, for reuse
-	failures  map[failKey]int64
+	failures  map[failKey]*failAcc
 	maxEnd    time.Duration
 	hasSample bool
 }
 
 type taskAcc struct {
-	counts   latencyCounts
-	failures int64
-	sum      uint64 // µs
-	bytes    int64
+	counts    latencyCounts // latencies of responses
+	succ      latencyCounts // latencies of successes, for the floor
+	requests  int64
+	failures  int64
+	responses int64
+	successes int64
+	dropped   int64
+	cancelled int64
+	inWindow  int64  // responses completed within the load window
+	succInWin int64  // successes completed within it
+	sum       uint64 // µs, over responses
+	bytes     int64  // over responses
 }
 
-// secondAcc is one second: its latencies while open, their percentiles
-// once closed.
+// secondAcc is one second: by start, its requests, failures and the
+// latencies of its responses while open (their percentiles once closed);
+// by completion, the responses and successes that ended in it.
 type secondAcc struct {
 	lat           []uint32
 	requests      int64
 	failures      int64
+	dropped       int64
+	responses     int64
+	successes     int64
 	p50, p95, p99 uint32
 }
 
@@ -54,13 +75,36 @@ type failKey struct {
 	code  uint16
 }
 
-// NewAnalyzer returns an analyzer for a run of cfg.
+type failAcc struct {
+	n   int64
+	sum uint64 // µs
+}
+
+// NewAnalyzer returns an analyzer for a run of cfg, its load window the
+// run's planned length.
 func NewAnalyzer(cfg load.RunConfig) *Analyzer {
 	// The timeout bounds how long after its second a sample can end; the
 	// margin covers the client's deadline slack and the few milliseconds by
 	// which the order of arrival can differ from the order of completion.
-	return &Analyzer{cfg: cfg, byTask: make([]taskAcc, len(cfg.Tasks)), failures: map[failKey]int64{},
-		closeLag: max(cfg.Timeout, 0) + 2*time.Second}
+	return &Analyzer{cfg: cfg, window: cfg.TotalDuration(), byTask: make([]taskAcc, len(cfg.Tasks)),
+		failures: map[failKey]*failAcc{}, closeLag: max(cfg.Timeout, 0) + 2*time.Second}
+}
+
+// SetLoadWindow sets how long the load ran (an interrupted run's is
+// shorter than planned), before any Add: only responses completed within
+// it count in the rates.
+func (a *Analyzer) SetLoadWindow(d time.Duration) {
+	if d > 0 {
+		a.window = d
+	}
+}
+
+// second gives the accumulator of second i, growing the slice.
+func (a *Analyzer) second(i int) *secondAcc {
+	for len(a.bySecond) <= i {
+		a.bySecond = append(a.bySecond, secondAcc{})
+	}
+	return &a.bySecond[i]
 }
 
 // Add accounts one sample.
@@ -70,35 +114,70 @@ func (a *Analyzer) Add(s load.Sample) {
 	}
 	us := toMicros(s.Latency)
 	t := &a.byTask[s.Endpoint]
-	t.counts.add(us)
-	t.sum += uint64(us)
-	t.bytes += s.Bytes
+	t.requests++
 	sec := int(max(s.Start, 0) / time.Second)
-	for len(a.bySecond) <= sec {
-		a.bySecond = append(a.bySecond, secondAcc{})
-	}
-	b := &a.bySecond[sec]
+	b := a.second(sec)
 	b.requests++
-	if sec >= a.open {
-		if b.lat == nil {
-			b.lat, a.spare = a.spare[:0], nil
+	end := s.Start + s.Latency
+	if s.Responded() {
+		t.counts.add(us)
+		t.sum += uint64(us)
+		t.bytes += s.Bytes
+		t.responses++
+		if sec >= a.open {
+			if b.lat == nil {
+				b.lat, a.spare = a.spare[:0], nil
+			}
+			b.lat = append(b.lat, us)
+		} // else: a sample later than the timeout allows; counted, not in percentiles
+		done := a.second(int(max(end, 0) / time.Second))
+		done.responses++
+		if end <= a.window {
+			t.inWindow++
 		}
-		b.lat = append(b.lat, us)
-	} // else: a sample later than the timeout allows; counted, not in percentiles
-	if s.Failed() {
-		t.failures++
-		b.failures++
-		k := failKey{task: s.Endpoint, class: s.Class}
-		if s.Class == load.HTTP {
-			k.code = s.Status
+		if s.Class == load.OK {
+			t.succ.add(us)
+			t.successes++
+			done.successes++
+			if end <= a.window {
+				t.succInWin++
+			}
 		}
-		a.failures[k]++
 	}
-	if end := s.Start + s.Latency; end > a.maxEnd {
+	if s.Failed() {
+		a.second(sec).failures++
+		a.countFailure(t, s, us)
+	}
+	if end > a.maxEnd {
 		a.maxEnd = end
 		a.closeSeconds()
 	}
 	a.hasSample = true
+}
+
+// countFailure counts a failed sample by endpoint and class.
+func (a *Analyzer) countFailure(t *taskAcc, s load.Sample, us uint32) {
+	t.failures++
+	switch s.Class {
+	case load.Dropped:
+		t.dropped++
+		a.second(int(max(s.Start, 0)/time.Second)).dropped++
+	case load.Cancelled:
+		t.cancelled++
+	}
+	k := failKey{task: s.Endpoint, class: s.Class}
+	if s.Class == load.HTTP {
+		k.code = s.Status
+	}
+	f := a.failures[k]
+	if f == nil {
+		f = &failAcc{}
+		a.failures[k] = f
+	}
+	f.n++
+	if s.Class != load.Dropped {
+		f.sum += uint64(us)
+	}
 }
 
 // closeSeconds closes the seconds that no sample can reach any more.
@@ -133,55 +212,77 @@ func toMicros(d time.Duration) uint32 {
 
 var summaryPercentiles = []float64{50, 90, 95, 99, 99.9}
 
-// Summary returns the statistics of what was added. elapsed is the run's
-// length for rates; 0 means "from the samples" (first start to last end).
+// Summary returns the statistics of what was added. elapsed is how long
+// the load ran, the denominator of the rates (its load window, see
+// SetLoadWindow); 0 means "from the samples": until the last one ended,
+// at most the load window.
 func (a *Analyzer) Summary(elapsed time.Duration) Summary {
 	if elapsed <= 0 {
-		elapsed = a.maxEnd
+		elapsed = min(a.maxEnd, a.window)
 	}
 	sum := Summary{Duration: elapsed}
 	secs := max(elapsed.Seconds(), 1e-9)
 	all := make([]*latencyCounts, 0, len(a.byTask))
-	total := Stats{Endpoint: -1, Name: "Aggregated"}
-	var totalSum uint64
-	var totalBytes int64
+	succ := make([]*latencyCounts, 0, len(a.byTask))
+	var total taskAcc
 	for i := range a.byTask {
 		t := &a.byTask[i]
-		st := statsOf([]*latencyCounts{&t.counts}, t.sum, t.failures, t.bytes, secs)
+		st := statsOf([]*latencyCounts{&t.counts}, []*latencyCounts{&t.succ}, t, secs)
 		st.Endpoint = i
 		if i < len(a.cfg.Tasks) {
 			st.Method, st.Name = a.cfg.Tasks[i].Method, a.cfg.Tasks[i].Path
 		}
 		sum.Endpoints = append(sum.Endpoints, st)
-		all = append(all, &t.counts)
-		totalSum += t.sum
-		totalBytes += t.bytes
-		total.Failures += t.failures
+		all, succ = append(all, &t.counts), append(succ, &t.succ)
+		total.add(t)
 	}
-	agg := statsOf(all, totalSum, total.Failures, totalBytes, secs)
-	agg.Endpoint, agg.Name = total.Endpoint, total.Name
+	agg := statsOf(all, succ, &total, secs)
+	agg.Endpoint, agg.Name = -1, "Aggregated"
 	sum.Total = agg
 	sum.Seconds = a.seconds()
 	sum.Failures = a.failureCounts()
 	return sum
 }
 
-// statsOf gives the figures of the union of hs.
-func statsOf(hs []*latencyCounts, sumUS uint64, failures, bytes int64, secs float64) Stats {
-	var n int64
-	for _, h := range hs {
-		n += h.n
+// add sums the counters of o into t (not the latency counts).
+func (t *taskAcc) add(o *taskAcc) {
+	t.requests += o.requests
+	t.failures += o.failures
+	t.responses += o.responses
+	t.successes += o.successes
+	t.dropped += o.dropped
+	t.cancelled += o.cancelled
+	t.inWindow += o.inWindow
+	t.succInWin += o.succInWin
+	t.sum += o.sum
+	t.bytes += o.bytes
+}
+
+// FloorPercentile is the percentile of successful latencies taken as the
+// latency floor, never below the second fastest request: as low as a
+// request that did not wait, yet one outlier cannot set it (and a fast
+// failure is not a success at all).
+const FloorPercentile = 0.1
+
+// statsOf gives the figures of the union of hs (responses) and succ
+// (successes), with the counters of t.
+func statsOf(hs, succ []*latencyCounts, t *taskAcc, secs float64) Stats {
+	st := Stats{Requests: t.requests, Failures: t.failures, Responses: t.responses, Successes: t.successes,
+		Dropped: t.dropped, Cancelled: t.cancelled}
+	st.RPS, st.SuccessRPS = float64(t.inWindow)/secs, float64(t.succInWin)/secs
+	st.FailPerSec = float64(t.failures) / secs
+	if t.responses > 0 {
+		st.Avg = micros(float64(t.sum) / float64(t.responses))
+		st.AvgBytes = float64(t.bytes) / float64(t.responses)
+		lo, hi, ps := countedStats(hs, summaryPercentiles)
+		st.Min, st.Max = us(lo), us(hi)
+		st.P50, st.P90, st.P95, st.P99, st.P999 = us(ps[0]), us(ps[1]), us(ps[2]), us(ps[3]), us(ps[4])
 	}
-	st := Stats{Requests: n, Failures: failures}
-	st.RPS, st.FailPerSec = float64(st.Requests)/secs, float64(failures)/secs
-	if n == 0 {
-		return st
+	if t.successes > 0 {
+		floorP := min(max(FloorPercentile, 100*2/float64(t.successes)), 100)
+		_, _, ps := countedStats(succ, []float64{floorP, 50})
+		st.Floor, st.SuccessP50 = us(ps[0]), us(ps[1])
 	}
-	st.Avg = micros(float64(sumUS) / float64(n))
-	st.AvgBytes = float64(bytes) / float64(n)
-	lo, hi, ps := countedStats(hs, summaryPercentiles)
-	st.Min, st.Max = us(lo), us(hi)
-	st.P50, st.P90, st.P95, st.P99, st.P999 = us(ps[0]), us(ps[1]), us(ps[2]), us(ps[3]), us(ps[4])
 	return st
 }
 
@@ -197,7 +298,8 @@ func (a *Analyzer) seconds() []Second {
 			p50, p95, p99 = secondPercentiles(b.lat)
 		}
 		mid := time.Duration(i)*time.Second + 500*time.Millisecond
-		s := Second{T: i, Requests: b.requests, Failures: b.failures, P50: us(p50), P95: us(p95), P99: us(p99)}
+		s := Second{T: i, Requests: b.requests, Failures: b.failures, Dropped: b.dropped, Responses: b.responses,
+			Successes: b.successes, P50: us(p50), P95: us(p95), P99: us(p99)}
 		switch {
 		case !known:
 		case a.cfg.Model == load.Open:
@@ -212,8 +314,11 @@ func (a *Analyzer) seconds() []Second {
 
 func (a *Analyzer) failureCounts() []FailureCount {
 	out := make([]FailureCount, 0, len(a.failures))
-	for k, n := range a.failures {
-		fc := FailureCount{Endpoint: int(k.task), Class: k.class.Name(k.code), Count: n}
+	for k, f := range a.failures {
+		fc := FailureCount{Endpoint: int(k.task), Class: k.class.Name(k.code), Count: f.n}
+		if k.class != load.Dropped {
+			fc.Latency = micros(float64(f.sum) / float64(f.n))
+		}
 		if int(k.task) < len(a.cfg.Tasks) {
 			fc.Method, fc.Name = a.cfg.Tasks[k.task].Method, a.cfg.Tasks[k.task].Path
 		}

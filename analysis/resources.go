@@ -1,6 +1,9 @@
 package analysis
 
-import "exp/monitor"
+import (
+	"exp/monitor"
+	"slices"
+)
 
 // Resources sums up a run's resource samples for the summary and compare.
 type Resources struct {
@@ -17,13 +20,21 @@ type Resources struct {
 	PeakTimeWait     int     // the machine's TIME_WAIT count at its highest
 	PeakEstablished  int     // connections to the target's port at their highest
 	Readings         int     // readings per scope (the generator's)
+	// Medians over the readings, which a sustained limit needs (a single
+	// peak does not make a bottleneck).
+	TargetCPUMedian   float64 // % of one core
+	TargetMachMedian  float64 // % of the whole machine
+	SystemCPUMedian   float64 // % of the whole machine
+	GeneratorMachMean float64 // % of the whole machine
+	TargetReadings    int
 }
 
 // SummarizeResources reduces the resources rows of a run.
 func SummarizeResources(us []monitor.Usage) Resources {
 	var r Resources
-	var tSum, tMach, gSum float64
+	var tSum, tMach, gSum, gMach float64
 	var tN, gN int
+	var tCPU, tMachs, sys []float64
 	for _, u := range us {
 		r.PeakTimeWait = max(r.PeakTimeWait, u.SysTimeWait)
 		switch u.Scope {
@@ -32,25 +43,42 @@ func SummarizeResources(us []monitor.Usage) Resources {
 			tSum += u.CPUPct
 			tMach += u.MachinePct
 			tN++
+			tCPU, tMachs = append(tCPU, u.CPUPct), append(tMachs, u.MachinePct)
 			r.TargetCPUMax = max(r.TargetCPUMax, u.CPUPct)
 			r.TargetMachineMax = max(r.TargetMachineMax, u.MachinePct)
 			r.TargetRSSMax = max(r.TargetRSSMax, u.RSS)
 			r.PeakEstablished = max(r.PeakEstablished, u.TCPEstablished)
 		case monitor.ScopeGenerator:
 			gSum += u.CPUPct
+			gMach += u.MachinePct
 			gN++
 			r.GeneratorCPUMax = max(r.GeneratorCPUMax, u.CPUPct)
 			r.GeneratorRSSMax = max(r.GeneratorRSSMax, u.RSS)
 		case monitor.ScopeSystem:
 			r.SystemCPUMax = max(r.SystemCPUMax, u.MachinePct)
+			sys = append(sys, u.MachinePct)
 		}
 	}
 	if tN > 0 {
 		r.TargetCPUMean, r.TargetMachMean = tSum/float64(tN), tMach/float64(tN)
 	}
 	if gN > 0 {
-		r.GeneratorCPUMean = gSum / float64(gN)
+		r.GeneratorCPUMean, r.GeneratorMachMean = gSum/float64(gN), gMach/float64(gN)
 	}
-	r.Readings = gN
+	r.Readings, r.TargetReadings = gN, tN
+	r.TargetCPUMedian, r.TargetMachMedian, r.SystemCPUMedian = median(tCPU), median(tMachs), median(sys)
 	return r
+}
+
+// median of xs (sorted in place); 0 for none.
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	slices.Sort(xs)
+	n := len(xs)
+	if n%2 == 1 {
+		return xs[n/2]
+	}
+	return (xs[n/2-1] + xs[n/2]) / 2
 }

@@ -5,17 +5,27 @@ import "time"
 // Stats are the figures of one endpoint of a run, or of all of them
 // (Name "Aggregated", Method ""), as in Locust's statistics table.
 type Stats struct {
-	Endpoint           int    // task index; -1 for the aggregate
-	Method             string // "" for the aggregate
-	Name               string // path, or "Aggregated"
-	Requests           int64
-	Failures           int64
-	RPS                float64 // requests per second over the run's duration
-	FailPerSec         float64
-	AvgBytes           float64
+	Endpoint int    // task index; -1 for the aggregate
+	Method   string // "" for the aggregate
+	Name     string // path, or "Aggregated"
+	Requests int64  // every request: sent or dropped (scheduled arrivals in the open model)
+	Failures int64  // requests that failed, of any class (dropped and cancelled included)
+	// Responses got an HTTP answer (any status); Successes a 2xx or 3xx.
+	Responses, Successes int64
+	Dropped              int64 // open model: never sent (every in-flight slot busy)
+	Cancelled            int64 // still in flight when the run ended
+	// RPS is completed responses per second and SuccessRPS successful
+	// ones, by completion time, over the time the load ran (Duration).
+	RPS, SuccessRPS float64
+	FailPerSec      float64
+	AvgBytes        float64 // over responses
+	// The latencies of responses.
 	Avg, Min, Max      time.Duration
 	P50, P90, P95, P99 time.Duration
 	P999               time.Duration
+	// Of successful requests: the latency floor (FloorPercentile) and the
+	// median, which the verdict's queueing test compares.
+	Floor, SuccessP50 time.Duration
 }
 
 // FailRate is failures over requests, 0 when there were none.
@@ -26,15 +36,20 @@ func (s Stats) FailRate() float64 {
 	return float64(s.Failures) / float64(s.Requests)
 }
 
-// Second holds the figures of one second of a run (by the second in which
-// each request started).
+// Second holds the figures of one second of a run: requests, failures,
+// drops and latency percentiles (over responses) by the second in which
+// each request started (was scheduled, in the open model); responses and
+// successes by the second in which they completed, which is throughput.
 type Second struct {
-	T             int     // seconds since run start
-	ActiveUsers   int     // scheduled virtual users (closed model)
-	TargetRate    float64 // scheduled arrival rate (open model)
-	Requests      int64
-	Failures      int64
-	P50, P95, P99 time.Duration
+	T           int     // seconds since run start
+	ActiveUsers int     // scheduled virtual users (closed model)
+	TargetRate  float64 // scheduled arrival rate (open model): offered load
+	Requests    int64
+	Failures    int64
+	Dropped     int64
+	// Responses and Successes completed in this second.
+	Responses, Successes int64
+	P50, P95, P99        time.Duration
 }
 
 // FailureCount counts failures of one class at one endpoint.
@@ -44,11 +59,12 @@ type FailureCount struct {
 	Name     string
 	Class    string // ErrorClass.Name: "refused", "http-503", ...
 	Count    int64
+	Latency  time.Duration // their mean latency; 0 for dropped (never sent)
 }
 
 // Summary is the analysis of one run's samples.
 type Summary struct {
-	Duration  time.Duration // the time the run actually lasted
+	Duration  time.Duration // how long the load ran: the rates' denominator
 	Endpoints []Stats       // in task order
 	Total     Stats         // the Aggregated row
 	Seconds   []Second

@@ -29,7 +29,8 @@ var latencyMetrics = map[string]func(Stats) time.Duration{
 }
 
 var countMetrics = map[string]func(Stats) float64{
-	"rps": func(s Stats) float64 { return s.RPS }, "requests": func(s Stats) float64 { return float64(s.Requests) },
+	"rps": func(s Stats) float64 { return s.RPS }, "success_rps": func(s Stats) float64 { return s.SuccessRPS },
+	"requests": func(s Stats) float64 { return float64(s.Requests) },
 	"failures": func(s Stats) float64 { return float64(s.Failures) }, "fail_rate": Stats.FailRate,
 }
 
@@ -71,7 +72,7 @@ func parseThreshold(s string) (Threshold, error) {
 			err = fmt.Errorf("must be a number ≥ 0")
 		}
 	default:
-		return t, fmt.Errorf("%q: unknown metric %q (avg, min, max, med, p50, p90, p95, p99, p99.9, fail_rate, rps, requests, failures)", s, t.Metric)
+		return t, fmt.Errorf("%q: unknown metric %q (avg, min, max, med, p50, p90, p95, p99, p99.9, fail_rate, rps, success_rps, requests, failures)", s, t.Metric)
 	}
 	if err != nil {
 		return t, fmt.Errorf("%q: value %q: %v", s, value, err)

@@ -14,6 +14,9 @@ const (
 	// SchedulerLate: the open-model scheduler fell behind its intended
 	// send times.
 	SchedulerLate WarningCode = "scheduler-late"
+	// SamplesLost: the store could not write some samples; the figures
+	// miss them and the run is incomplete.
+	SamplesLost WarningCode = "samples-lost"
 	// OtherWarning: anything else (and warnings of files older than the
 	// codes that matched none of them).
 	OtherWarning WarningCode = "other"

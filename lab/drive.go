@@ -20,9 +20,12 @@ const lateWarning = 50 * time.Millisecond
 // drive sends the load and records it: samples to the store writer and
 // the live window, resource readings to the store, progress as events.
 func (l *Lab) drive(ctx context.Context, runID int64, engine *load.Engine, sampler *monitor.Sampler,
-	proc *target.Process, cfg load.RunConfig, start time.Time) (load.Result, error) {
+	proc *target.Process, cfg load.RunConfig, start time.Time) (load.Result, int64, error) {
 	samples := make(chan load.Sample, 1<<16)
 	writer := store.NewWriter(l.DB, runID)
+	writer.OnLoss = func(err error) {
+		l.emit(Event{Kind: StoreFailed, Run: cfg.Name, Err: fmt.Errorf("%w: samples are being lost, the run goes on", err)})
+	}
 	live := load.NewLive()
 	collected := make(chan error, 1)
 	go func() { collected <- load.Collect(samples, 500*time.Millisecond, writer, live) }()
@@ -36,6 +39,12 @@ func (l *Lab) drive(ctx context.Context, runID int64, engine *load.Engine, sampl
 	stopWatch()
 	wg.Wait()
 	bg := context.WithoutCancel(ctx)
+	lost := writer.Lost()
+	if lost > 0 {
+		err = l.warn(bg, runID, cfg.Name, analysis.Warning{Code: analysis.SamplesLost,
+			Text: fmt.Sprintf("%d samples could not be stored (%v): the figures miss them", lost, writer.Err())})
+	}
+	err = firstErr(err, l.DB.SetCounts(bg, runID, res.Scheduled, lost))
 	if lag := engine.MaxLag(); lag > lateWarning {
 		err = firstErr(err, l.warn(bg, runID, cfg.Name, analysis.Warning{Code: analysis.SchedulerLate,
 			Text: fmt.Sprintf("the open-model scheduler fell behind its intended send times by up to %v: the generator was late, not the server", lag.Round(time.Millisecond))}))
@@ -44,7 +53,7 @@ func (l *Lab) drive(ctx context.Context, runID int64, engine *load.Engine, sampl
 		err = firstErr(err, l.warn(bg, runID, cfg.Name, analysis.Warning{Code: analysis.TargetStopped,
 			Text: targetStoppedText + ": " + proc.ExitErr().Error()}))
 	}
-	return res, err
+	return res, lost, err
 }
 
 func firstErr(a, b error) error {

@@ -11,15 +11,16 @@ import (
 
 // finishRun computes the run's summary from what was stored (so it equals
 // what a later read rebuilds), saves it and sets the run's final status.
-func finishRun(ctx context.Context, db *store.DB, runID int64, cfg load.RunConfig, status string, elapsed time.Duration) (Outcome, error) {
-	sum, err := AnalyzeStored(ctx, db, runID, cfg, elapsed)
+// loadRan is how long the load ran, the denominator of the rates.
+func finishRun(ctx context.Context, db *store.DB, runID int64, cfg load.RunConfig, status string, loadRan time.Duration) (Outcome, error) {
+	sum, err := AnalyzeStored(ctx, db, runID, cfg, loadRan)
 	if err != nil {
 		return Outcome{}, err
 	}
 	if err := db.SaveSummary(ctx, runID, sum); err != nil {
 		return Outcome{}, err
 	}
-	if err := db.FinishRun(ctx, runID, status, time.Now(), elapsed); err != nil {
+	if err := db.FinishRun(ctx, runID, status, time.Now(), loadRan); err != nil {
 		return Outcome{}, err
 	}
 	us, err := db.Usage(ctx, runID)
@@ -30,13 +31,15 @@ func finishRun(ctx context.Context, db *store.DB, runID int64, cfg load.RunConfi
 }
 
 // AnalyzeStored streams a run's samples from the store into an Analyzer.
-// elapsed is the run's length for rates; 0 takes it from the samples.
-func AnalyzeStored(ctx context.Context, db *store.DB, runID int64, cfg load.RunConfig, elapsed time.Duration) (analysis.Summary, error) {
+// loadRan is how long the load ran (the rates' window); 0 takes it from
+// the samples.
+func AnalyzeStored(ctx context.Context, db *store.DB, runID int64, cfg load.RunConfig, loadRan time.Duration) (analysis.Summary, error) {
 	a := analysis.NewAnalyzer(cfg)
+	a.SetLoadWindow(loadRan)
 	if err := db.EachSample(ctx, runID, func(s load.Sample) error { a.Add(s); return nil }); err != nil {
 		return analysis.Summary{}, err
 	}
-	return a.Summary(elapsed), nil
+	return a.Summary(loadRan), nil
 }
 
 // Recovered is a run that a dead process had left running, finished by

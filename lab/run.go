@@ -37,7 +37,7 @@ var ErrInterrupted = errors.New("interrupted")
 type Outcome struct {
 	RunID     int64
 	Name      string
-	Status    string // store.StatusCompleted, StatusAborted, StatusFailed
+	Status    string // store.StatusCompleted, StatusAborted, StatusFailed, StatusIncomplete (samples lost)
 	Summary   analysis.Summary
 	Resources analysis.Resources
 	// TargetStopped says why the target process exited mid-run; "" when it
@@ -89,18 +89,20 @@ func (l *Lab) Run(ctx context.Context, spec RunSpec) (Outcome, error) {
 	}
 	l.emit(Event{Kind: RunStarted, Run: cfg.Name, Text: TargetText(cfg.URL, spec.Target.Variant(), procPID(proc)) + "; " + ModelText(cfg)})
 
-	res, runErr := l.drive(ctx, runID, engine, sampler, proc, cfg, time.Now())
+	res, lost, runErr := l.drive(ctx, runID, engine, sampler, proc, cfg, time.Now())
 	status := store.StatusCompleted
 	switch {
 	case runErr != nil:
 		status = store.StatusFailed
+	case lost > 0:
+		status = store.StatusIncomplete // its figures miss what could not be stored
 	case res.Interrupted:
 		status = store.StatusAborted
 	}
 	if proc != nil {
 		stopTarget(proc)
 	}
-	out, err := finishRun(bg, l.DB, runID, cfg, status, res.Elapsed)
+	out, err := finishRun(bg, l.DB, runID, cfg, status, res.Load)
 	if err != nil {
 		return out, err
 	}

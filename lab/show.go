@@ -49,11 +49,20 @@ func PrintRun(ctx context.Context, w io.Writer, db *store.DB, id int64) error {
 	case r.Variant != "":
 		tgt = fmt.Sprintf("built-in target, variant %s %s", r.Variant, r.VariantParams)
 	}
+	stored, err := db.SampleCount(ctx, id)
+	if err != nil {
+		return err
+	}
 	fmt.Fprintln(w)
-	report.Summary(w, report.RunHeader{Name: r.Name, Status: r.Status, Target: tgt, Model: model,
-		Duration: sum.Duration, Started: r.StartedAt}, sum)
+	if err := report.Summary(w, report.RunHeader{Name: r.Name, Status: r.Status, Target: tgt, Model: model,
+		Duration: sum.Duration, Started: r.StartedAt, Open: r.Config.Model == load.Open, Scheduled: r.Scheduled,
+		Stored: stored, Imported: r.Status == store.StatusImported}, sum); err != nil {
+		return err
+	}
 	fmt.Fprintln(w)
-	report.Resources(w, res, r.Host.Cores)
+	if err := report.Resources(w, res, r.Host.Cores); err != nil {
+		return err
+	}
 	for _, f := range sum.Failures {
 		if f.Class == load.Dropped.String() {
 			fmt.Fprintf(w, "Note: %d requests to %s were dropped: all %d in-flight slots were busy, the target could not keep up with the arrival rate\n", f.Count, f.Name, r.Config.MaxInflight)
@@ -63,8 +72,7 @@ func PrintRun(ctx context.Context, w io.Writer, db *store.DB, id int64) error {
 		fmt.Fprintf(w, "Warning: %s\n", warn.Text)
 	}
 	fmt.Fprintln(w)
-	report.Verdict(w, "Verdict", verdict.Diagnose(in))
-	return nil
+	return report.Verdict(w, "Verdict", verdict.Diagnose(in))
 }
 
 // ModelText says which model ran, for a run's header.

@@ -76,12 +76,18 @@ func LoadAll(ctx context.Context, db *store.DB, ids []int64) ([]Stored, error) {
 }
 
 // VerdictInput is what the verdict needs to know of a stored run: the CPU
-// the target and the generator can use, and the server's concurrency when
-// its variant bounds it (decoded from the stored target.Params).
+// the target can use (the machine's, one core for single), the CPU the
+// generator could use (GOMAXPROCS, which follows affinity and cgroups,
+// when recorded), and the server's concurrency when its variant bounds it
+// (decoded from the stored target.Params).
 func VerdictInput(r store.Run, sum analysis.Summary, res analysis.Resources) (verdict.VerdictInput, error) {
 	cores := float64(max(r.Host.Cores, 1))
+	gen := cores
+	if r.Host.GOMAXPROCS > 0 {
+		gen = float64(min(r.Host.GOMAXPROCS, max(r.Host.Cores, 1)))
+	}
 	in := verdict.VerdictInput{Model: r.Config.Model, Summary: sum, Resources: res,
-		TargetLimit: 100 * cores, GeneratorLimit: 100 * cores, Warnings: r.Warnings}
+		TargetLimit: 100 * cores, GeneratorLimit: 100 * gen, Warnings: r.Warnings}
 	if r.Variant == "" {
 		return in, nil
 	}

@@ -54,6 +54,11 @@ func TestVerdictInput(t *testing.T) {
 			}
 		})
 	}
+	// A generator pinned to one core of four can use one.
+	pinned := store.Run{Name: "p", Host: store.Host{Cores: 4, GOMAXPROCS: 1}}
+	if in, _ := VerdictInput(pinned, analysis.Summary{}, analysis.Resources{}); in.GeneratorLimit != 100 || in.TargetLimit != 400 {
+		t.Errorf("pinned generator: %+v", in)
+	}
 	if _, err := VerdictInput(store.Run{Name: "bad", Variant: "pooled", VariantParams: "{"}, analysis.Summary{}, analysis.Resources{}); err == nil {
 		t.Error("unreadable variant params were taken")
 	}

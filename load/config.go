@@ -2,6 +2,7 @@ package load
 
 import (
 	"exp/input"
+	"exp/units"
 	"net/url"
 	"time"
 )
@@ -49,9 +50,25 @@ type RunConfig struct {
 	Headers map[string]string `json:"headers,omitempty"`
 }
 
+// Bounds of a config, so that a mistyped value is refused before it
+// takes the machine or reaches the store (NaN and ±Inf fail every one).
+const (
+	MaxRate     = 1e7                 // requests per second
+	MaxSpawn    = 1e6                 // users per second
+	MaxUsers    = 1_000_000           // virtual users
+	MaxInflight = 1_000_000           // open model: requests in flight
+	MaxDuration = 30 * 24 * time.Hour // a run
+	MaxTimeout  = time.Hour           // a request
+)
+
 // Validate checks a config before any load is sent; its errors are
 // *input.Error naming the field at fault.
 func (c *RunConfig) Validate() error {
+	for _, b := range []byte(c.URL) {
+		if b <= ' ' || b == 0x7f {
+			return input.Errorf("url", "%q: holds a space or control character (encode it: %%20)", c.URL)
+		}
+	}
 	u, err := url.Parse(c.URL)
 	if err != nil || u.Host == "" {
 		return input.Errorf("url", "%q: want an absolute URL such as http://127.0.0.1:8080", c.URL)
@@ -62,33 +79,36 @@ func (c *RunConfig) Validate() error {
 	if len(c.Tasks) == 0 {
 		return input.Errorf("tasks", "is empty: want path:weight,... such as %q", DefaultTasks)
 	}
-	if c.Timeout <= 0 {
-		return input.Errorf("timeout", "must be above zero, got %v", c.Timeout)
+	if c.Timeout <= 0 || c.Timeout > MaxTimeout {
+		return input.Errorf("timeout", "must be above zero and at most %v, got %v", MaxTimeout, c.Timeout)
+	}
+	if c.Duration < 0 || c.Duration > MaxDuration || c.TotalDuration() > MaxDuration {
+		return input.Errorf("duration", "must be at most %v, got %v", MaxDuration, c.TotalDuration())
 	}
 	switch c.Model {
 	case Closed:
 		if len(c.Stages) == 0 {
-			if c.Users <= 0 {
-				return input.Errorf("users", "must be at least 1, got %d", c.Users)
+			if c.Users <= 0 || c.Users > MaxUsers {
+				return input.Errorf("users", "must be from 1 to %d, got %d", MaxUsers, c.Users)
 			}
 			if c.Duration <= 0 {
 				return input.Errorf("duration", "must be above zero, got %v", c.Duration)
 			}
 		}
-		if c.SpawnRate <= 0 {
-			return input.Errorf("spawn-rate", "must be above zero, got %g", c.SpawnRate)
+		if !(c.SpawnRate > 0) || c.SpawnRate > MaxSpawn {
+			return input.Errorf("spawn-rate", "must be a number above zero and at most %s, got %g", units.Exact(MaxSpawn), c.SpawnRate)
 		}
 	case Open:
 		if len(c.RateStages) == 0 {
-			if c.Rate <= 0 {
-				return input.Errorf("rate", "must be above zero, got %g", c.Rate)
+			if !(c.Rate > 0) || c.Rate > MaxRate {
+				return input.Errorf("rate", "must be a number above zero and at most %s, got %g", units.Exact(MaxRate), c.Rate)
 			}
 			if c.Duration <= 0 {
 				return input.Errorf("duration", "must be above zero, got %v", c.Duration)
 			}
 		}
-		if c.MaxInflight <= 0 {
-			return input.Errorf("max-inflight", "must be at least 1, got %d", c.MaxInflight)
+		if c.MaxInflight <= 0 || c.MaxInflight > MaxInflight {
+			return input.Errorf("max-inflight", "must be from 1 to %d, got %d", MaxInflight, c.MaxInflight)
 		}
 		if c.Arrivals != Uniform && c.Arrivals != Poisson {
 			return input.Errorf("arrivals", "%q: want uniform or poisson", c.Arrivals)

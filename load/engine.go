@@ -15,13 +15,17 @@ type Engine struct {
 	cfg RunConfig
 	// Grace is how long in-flight requests may finish after the load stops
 	// at the end of the run; those still running then are cancelled and
-	// not recorded. An interrupt uses a grace of at most 500 ms.
+	// recorded as Cancelled, with the latency they had so far. An
+	// interrupt uses a grace of at most 500 ms.
 	Grace time.Duration
 
 	active  atomic.Int64 // users (closed) or requests in flight (open)
 	started time.Time
 	end     time.Time    // planned end: no request starts after it
 	maxLag  atomic.Int64 // worst lateness of the open-model scheduler, ns
+
+	scheduled   atomic.Int64 // open model: arrivals scheduled (sent or dropped)
+	loadStopped atomic.Int64 // offset from start at which the load stopped, ns
 }
 
 // NewEngine validates cfg and returns an engine for it.
@@ -42,9 +46,13 @@ func (e *Engine) MaxLag() time.Duration { return time.Duration(e.maxLag.Load()) 
 
 // Result tells how a run's load went.
 type Result struct {
-	Started     time.Time
-	Elapsed     time.Duration // from the first user (or arrival) to the end
-	Interrupted bool          // stopped by ctx before its planned end
+	Started time.Time
+	Elapsed time.Duration // from the first user (or arrival) to the end, the drain included
+	// Load is how long the load ran: the planned duration, or until the
+	// interrupt. Rates are over it, not over the drain that follows.
+	Load        time.Duration
+	Scheduled   int64 // open model: arrivals scheduled, each stored as sent or dropped
+	Interrupted bool  // stopped by ctx before its planned end
 }
 
 // Run sends the load until the planned duration has passed or ctx is
@@ -60,6 +68,7 @@ func (e *Engine) Run(ctx context.Context, start time.Time, out chan<- Sample) Re
 	defer cancelInflight()
 	go func() {
 		<-load.Done()
+		e.loadStopped.Store(int64(min(time.Since(start), e.cfg.TotalDuration())))
 		grace := e.Grace
 		if ctx.Err() != nil {
 			grace = min(grace, 500*time.Millisecond)
@@ -79,7 +88,13 @@ func (e *Engine) Run(ctx context.Context, start time.Time, out chan<- Sample) Re
 		e.runClosed(sched, load, inflight, out)
 	}
 	cancelInflight()
-	return Result{Started: start, Elapsed: time.Since(start), Interrupted: ctx.Err() != nil}
+	stopLoad()
+	loadRan := time.Duration(e.loadStopped.Load())
+	if loadRan == 0 {
+		loadRan = min(time.Since(start), e.cfg.TotalDuration())
+	}
+	return Result{Started: start, Elapsed: time.Since(start), Load: loadRan, Scheduled: e.scheduled.Load(),
+		Interrupted: ctx.Err() != nil}
 }
 
 // runClosed follows the user schedule: it starts and stops virtual users
@@ -150,12 +165,12 @@ func (e *Engine) user(load, inflight context.Context, stop <-chan struct{}, id u
 		}
 		status, n, reused, err := c.do(i, t0)
 		t1 := time.Now()
-		if inflight.Err() != nil {
-			return // cancelled at the end: not an outcome of the server
-		}
-		s := sampleOf(i, status, n, reused, err)
+		s := sampleOf(i, status, n, reused, err, inflight)
 		s.Start, s.Latency, s.Service, s.User = t0.Sub(e.started), t1.Sub(t0), t1.Sub(t0), id
 		out <- s
+		if s.Class == Cancelled {
+			return
+		}
 		d := e.cfg.Wait.next(rng.Uint32(), t1.Sub(t0))
 		if d <= 0 {
 			continue
@@ -172,10 +187,13 @@ func (e *Engine) user(load, inflight context.Context, stop <-chan struct{}, id u
 }
 
 // sampleOf turns a request's outcome into a Sample (timing left to the
-// caller).
-func sampleOf(task, status int, n int64, reused bool, err error) Sample {
+// caller). A request that failed because the run cancelled it at its end
+// (inflight done) is Cancelled: not an outcome of the server.
+func sampleOf(task, status int, n int64, reused bool, err error, inflight context.Context) Sample {
 	s := Sample{Endpoint: uint16(task), Status: uint16(status), Bytes: n, Reused: reused}
 	switch {
+	case err != nil && inflight.Err() != nil:
+		s.Class, s.Status = Cancelled, 0
 	case err != nil:
 		s.Class = Classify(err)
 	case status >= 400:

@@ -27,9 +27,14 @@ const (
 	HTTP                      // the server answered 4xx or 5xx; see Status
 	Dropped                   // open model: max in-flight reached, not sent
 	Other                     // anything else
+	// Cancelled: still in flight when the run ended (its grace passed, or
+	// an interrupt); its latency is the time it had taken so far.
+	Cancelled
+	// LastClass is the highest class, for tables over all of them.
+	LastClass = Cancelled
 )
 
-var classNames = [...]string{"", "refused", "timeout", "reset", "port-exhaustion", "dns", "tls", "http", "dropped", "other"}
+var classNames = [...]string{"", "refused", "timeout", "reset", "port-exhaustion", "dns", "tls", "http", "dropped", "other", "cancelled"}
 
 // String gives the stored name of the class; HTTP failures are named by
 // code with Name.

@@ -75,6 +75,7 @@ func (e *Engine) schedule(sched RateSchedule, load context.Context, jobs chan<- 
 			return
 		}
 		j := job{intended: at, task: pick.pick(rng.Uint32())}
+		e.scheduled.Add(1)
 		if e.active.Load() >= int64(e.cfg.MaxInflight) {
 			out <- Sample{Start: at, Endpoint: uint16(j.task), Class: Dropped}
 		} else {
@@ -98,10 +99,7 @@ func (e *Engine) worker(c client, inflight context.Context, id uint32, jobs <-ch
 		status, n, reused, err := c.do(j.task, t0)
 		t1 := time.Now()
 		e.active.Add(-1)
-		if inflight.Err() != nil {
-			continue // cancelled at the end: not an outcome of the server
-		}
-		s := sampleOf(j.task, status, n, reused, err)
+		s := sampleOf(j.task, status, n, reused, err, inflight)
 		s.Start, s.User = j.intended, id
 		s.Latency, s.Service = t1.Sub(e.started)-j.intended, t1.Sub(t0)
 		out <- s

@@ -24,3 +24,8 @@ type Sample struct {
 
 // Failed reports whether the sample counts as a failure.
 func (s Sample) Failed() bool { return s.Class != OK }
+
+// Responded reports whether the server answered: a whole HTTP response,
+// of any status. Latency statistics are over these; a request that was
+// refused, reset, timed out, dropped or cancelled has no response.
+func (s Sample) Responded() bool { return s.Class == OK || s.Class == HTTP }

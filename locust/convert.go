@@ -20,11 +20,17 @@ type Import struct {
 	Users   int            // the highest user count of the history
 }
 
+// statsOf reads a stats row as exp's figures. Locust times every request,
+// failures included, and does not tell answered failures from others: an
+// import counts every request as answered and the ones that did not fail
+// as successes, and takes the fastest request as the latency floor.
 func statsOf(r StatsRow, endpoint int) analysis.Stats {
 	return analysis.Stats{Endpoint: endpoint, Method: r.Type, Name: r.Name, Requests: r.Requests,
-		Failures: r.Failures, RPS: r.RPS, FailPerSec: r.FailPerSec, AvgBytes: r.AvgSize,
+		Failures: r.Failures, Responses: r.Requests, Successes: r.Requests - r.Failures,
+		RPS: r.RPS, SuccessRPS: max(r.RPS-r.FailPerSec, 0), FailPerSec: r.FailPerSec, AvgBytes: r.AvgSize,
 		Avg: units.FromMillis(r.Avg), Min: units.FromMillis(r.Min), Max: units.FromMillis(r.Max), P50: units.FromMillis(r.Median), P90: units.FromMillis(r.Pct[4]),
-		P95: units.FromMillis(r.Pct[5]), P99: units.FromMillis(r.Pct[7]), P999: units.FromMillis(r.Pct[8])}
+		P95: units.FromMillis(r.Pct[5]), P99: units.FromMillis(r.Pct[7]), P999: units.FromMillis(r.Pct[8]),
+		Floor: units.FromMillis(r.Min), SuccessP50: units.FromMillis(r.Median)}
 }
 
 // ToSummary turns Locust's rows into a run's summary: the stats rows give
@@ -106,6 +112,7 @@ func seconds(agg []HistoryRow) ([]analysis.Second, int) {
 		s.ActiveUsers = h.UserCount
 		s.Requests += max(h.TotalRequests-prevReq, 0)
 		s.Failures += max(h.TotalFailures-prevFail, 0)
+		s.Responses, s.Successes = s.Requests, s.Requests-s.Failures
 		s.P50, s.P95, s.P99 = units.FromMillis(h.Pct[0]), units.FromMillis(h.Pct[5]), units.FromMillis(h.Pct[7])
 		prevReq, prevFail = h.TotalRequests, h.TotalFailures
 		last, users = max(last, t), max(users, h.UserCount)

@@ -60,7 +60,7 @@ func noData(chart, what string) error {
 // Throughput draws requests per second over time, with the active users
 // (or offered rate) in a panel under it.
 func Throughput(runs []RunSeries, path string) error {
-	top := newPlot("Throughput over time", "", "throughput (req/s)")
+	top := newPlot("Throughput over time", "", "successful throughput (req/s)")
 	bottom := newPlot("", "time since start (s)", loadLabel(runs))
 	drawn := 0
 	for _, r := range runs {
@@ -90,7 +90,7 @@ func Throughput(runs []RunSeries, path string) error {
 // the mean of each load level, and, where throughput stopped growing, a
 // ring at the knee and a dashed line at the highest sustained throughput.
 func Plateau(runs []RunSeries, path string) error {
-	p := newPlot("Throughput against load: where it stops growing", loadLabel(runs), "throughput (req/s)")
+	p := newPlot("Throughput against load: where it stops growing", loadLabel(runs), "successful throughput (req/s)")
 	drawn := 0
 	for _, r := range runs {
 		if len(r.Seconds) == 0 {
@@ -125,17 +125,17 @@ func plateauRun(p *plot.Plot, r RunSeries) error {
 	pts.GlyphStyle = draw.GlyphStyle{Color: c, Radius: vg.Points(2.5), Shape: draw.CircleGlyph{}}
 	p.Add(l, pts)
 	pl := r.Plateau
-	label := fmt.Sprintf("%s: still growing at %.4g %s", r.Name, pl.TopLoad, pl.LoadUnit())
+	label := fmt.Sprintf("%s: still growing at %s %s", r.Name, units.Number(pl.TopLoad), pl.LoadUnit())
 	if len(pl.Levels) > 0 && pl.TopLoad < verdict.FlatSpan*pl.Levels[0].Load {
-		label = fmt.Sprintf("%s: no sign of a limit at %.4g %s", r.Name, pl.TopLoad, pl.LoadUnit())
+		label = fmt.Sprintf("%s: no sign of a limit at %s %s", r.Name, units.Number(pl.TopLoad), pl.LoadUnit())
 	}
 	if pl.Flat {
-		label = fmt.Sprintf("%s: plateau %.0f req/s from %.4g %s", r.Name, pl.PeakRPS, pl.KneeLoad, pl.LoadUnit())
+		label = fmt.Sprintf("%s: plateau %.0f req/s from %s %s", r.Name, pl.PeakRPS, units.Number(pl.KneeLoad), pl.LoadUnit())
 		if pl.Slowed {
-			label = fmt.Sprintf("%s: %.0f req/s, not keeping up past %.4g %s", r.Name, pl.PeakRPS, pl.KneeLoad, pl.LoadUnit())
+			label = fmt.Sprintf("%s: %.0f req/s, not keeping up past %s %s", r.Name, pl.PeakRPS, units.Number(pl.KneeLoad), pl.LoadUnit())
 		}
 		if pl.KneeAtMost {
-			label = fmt.Sprintf("%s: plateau %.0f req/s from ≤ %.4g %s", r.Name, pl.PeakRPS, pl.KneeLoad, pl.LoadUnit())
+			label = fmt.Sprintf("%s: plateau %.0f req/s from ≤ %s %s", r.Name, pl.PeakRPS, units.Number(pl.KneeLoad), pl.LoadUnit())
 		}
 		if err := markKnee(p, r, c); err != nil {
 			return err

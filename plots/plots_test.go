@@ -46,7 +46,7 @@ func synthRun(name string, colour int, at func(users int) (int64, time.Duration)
 	for t := range 14 {
 		users := min(2*(t+1), 12)
 		rps, p50 := at(users)
-		sum.Seconds = append(sum.Seconds, analysis.Second{T: t, ActiveUsers: users, Requests: rps,
+		sum.Seconds = append(sum.Seconds, analysis.Second{T: t, ActiveUsers: users, Requests: rps, Responses: rps, Successes: rps,
 			P50: p50, P95: p50 * 3 / 2, P99: p50 * 2})
 		usage = append(usage,
 			monitor.Usage{T: time.Duration(t+1) * time.Second, Scope: monitor.ScopeTarget, CPUPct: float64(rps) * 2, RSS: uint64(20+t) << 20},

@@ -56,11 +56,12 @@ func loadAt(open bool, s analysis.Second) float64 {
 	return float64(s.ActiveUsers)
 }
 
-// rpsOverTime is requests per second at each whole second.
+// rpsOverTime is successful responses per second at each whole second
+// (by completion): the throughput the plateau is judged on.
 func rpsOverTime(r RunSeries) plotter.XYs {
 	xy := make(plotter.XYs, len(r.Seconds))
 	for i, s := range r.Seconds {
-		xy[i] = plotter.XY{X: float64(s.T), Y: float64(s.Requests)}
+		xy[i] = plotter.XY{X: float64(s.T), Y: float64(s.Successes)}
 	}
 	return xy
 }
@@ -78,7 +79,7 @@ func loadOverTime(r RunSeries) plotter.XYs {
 func plateauPoints(r RunSeries) plotter.XYs {
 	xy := make(plotter.XYs, len(r.Seconds))
 	for i, s := range r.Seconds {
-		xy[i] = plotter.XY{X: loadAt(r.Open, s), Y: float64(s.Requests)}
+		xy[i] = plotter.XY{X: loadAt(r.Open, s), Y: float64(s.Successes)}
 	}
 	return xy
 }

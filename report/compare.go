@@ -73,6 +73,7 @@ var (
 var overallRows = []row{
 	{"requests", stat(func(s analysis.Stats) float64 { return float64(s.Requests) }), intCell, false},
 	{"RPS mean (req/s)", stat(func(s analysis.Stats) float64 { return s.RPS }), rpsCell, false},
+	{"successful RPS (req/s)", stat(func(s analysis.Stats) float64 { return s.SuccessRPS }), rpsCell, false},
 	{"RPS plateau (req/s)", func(r CompareRun) (float64, bool) {
 		return r.Verdict.Plateau.PeakRPS, len(r.Verdict.Plateau.Levels) > 0
 	}, rpsCell, false},

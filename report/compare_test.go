@@ -18,7 +18,7 @@ func compareFixture() ([]CompareRun, [][]verdict.Change) {
 	ms := time.Millisecond
 	run := func(name string, rps float64, p50 time.Duration, fails int64, cpu float64) CompareRun {
 		total := analysis.Stats{Endpoint: -1, Name: "Aggregated", Requests: int64(rps * 10), Failures: fails,
-			RPS: rps, Avg: p50 + ms, Min: ms, Max: 10 * p50, P50: p50, P90: 2 * p50, P95: 3 * p50, P99: 4 * p50, P999: 5 * p50}
+			RPS: rps, SuccessRPS: rps - float64(fails)/10, Avg: p50 + ms, Min: ms, Max: 10 * p50, P50: p50, P90: 2 * p50, P95: 3 * p50, P99: 4 * p50, P999: 5 * p50}
 		io := total
 		io.Endpoint, io.Method, io.Name = 0, "GET", "/io"
 		return CompareRun{Name: name,

@@ -87,7 +87,7 @@ func variantText(v string) string {
 	}
 	return v
 }
-func (planFigures) Spawn(v float64) string { return fmt.Sprintf("%g/s", v) }
+func (planFigures) Spawn(v float64) string { return units.Exact(v) + "/s" }
 func (planFigures) Time(t time.Time) string {
 	if t.IsZero() {
 		return "-"
@@ -109,7 +109,7 @@ func ThresholdMeasured(r analysis.ThresholdResult) string {
 		return "nothing (no such endpoint in the run)"
 	case r.Metric == "fail_rate":
 		return fmt.Sprintf("%.2f%%", 100*r.Measured)
-	case r.Metric == "rps" || r.Metric == "requests" || r.Metric == "failures":
+	case r.Metric == "rps" || r.Metric == "success_rps" || r.Metric == "requests" || r.Metric == "failures":
 		return fmt.Sprintf("%.1f", r.Measured)
 	}
 	return fmt.Sprintf("%.1f ms", r.Measured)

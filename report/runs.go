@@ -6,6 +6,7 @@ import (
 	"text/tabwriter"
 
 	"exp/store"
+	"exp/units"
 )
 
 // Runs prints one line per run, as `exp list` shows them.
@@ -25,7 +26,7 @@ func Runs(w io.Writer, rows []store.RunRow) error {
 		}
 		load := fmt.Sprintf("%d users", r.Users)
 		if r.Model == "open" {
-			load = fmt.Sprintf("%g/s open", r.Rate)
+			load = units.Exact(r.Rate) + "/s open"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%.1fs\t%d\t%.1f\t%.1f\t%d (%.2f%%)\t%s\t%s\n", r.Name, variant, load, r.DurationS,
 			r.Requests, r.RPS, r.P95MS, r.Failures, 100*r.FailRate, r.Status, r.StartedAt.Local().Format("2006-01-02 15:04:05"))

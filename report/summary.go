@@ -15,10 +15,16 @@ import (
 type RunHeader struct {
 	Name     string
 	Status   string
-	Target   string // URL, and the variant when built in
-	Model    string // "closed: 10 users, spawn 2/s" ...
-	Duration time.Duration
+	Target   string        // URL, and the variant when built in
+	Model    string        // "closed: 10 users, spawn 2/s" ...
+	Duration time.Duration // how long the load ran
 	Started  time.Time
+	// Open: the load was an arrival rate; Scheduled its arrivals (0 when
+	// not recorded) and Stored the samples the store holds, which the
+	// accounting line checks against each other.
+	Open              bool
+	Scheduled, Stored int64
+	Imported          bool // figures of another tool: no accounting of samples
 }
 
 // Summary prints a run's statistics like Locust's end-of-run table: one
@@ -37,6 +43,10 @@ func Summary(w io.Writer, h RunHeader, s analysis.Summary) error {
 		return err
 	}
 	fmt.Fprintln(w)
+	if !h.Imported {
+		accounting(w, h, s)
+		fmt.Fprintln(w)
+	}
 	if err := Failures(w, s); err != nil {
 		return err
 	}
@@ -86,12 +96,52 @@ func Failures(w io.Writer, s analysis.Summary) error {
 	}
 	fmt.Fprintln(w, "Failures by class:")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  # occurrences\tClass\tEndpoint")
+	fmt.Fprintln(tw, "  # occurrences\tClass\tEndpoint\tMean (ms)")
 	for _, f := range s.Failures {
-		fmt.Fprintf(tw, "  %d\t%s\t%s %s\n", f.Count, f.Class, f.Method, f.Name)
+		mean := units.Ms(f.Latency)
+		if f.Class == load.Dropped.String() {
+			mean = "-" // never sent
+		}
+		fmt.Fprintf(tw, "  %d\t%s\t%s %s\t%s\n", f.Count, f.Class, f.Method, f.Name, mean)
 	}
 	tw.Flush()
 	return ew.err
+}
+
+// accounting says where every request went and what the rates are over:
+// requests sent (and dropped), answered, successful and cancelled; the
+// throughput by completion over the time the load ran; in the open model
+// the offered rate, achieved ÷ offered, and whether every scheduled
+// arrival is stored.
+func accounting(w io.Writer, h RunHeader, s analysis.Summary) {
+	t := s.Total
+	sent := t.Requests - t.Dropped
+	line := fmt.Sprintf("Requests: %d sent", sent)
+	if h.Open {
+		line = fmt.Sprintf("Requests: %d scheduled = %d sent + %d dropped", t.Requests, sent, t.Dropped)
+	}
+	line += fmt.Sprintf("; %d answered (%d successful)", t.Responses, t.Successes)
+	if t.Cancelled > 0 {
+		line += fmt.Sprintf(", %d cancelled at the end", t.Cancelled)
+	}
+	switch {
+	case h.Open && h.Scheduled > 0 && h.Stored == h.Scheduled:
+		line += fmt.Sprintf("; all %d arrivals stored", h.Stored)
+	case h.Open && h.Scheduled > 0:
+		line += fmt.Sprintf("; %d of %d arrivals stored", h.Stored, h.Scheduled)
+	}
+	fmt.Fprintln(w, line)
+	secs := h.Duration.Seconds()
+	tp := fmt.Sprintf("Throughput: %.2f answers/s, %.2f successful/s, by completion over %s of load", t.RPS, t.SuccessRPS,
+		units.RunLength(h.Duration))
+	if h.Open && secs > 0 {
+		offered := float64(t.Requests) / secs
+		tp += fmt.Sprintf("; offered %.2f req/s, achieved %s of it", offered, units.Pct(100*t.SuccessRPS/max(offered, 1e-9)))
+	}
+	fmt.Fprintln(w, tp)
+	if t.Responses < t.Requests {
+		fmt.Fprintf(w, "Latency figures are over the %d answered requests; failures without an answer are counted by class below\n", t.Responses)
+	}
 }
 
 // Line is a progress line of a running test.

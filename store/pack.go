@@ -26,7 +26,7 @@ const (
 )
 
 // Every ErrorClass must fit in the 4 class bits.
-var _ [15 - load.Other]struct{}
+var _ [15 - load.LastClass]struct{}
 
 // pack gives the 4 values of a sample: start, latency and service, bytes,
 // and the small fields.
@@ -67,7 +67,7 @@ func insertSQL(runID int64, n int) string {
 func classCase() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "CASE (column4 >> %d) & 15 WHEN 0 THEN NULL", classShift)
-	for c := load.OK + 1; c <= load.Other; c++ {
+	for c := load.OK + 1; c <= load.LastClass; c++ {
 		if c == load.HTTP {
 			fmt.Fprintf(&b, " WHEN %d THEN 'http-' || ((column4 >> %d) & %d)", c, statusShift, maxStatus)
 			continue
@@ -102,7 +102,7 @@ func selectSQL() string {
 	fmt.Fprintf(&b, "(user << %d) | (endpoint_id << %d) | (status << %d) | reused | CASE", userShift,
 		endpointShift, statusShift)
 	b.WriteString(" WHEN error_class IS NULL THEN 0")
-	for c := load.OK + 1; c <= load.Other; c++ {
+	for c := load.OK + 1; c <= load.LastClass; c++ {
 		if c == load.HTTP {
 			fmt.Fprintf(&b, " WHEN error_class GLOB 'http-*' THEN %d", c<<classShift)
 			continue

@@ -30,9 +30,12 @@ const (
 
 // Host describes the machine and process that generated a run's load.
 type Host struct {
-	Name        string
-	OS, Arch    string
-	Cores       int // logical CPUs
+	Name     string
+	OS, Arch string
+	Cores    int // logical CPUs
+	// GOMAXPROCS is the cores the generator could use (it follows CPU
+	// affinity and cgroup limits); 0 when not recorded (older runs).
+	GOMAXPROCS  int
 	GoVersion   string
 	ToolVersion string
 	PID         int
@@ -42,7 +45,7 @@ type Host struct {
 func ThisHost(toolVersion string) Host {
 	name, _ := os.Hostname()
 	return Host{
-		Name: name, OS: runtime.GOOS, Arch: runtime.GOARCH, Cores: runtime.NumCPU(),
+		Name: name, OS: runtime.GOOS, Arch: runtime.GOARCH, Cores: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0),
 		GoVersion: runtime.Version(), ToolVersion: toolVersion, PID: os.Getpid(),
 	}
 }
@@ -63,6 +66,8 @@ type Run struct {
 	Host          Host
 	Warnings      []analysis.Warning // in the order raised
 	Notes         string
+	Scheduled     int64 // open model: arrivals scheduled; 0 when not recorded
+	LostSamples   int64 // samples the store could not write
 }
 
 // runRow is the runs columns that Run reads.
@@ -87,11 +92,18 @@ type runRow struct {
 	PID           sql.NullInt64   `db:"pid"`
 	Warnings      string          `db:"warnings"`
 	Notes         sql.NullString  `db:"notes"`
+	GOMAXPROCS    sql.NullInt64   `db:"gomaxprocs"`
+	Scheduled     sql.NullInt64   `db:"scheduled"`
+	LostSamples   sql.NullInt64   `db:"lost_samples"`
 }
 
-const runColumns = `id, name, status, started_at, ended_at, duration_s, target_url, variant,
+// runColumns are the columns of a runs row, those of migration 0005 NULL
+// in a file that lacks it.
+func (db *DB) runColumns() string {
+	return `id, name, status, started_at, ended_at, duration_s, target_url, variant,
 	variant_params, model, config, host_name, host_os, host_arch, host_cores, go_version,
-	tool_version, pid, warnings, notes`
+	tool_version, pid, warnings, notes, ` + db.since(definitionsMigration, "gomaxprocs", "scheduled", "lost_samples")
+}
 
 func (r runRow) run() (Run, error) {
 	out := Run{
@@ -101,8 +113,9 @@ func (r runRow) run() (Run, error) {
 		Host: Host{
 			Name: r.HostName.String, OS: r.HostOS.String, Arch: r.HostArch.String,
 			Cores: int(r.HostCores.Int64), GoVersion: r.GoVersion.String,
-			ToolVersion: r.ToolVersion.String, PID: int(r.PID.Int64),
+			ToolVersion: r.ToolVersion.String, PID: int(r.PID.Int64), GOMAXPROCS: int(r.GOMAXPROCS.Int64),
 		},
+		Scheduled: r.Scheduled.Int64, LostSamples: r.LostSamples.Int64,
 	}
 	var err error
 	if out.StartedAt, err = parseTime(r.StartedAt); err != nil {
@@ -184,7 +197,7 @@ func runInsertColumns(cfg load.RunConfig, variant string, params any,
 		"timeout_s": cfg.Timeout.Seconds(), "keepalive": cfg.KeepAlive,
 		"host_name": host.Name, "host_os": host.OS, "host_arch": host.Arch,
 		"host_cores": host.Cores, "go_version": host.GoVersion,
-		"tool_version": host.ToolVersion, "pid": host.PID,
+		"tool_version": host.ToolVersion, "pid": host.PID, "gomaxprocs": nullInt(host.GOMAXPROCS),
 		"users": nil, "spawn_rate": nil, "rate": nil, "arrivals": nil, "max_inflight": nil,
 	}
 	if cfg.Model == load.Closed {
@@ -270,6 +283,23 @@ func (db *DB) nextName(ctx context.Context, table, prefix string) (string, error
 		}
 	}
 	return prefix + "-" + strconv.Itoa(last+1), nil
+}
+
+// SetCounts records what the load scheduled (open model; 0: not
+// recorded) and how many samples the store could not write.
+func (db *DB) SetCounts(ctx context.Context, id int64, scheduled, lost int64) error {
+	sch := any(nil)
+	if scheduled > 0 {
+		sch = scheduled
+	}
+	return db.updateRun(ctx, id, "set counts", `UPDATE runs SET scheduled = ?, lost_samples = ? WHERE id = ?`, sch, lost, id)
+}
+
+func nullInt(n int) any {
+	if n == 0 {
+		return nil
+	}
+	return n
 }
 
 // FinishRun records the end of a run: its status, when it ended and how
@@ -370,10 +400,10 @@ func (db *DB) updateRun(ctx context.Context, id int64, what, query string, args 
 // FindRun looks a run up by name, then by numeric id.
 func (db *DB) FindRun(ctx context.Context, nameOrID string) (Run, error) {
 	var r runRow
-	err := db.x.GetContext(ctx, &r, `SELECT `+runColumns+` FROM runs WHERE name = ?`, nameOrID)
+	err := db.x.GetContext(ctx, &r, `SELECT `+db.runColumns()+` FROM runs WHERE name = ?`, nameOrID)
 	if errors.Is(err, sql.ErrNoRows) {
 		if id, perr := strconv.ParseInt(nameOrID, 10, 64); perr == nil {
-			err = db.x.GetContext(ctx, &r, `SELECT `+runColumns+` FROM runs WHERE id = ?`, id)
+			err = db.x.GetContext(ctx, &r, `SELECT `+db.runColumns()+` FROM runs WHERE id = ?`, id)
 		}
 	}
 	if errors.Is(err, sql.ErrNoRows) {
@@ -398,7 +428,7 @@ func (db *DB) runOf(ctx context.Context, r runRow) (Run, error) {
 // RunByID reads the run with that id.
 func (db *DB) RunByID(ctx context.Context, id int64) (Run, error) {
 	var r runRow
-	err := db.x.GetContext(ctx, &r, `SELECT `+runColumns+` FROM runs WHERE id = ?`, id)
+	err := db.x.GetContext(ctx, &r, `SELECT `+db.runColumns()+` FROM runs WHERE id = ?`, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Run{}, fmt.Errorf("run %d: %w in %s", id, ErrNotFound, db.path)
 	}

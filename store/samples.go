@@ -63,13 +63,15 @@ func (db *DB) EachSample(ctx context.Context, id int64, fn func(load.Sample) err
 	})
 }
 
-// latencySQL reads only the latencies of a run's samples.
-const latencySQL = `SELECT latency_us FROM samples WHERE id BETWEEN ? AND ? AND run_id = ?`
+// latencySQL reads only the latencies of a run's answered samples (a
+// success or an HTTP failure: latency statistics are over responses).
+const latencySQL = `SELECT latency_us FROM samples WHERE id BETWEEN ? AND ? AND run_id = ?
+	AND (error_class IS NULL OR error_class GLOB 'http-*')`
 
-// EachLatency calls fn with the latency (µs) of each stored sample of a
-// run, in recording order. It reads one column instead of a whole sample,
-// about twice as fast as EachSample: what a comparison of latency
-// distributions needs.
+// EachLatency calls fn with the latency (µs) of each answered sample of a
+// run (see Sample.Responded), in recording order. It reads one column
+// instead of a whole sample, about twice as fast as EachSample: what a
+// comparison of latency distributions needs.
 func (db *DB) EachLatency(ctx context.Context, id int64, fn func(latencyUS uint32) error) error {
 	return db.scanSamples(ctx, id, latencySQL, 1, func(v []driver.Value) error {
 		l, ok := v[0].(int64)

@@ -2,9 +2,15 @@ package store
 
 import (
 	"context"
+	"errors"
 	"exp/load"
 	"fmt"
 	"sync"
+	"syscall"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // Writer sizing. A batch is handed to the flusher when full or on Flush;
@@ -20,6 +26,12 @@ const (
 // full batches, one transaction each, on its own connection. Call Flush
 // about every half second so a crash loses at most the last second, and
 // Close at the end.
+//
+// A batch that cannot be written (the file is locked by another process,
+// the disk is full) is tried again while no other batch waits; once the
+// next one does, the failing batch is given up and its samples counted as
+// lost (Lost), so the load is never held up by the store. OnLoss, when
+// set before the first Add, hears of the first loss the moment it happens.
 type Writer struct {
 	db    *DB
 	runID int64
@@ -33,8 +45,12 @@ type Writer struct {
 	free chan []load.Sample // back from it, for reuse
 	done chan struct{}
 
-	mu  sync.Mutex
-	err error // first error of the flusher
+	mu   sync.Mutex
+	err  error // first error of the flusher
+	lost int64 // samples given up
+
+	// OnLoss is called (from the flusher) the first time samples are lost.
+	OnLoss func(err error)
 }
 
 // NewWriter starts a writer for the samples of run runID.
@@ -59,17 +75,19 @@ func (w *Writer) Add(s load.Sample) {
 	}
 }
 
-// Flush hands the samples added so far to the flusher, without waiting for
-// them to be written, and returns the first write error seen so far.
+// Flush hands the samples added so far to the flusher, without waiting
+// for them to be written. Samples that cannot be written are counted
+// (Lost), not returned as an error: the run goes on.
 func (w *Writer) Flush() error {
 	if len(w.cur) > 0 && !w.closed {
 		w.handOff()
 	}
-	return w.Err()
+	return nil
 }
 
-// Close writes every sample added and stops the flusher; it returns the
-// first write error. Add must not be called after Close.
+// Close writes every sample added (or counts it lost) and stops the
+// flusher; it returns why samples were lost, if any were. Add must not be
+// called after Close.
 func (w *Writer) Close() error {
 	if !w.closed {
 		w.Flush()
@@ -80,19 +98,33 @@ func (w *Writer) Close() error {
 	return w.Err()
 }
 
-// Err is the first error the flusher met, if any.
+// Err is the first error the flusher met, if any: why samples were lost.
 func (w *Writer) Err() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.err
 }
 
-func (w *Writer) setErr(err error) {
+// Lost is the number of samples given up so far.
+func (w *Writer) Lost() int64 {
 	w.mu.Lock()
-	if w.err == nil {
+	defer w.mu.Unlock()
+	return w.lost
+}
+
+// loseBatch counts n samples lost for err and tells OnLoss the first time.
+func (w *Writer) loseBatch(n int, err error) {
+	w.mu.Lock()
+	first := w.err == nil
+	if first {
 		w.err = fmt.Errorf("write samples of run %d: %w", w.runID, err)
 	}
+	w.lost += int64(n)
+	werr := w.err
 	w.mu.Unlock()
+	if first && w.OnLoss != nil {
+		w.OnLoss(werr)
+	}
 }
 
 func (w *Writer) handOff() {
@@ -115,26 +147,74 @@ func (w *Writer) batch() []load.Sample {
 	return (<-w.free)[:0]
 }
 
-// flusher inserts batches until full is closed. After an error it keeps
-// draining, so Add never blocks forever; the error surfaces at Flush/Close.
+// A batch that failed is tried again every retryPause, for retryFor at
+// most (while no other batch waits).
+const (
+	retryPause = 50 * time.Millisecond
+	retryFor   = 5 * time.Second
+)
+
+// flusher inserts batches until full is closed. A batch that fails is
+// tried again while no other batch waits (so the collector never blocks
+// on it), then given up as lost; later batches are still tried.
 func (w *Writer) flusher() {
 	defer close(w.done)
 	ctx := context.Background()
-	ins, err := newInserter(ctx, w.db, w.runID)
-	if err != nil {
-		w.setErr(err)
-	}
+	var ins *inserter
 	for b := range w.full {
-		if err == nil {
-			if err = ins.insert(ctx, b); err != nil {
-				w.setErr(err)
+		giveUp := time.Now().Add(retryFor)
+		for {
+			err := w.insert(ctx, &ins, b)
+			if err == nil {
+				break
 			}
+			// Another batch waiting means the collector will soon wait
+			// for this one: give it up rather than hold up the load.
+			if !isTransient(err) || len(w.full) > 0 || time.Now().After(giveUp) {
+				w.loseBatch(len(b), err)
+				break
+			}
+			time.Sleep(retryPause)
 		}
 		w.free <- b
 	}
 	if ins != nil {
-		if cerr := ins.close(); cerr != nil {
-			w.setErr(cerr)
+		if err := ins.close(); err != nil {
+			w.loseBatch(0, err)
 		}
 	}
+}
+
+// insert writes one batch, opening the inserter first when needed (a
+// failed one is dropped and opened again at the next try).
+func (w *Writer) insert(ctx context.Context, ins **inserter, b []load.Sample) error {
+	if *ins == nil {
+		i, err := newInserter(ctx, w.db, w.runID)
+		if err != nil {
+			return err
+		}
+		*ins = i
+	}
+	if err := (*ins).insert(ctx, b); err != nil {
+		if !isTransient(err) {
+			(*ins).close()
+			*ins = nil
+		}
+		return err
+	}
+	return nil
+}
+
+// isTransient reports errors that may pass: another process holds the
+// lock, or the disk (or file system) is full.
+func isTransient(err error) bool {
+	if isBusy(err) {
+		return true
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		c := se.Code() & 0xff
+		return c == sqlite3.SQLITE_FULL || c == sqlite3.SQLITE_IOERR
+	}
+	return errors.Is(err, syscall.ENOSPC)
 }

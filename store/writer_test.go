@@ -90,6 +90,9 @@ func TestWriterReportsErrors(t *testing.T) {
 	if err := w.Close(); err == nil {
 		t.Fatal("Close returned no error for samples of a missing run")
 	}
+	if n := w.Lost(); n != 2*maxBatches*batchSize {
+		t.Errorf("%d samples counted lost of %d", n, 2*maxBatches*batchSize)
+	}
 }
 
 // More samples than the writer's batches hold, with no Flush: Add waits

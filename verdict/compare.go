@@ -43,9 +43,9 @@ func (c Change) Real() bool {
 	return c.Known() && (c.Lo > NoiseFloorPct || c.Hi < -NoiseFloorPct)
 }
 
-// RunSample is what a comparison needs of one run: all its latencies
-// (µs, sorted) and the request counts of its steady seconds
-// (SteadySeconds).
+// RunSample is what a comparison needs of one run: the latencies of its
+// responses (µs, sorted) and the successful responses of its steady
+// seconds (SteadySeconds).
 type RunSample struct {
 	Latencies []uint32
 	PerSecond []float64
@@ -57,7 +57,7 @@ func NewRunSample(model load.Model, sortedLat []uint32, s analysis.Summary) RunS
 	steady := SteadySeconds(model, s)
 	per := make([]float64, len(steady))
 	for i, sec := range steady {
-		per[i] = float64(sec.Requests)
+		per[i] = float64(sec.Successes)
 	}
 	return RunSample{Latencies: sortedLat, PerSecond: per}
 }

@@ -14,38 +14,50 @@
 // # Plateau and bottleneck verdict
 //
 // Diagnose(VerdictInput) decides a stored run's bottleneck from plain
-// values: its Summary, Resources, failure counts, warnings and what the
-// target and generator can use. FindPlateau first groups the run's whole
-// seconds by load (active users, or offered rate in the open model) into
-// Levels. The highest sustained throughput is the best mean of
-// SustainWindow (3) consecutive whole seconds, the first second left out
-// (a closed run's users all send at once then). Throughput counts as flat
-// when the load levels span FlatSpan (1.25×) and either the load rose
-// FlatSpan past the knee (the first level reaching KneeShare, 90%, of the
-// best level's throughput), or the throughput per user at the top fell
-// below KeepUpShare (80%) of what it was at loads FlatSpan lower; in the
-// closed model either needs latency growth as well (by Little's law more
-// users at the same latency must give more throughput, so a flat stretch
-// without queueing is the noise of short ramp levels). With
-// one load (or loads closer than that) the latency decides: flat when the
-// median sits QueueInflation (50%) and QueueMinExcess (1 ms) above its
-// floor, each endpoint's fastest request.
+// values: its Summary, Resources, failure counts, coded warnings and what
+// the target and the generator can use. FindPlateau first groups the run's
+// whole seconds by load (active users, or offered rate in the open model)
+// into Levels, each with its successful throughput (2xx/3xx responses by
+// completion second: failures are never throughput). The highest sustained
+// throughput is the best mean of SustainWindow (3) consecutive whole
+// seconds at a steady load. Throughput counts as flat when the load levels
+// span FlatSpan (1.25×) and either the load rose FlatSpan past the knee
+// (the first level reaching KneeShare, 90%, of the peak level's
+// throughput), or the throughput per user at the top fell below
+// KeepUpShare (80%) of what it was at loads FlatSpan lower, or it fell past
+// its peak to under FallShare (90%) of it (Collapsed, at the level where
+// it fell); in the closed model the first two need latency growth as well
+// (by Little's law more users at the same latency must give more
+// throughput). With one load (or loads closer than that) the latency
+// decides: flat when the median of successful requests sits
+// QueueInflation (50%) and QueueMinExcess (1 ms) above its floor, a low
+// percentile of successful latencies (analysis.FloorPercentile, never the
+// fastest alone). An open-model run is also flat (saturated) when it
+// achieved less than 1 − OfferedGap (95%) of the offered rate, dropped or
+// failed more than OpenFailShare (1%) of its requests, or its latency rose
+// over the seconds of one constant rate; the evidence says which.
 //
 // The verdict, first rule that holds:
 //
-//   - target stopped answering: the run stored TargetStoppedWarning (its
-//     target process exited mid-run), so the rest measured a dead server;
+//   - target stopped answering: a TargetStopped warning is stored with the
+//     run, so the rest measured a dead server;
 //   - connection-bound: port-exhaustion, refused and reset failures reach
-//     ConnFailShare (1%) of the requests (before generator-bound:
-//     failed connections return at once, so users with no think time
-//     spin and the generator's CPU rises for that reason);
-//   - generator-bound: the generator's saturation warning is stored with
-//     the run, or its mean CPU reached GeneratorShare (80%) of its cores;
+//     ConnFailShare (1%) of the requests;
+//   - overloaded: rejecting: 503 and 429 answers reach RejectingShare
+//     (10%) of the requests (both before generator-bound: failed and
+//     rejected requests return at once, so users with no think time spin
+//     and the generator's CPU rises for that reason);
+//   - generator-bound: the GeneratorSaturated warning is stored, or the
+//     generator's mean CPU reached GeneratorShare (80%) of the cores it may
+//     use (GOMAXPROCS);
+//   - machine-bound: the machine's median CPU at MachineShare (95%) while
+//     neither the target nor the generator used ExplainShare (70%) of it;
 //   - not saturated: throughput is not flat;
 //   - saturated: flat, but the target's CPU was not monitored;
-//   - cpu-bound: flat with the target's peak CPU at CPUShare (85%) of what
-//     it can use (the machine's cores, one core for the single variant),
-//     or at half of it with the machine's CPU at MachineShare (95%);
+//   - cpu-bound: flat with the target's median CPU at CPUShare (85%) of what
+//     it can use (the machine's cores, one core for the single variant), or
+//     held within WholeCoreSlack of a whole number of cores below that
+//     (a single-threaded server, a Python server under its GIL);
 //   - concurrency-bound: flat with the target's CPU low; the evidence
 //     gives Little's law, in flight = throughput × mean latency, against
 //     the server's concurrency (1 for single, the pool for pooled), and
@@ -56,8 +68,8 @@
 // # Comparison
 //
 // Compare(base, other RunSample) gives the change in median and p95
-// latency (over every stored request of each run) and in throughput (the
-// mean requests per second over SteadySeconds, the whole seconds at the
+// latency (over every answered request of each run) and in throughput (the
+// mean successful responses per second over SteadySeconds, the whole seconds at the
 // top load) with 95% percentile-bootstrap intervals, Resamples (1000)
 // rounds from a fixed seed. A latency quantile of a resample is drawn
 // exactly and in O(1) from the Beta law of uniform order statistics, so a

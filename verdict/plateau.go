@@ -39,7 +39,7 @@ const (
 type Level struct {
 	Load     float64 // active users, or target requests per second
 	Seconds  int     // how many whole seconds ran at this load
-	RPS      float64 // mean requests per second over them
+	RPS      float64 // mean successful responses per second over them (by completion)
 	P50      time.Duration
 	P95, P99 time.Duration // each the median of those seconds' figures
 }
@@ -76,7 +76,35 @@ type Plateau struct {
 	// lowest (1 when there is one level).
 	LatencyGrowth float64
 	Open          bool // the load is a target rate, not users
+	// Collapsed: throughput fell past its peak (PeakLevel) to under
+	// FallShare of it, first at CollapseLoad.
+	Collapsed    bool
+	PeakLevel    Level
+	CollapseLoad float64
+	CollapseRPS  float64
+	// Open model: the offered rate against what was achieved over the
+	// steady seconds, the share of requests dropped or failed, and why
+	// the run counts as saturated (Behind, Failing, Rising), if it does.
+	Offered, Achieved float64
+	FailShare         float64
+	Behind            bool // achieved under (1 − OfferedGap) of offered
+	Failing           bool // dropped and failed over OpenFailShare of requests
+	Rising            bool // latency grew over the seconds of one constant rate
+	RiseFrom, RiseTo  time.Duration
 }
+
+// Thresholds of the open model's saturation and of a collapse.
+const (
+	// OfferedGap: achieved throughput this far under the offered rate
+	// means the server did not keep up.
+	OfferedGap = 0.05
+	// OpenFailShare: dropped and failed requests over this share of the
+	// requests mean the server did not keep up.
+	OpenFailShare = 0.01
+	// FallShare: throughput at the top load under this share of the peak
+	// is a collapse, not a plateau.
+	FallShare = 0.90
+)
 
 // LoadUnit names what Load counts.
 func (p Plateau) LoadUnit() string {
@@ -122,7 +150,7 @@ func Levels(model load.Model, secs []analysis.Second) []Level {
 	for load, ss := range by {
 		var req int64
 		for _, s := range ss {
-			req += s.Requests
+			req += s.Successes
 		}
 		out = append(out, Level{Load: load, Seconds: len(ss), RPS: float64(req) / float64(len(ss)),
 			P50: medianOf(ss, func(s analysis.Second) time.Duration { return s.P50 }),
@@ -209,7 +237,86 @@ func FindPlateau(model load.Model, s analysis.Summary) Plateau {
 			p.Flat, p.Slowed, p.KneeLoad, p.KneeRPS, p.Efficiency = true, true, below.Load, below.RPS, eff
 		}
 	}
+	p.findCollapse()
+	if p.Open {
+		p.openSaturation(s, full)
+	}
 	return p
+}
+
+// findCollapse marks a run whose throughput fell past its peak: the knee
+// is then the peak's, and the collapse where throughput first fell under
+// FallShare of it.
+func (p *Plateau) findCollapse() {
+	if len(p.Levels) < 2 {
+		return
+	}
+	peak := p.Levels[0]
+	for _, l := range p.Levels {
+		if l.RPS > peak.RPS && (l.Seconds >= 2 || len(p.Levels) == 1) {
+			peak = l
+		}
+	}
+	top := p.Levels[len(p.Levels)-1]
+	if top.Load <= peak.Load || top.RPS >= FallShare*peak.RPS {
+		return
+	}
+	p.Flat, p.Collapsed, p.PeakLevel, p.Slowed = true, true, peak, false
+	knee := peak
+	for _, l := range p.Levels {
+		if l.RPS >= KneeShare*peak.RPS {
+			knee = l
+			break
+		}
+	}
+	p.KneeLoad, p.KneeRPS, p.KneeAtMost = knee.Load, knee.RPS, false
+	for _, l := range p.Levels {
+		if l.Load > peak.Load && l.RPS < FallShare*peak.RPS {
+			p.CollapseLoad, p.CollapseRPS = l.Load, l.RPS
+			break
+		}
+	}
+}
+
+// openSaturation judges an open-model run: it is saturated when it
+// achieved less than it was offered, when it dropped or failed more than
+// OpenFailShare of its requests, or when latency rose over the seconds of
+// one constant rate.
+func (p *Plateau) openSaturation(s analysis.Summary, full []analysis.Second) {
+	steady := SteadySeconds(load.Open, s)
+	var offered, achieved float64
+	for _, sec := range steady {
+		offered += sec.TargetRate
+		achieved += float64(sec.Successes)
+	}
+	if n := float64(len(steady)); n > 0 {
+		p.Offered, p.Achieved = offered/n, achieved/n
+	}
+	if t := s.Total; t.Requests > 0 {
+		p.FailShare = float64(t.Failures) / float64(t.Requests)
+	}
+	p.Behind = p.Offered > 0 && p.Achieved < (1-OfferedGap)*p.Offered
+	p.Failing = p.FailShare > OpenFailShare
+	p.RiseFrom, p.RiseTo, p.Rising = latencyRise(steady)
+	if p.Behind || p.Failing || p.Rising {
+		if !p.Flat {
+			p.KneeLoad, p.KneeRPS, p.KneeAtMost = p.TopLoad, p.TopRPS, true
+		}
+		p.Flat = true
+	}
+}
+
+// latencyRise compares the median p50 of the first and the last third of
+// seconds at one rate: rising when the last is QueueInflation above the
+// first and QueueMinExcess more.
+func latencyRise(steady []analysis.Second) (from, to time.Duration, rising bool) {
+	if len(steady) < 3 {
+		return 0, 0, false
+	}
+	third := len(steady) / 3
+	from = medianOf(steady[:third], func(s analysis.Second) time.Duration { return s.P50 })
+	to = medianOf(steady[len(steady)-third:], func(s analysis.Second) time.Duration { return s.P50 })
+	return from, to, float64(to) >= (1+QueueInflation)*float64(from) && to-from >= QueueMinExcess
 }
 
 // efficiency compares the throughput per unit of load at the top level
@@ -286,7 +393,7 @@ func sustainedPeak(model load.Model, secs []analysis.Second) (rps float64, at in
 			var req int64
 			var l float64
 			for _, s := range r[i : i+w] {
-				req += s.Requests
+				req += s.Successes
 				l += loadOf(model, s)
 			}
 			if m := float64(req) / float64(w); !found || m > rps {
@@ -297,19 +404,20 @@ func sustainedPeak(model load.Model, secs []analysis.Second) (rps float64, at in
 	return rps, at, load
 }
 
-// latencyInflation compares each endpoint's median latency with its floor,
-// the fastest request it served: Σ n·(p50−min) / Σ n·min, and the same
-// excess in time per request.
+// latencyInflation compares each endpoint's median successful latency
+// with its floor (a low percentile of its successful requests, so one
+// fast outlier, or a fast failure, cannot lower it):
+// Σ n·(p50−floor) / Σ n·floor, and the same excess in time per request.
 func latencyInflation(eps []analysis.Stats) (float64, time.Duration) {
 	var excess, floor float64
 	var n int64
 	for _, e := range eps {
-		if e.Requests == 0 {
+		if e.Successes == 0 {
 			continue
 		}
-		excess += float64(e.Requests) * float64(max(e.P50-e.Min, 0))
-		floor += float64(e.Requests) * float64(e.Min)
-		n += e.Requests
+		excess += float64(e.Successes) * float64(max(e.SuccessP50-e.Floor, 0))
+		floor += float64(e.Successes) * float64(e.Floor)
+		n += e.Successes
 	}
 	if n == 0 {
 		return 0, 0
@@ -327,7 +435,7 @@ func (p Plateau) String() string {
 		return "no whole second of load to judge"
 	}
 	u := p.LoadUnit()
-	s := fmt.Sprintf("highest sustained throughput %.1f req/s (best %d s, from second %d, at %s %s)",
+	s := fmt.Sprintf("highest sustained successful throughput %.1f req/s (best %d s, from second %d, at %s %s)",
 		p.PeakRPS, SustainWindow, p.PeakAt, units.Number(p.PeakLoad), u)
 	switch {
 	case !p.Flat && p.TopLoad < FlatSpan*p.Levels[0].Load:
@@ -336,6 +444,9 @@ func (p Plateau) String() string {
 		return s + fmt.Sprintf("; still growing at %s %s", units.Number(p.TopLoad), u)
 	case p.KneeAtMost:
 		return s + fmt.Sprintf("; stopped growing at or below %s %s", units.Number(p.KneeLoad), u)
+	case p.Collapsed:
+		return s + fmt.Sprintf("; stopped growing at %s %s (%.1f req/s), then collapsed to %.1f req/s at %s %s",
+			units.Number(p.KneeLoad), u, p.KneeRPS, p.CollapseRPS, units.Number(p.CollapseLoad), u)
 	case p.Slowed:
 		return s + fmt.Sprintf("; stopped keeping up with the load past %s %s (%.1f req/s)", units.Number(p.KneeLoad), u, p.KneeRPS)
 	}

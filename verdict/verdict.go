@@ -24,15 +24,32 @@ const (
 	// TargetStopped: the target process exited mid-run; what followed
 	// were the errors of a dead server, not its limits.
 	TargetStopped Kind = "target stopped answering"
+	// Rejecting: the server answered a large share of requests with 503
+	// or 429: overloaded, it turned work away. Failures are never
+	// throughput.
+	Rejecting Kind = "overloaded: rejecting"
+	// MachineBound: the machine's CPU was full and neither the target nor
+	// the generator alone explains it: they competed for one machine.
+	MachineBound Kind = "machine-bound"
 )
 
 // Thresholds of the verdict rules (see the package doc).
 const (
 	GeneratorShare = 0.80 // generator mean CPU over the CPU it can use
-	CPUShare       = 0.85 // target peak CPU over the CPU it can use
+	CPUShare       = 0.85 // target median CPU over the CPU it can use: sustained, not a peak
 	MachineShare   = 0.95 // machine CPU above which the target shares a full machine
 	ConnFailShare  = 0.01 // port-exhaustion, refused and reset over requests
 	RejectShare    = 0.01 // http-503 over requests: the server turns work away
+	// RejectingShare: 503 and 429 answers over requests from which the
+	// server counts as overloaded and rejecting.
+	RejectingShare = 0.10
+	// WholeCoreSlack: a target whose median CPU lies this close to a whole
+	// number of cores (in % of one core), and whose peak not much above,
+	// held at that many cores.
+	WholeCoreSlack = 10.0
+	// ExplainShare: a process explains a full machine when it used this
+	// share of the machine's CPU.
+	ExplainShare = 0.70
 )
 
 // VerdictInput is what the verdict is decided from: one run's analysis,
@@ -60,72 +77,167 @@ type Verdict struct {
 }
 
 // Diagnose decides a run's bottleneck. The rules, first match wins:
-// target stopped answering (its process exited mid-run), connection-bound
-// (before generator-bound: failed connections return at once, so a
-// generator with no think time spins on them), generator-bound, not
-// saturated, then (throughput flat)
-// cpu-bound, concurrency-bound, or saturated when the target's CPU is
-// unknown.
+// target stopped answering (its process exited mid-run); connection-bound
+// and overloaded: rejecting (before generator-bound: failed connections
+// and fast rejections return at once, so a generator with no think time
+// spins on them); generator-bound; machine-bound (the machine's CPU full,
+// neither process explaining it); not saturated; then, with throughput
+// flat: cpu-bound (sustained at the CPU the target can use, or held at a
+// whole number of cores on a machine with more), concurrency-bound, or
+// saturated when the target's CPU is unknown.
 func Diagnose(in VerdictInput) Verdict {
-	p := FindPlateau(in.Model, in.Summary)
-	v := Verdict{Plateau: p}
-	ev := func(format string, a ...any) { v.Evidence = append(v.Evidence, fmt.Sprintf(format, a...)) }
-	res, total := in.Resources, in.Summary.Total
-	if w, ok := analysis.FindWarning(in.Warnings, analysis.TargetStopped); ok {
-		v.Kind = TargetStopped
-		ev("warning stored with the run: %s", w.Text)
-		if n, classes := connectionFailures(in.Summary.Failures); n > 0 {
-			ev("%d of %d requests failed to connect or were cut: %s", n, total.Requests, classes)
+	v := Verdict{Plateau: FindPlateau(in.Model, in.Summary)}
+	for _, rule := range []func(VerdictInput, *Verdict) bool{
+		targetStopped, connectionBound, rejecting, generatorBound, machineBound, notSaturated,
+	} {
+		if rule(in, &v) {
+			return v
 		}
-		ev("the figures measure a server that was gone, not its limits: run it again")
-		return v
 	}
-	if n, classes := connectionFailures(in.Summary.Failures); total.Requests > 0 &&
-		float64(n) >= ConnFailShare*float64(total.Requests) {
-		v.Kind = ConnectionBound
-		ev("%d of %d requests (%.1f%%) failed to connect or were cut: %s", n, total.Requests,
-			100*float64(n)/float64(total.Requests), classes)
-		ev("peak TIME_WAIT %d, peak connections to the target %d", res.PeakTimeWait, res.PeakEstablished)
-		if generatorBusy(in) {
-			// Failing connections return at once: users without think
-			// time then spin, which is why the generator's CPU was high.
-			ev("generator CPU mean %.0f%% of one core: failed requests return at once, so users spin", res.GeneratorCPUMean)
-		}
-		return v
-	}
-	if w, warned := analysis.FindWarning(in.Warnings, analysis.GeneratorSaturated); warned || generatorBusy(in) {
-		v.Kind = GeneratorBound
-		ev("generator CPU mean %.0f%%, max %.0f%% of one core; it can use %.0f%% (%.0f%% counts as its limit)",
-			res.GeneratorCPUMean, res.GeneratorCPUMax, in.GeneratorLimit, GeneratorShare*100)
-		if warned {
-			ev("warning stored with the run: %s", w.Text)
-		}
-		ev("the figures may be the load generator's limits, not the server's")
-		return v
-	}
-	if !p.Flat {
-		v.Kind = NotSaturated
-		growthEvidence(&v, p)
-		return v
-	}
-	flatEvidence(&v, p)
+	flatEvidence(&v, v.Plateau)
+	res := in.Resources
 	switch {
 	case !res.HasTarget:
 		v.Kind = Saturated
-		ev("the target's CPU was not monitored: cannot tell cpu-bound from concurrency-bound")
+		v.add("the target's CPU was not monitored: cannot tell cpu-bound from concurrency-bound")
 	case cpuBusy(in):
 		v.Kind = CPUBound
-		ev("target CPU max %.0f%%, mean %.0f%% of one core; it can use %.0f%%", res.TargetCPUMax,
-			res.TargetCPUMean, in.TargetLimit)
-		if res.SystemCPUMax >= MachineShare*100 {
-			ev("the machine's CPU peaked at %.0f%%", res.SystemCPUMax)
+		v.add("target CPU median %.0f%%, max %.0f%% of one core; it can use %.0f%%", res.TargetCPUMedian,
+			res.TargetCPUMax, in.TargetLimit)
+		if res.SystemCPUMedian >= MachineShare*100 {
+			v.add("the machine's CPU median %.0f%% (max %.0f%%)", res.SystemCPUMedian, res.SystemCPUMax)
 		}
+	case wholeCores(in) > 0:
+		k := wholeCores(in)
+		v.Kind = CPUBound
+		v.add("cpu-bound: %s, the most this server used: target CPU median %.0f%%, max %.0f%% of one core, while the machine has %.0f",
+			coresText(k), res.TargetCPUMedian, res.TargetCPUMax, in.TargetLimit/100)
+		v.add("a single-threaded server, or one under a global lock (Python's GIL), cannot use more: run more processes or threads")
 	default:
 		v.Kind = ConcurrencyBound
-		ev("target CPU max %.0f%% of one core, far below the %.0f%% it can use", res.TargetCPUMax, in.TargetLimit)
+		v.add("target CPU median %.0f%%, max %.0f%% of one core, far below the %.0f%% it can use", res.TargetCPUMedian,
+			res.TargetCPUMax, in.TargetLimit)
 		concurrencyEvidence(&v, in)
 	}
 	return v
+}
+
+// add appends a line of evidence.
+func (v *Verdict) add(format string, a ...any) {
+	v.Evidence = append(v.Evidence, fmt.Sprintf(format, a...))
+}
+
+func targetStopped(in VerdictInput, v *Verdict) bool {
+	w, ok := analysis.FindWarning(in.Warnings, analysis.TargetStopped)
+	if !ok {
+		return false
+	}
+	v.Kind = TargetStopped
+	v.add("warning stored with the run: %s", w.Text)
+	if n, classes := connectionFailures(in.Summary.Failures); n > 0 {
+		v.add("%d of %d requests failed to connect or were cut: %s", n, in.Summary.Total.Requests, classes)
+	}
+	v.add("the figures measure a server that was gone, not its limits: run it again")
+	return true
+}
+
+func connectionBound(in VerdictInput, v *Verdict) bool {
+	total, res := in.Summary.Total, in.Resources
+	n, classes := connectionFailures(in.Summary.Failures)
+	if total.Requests == 0 || float64(n) < ConnFailShare*float64(total.Requests) {
+		return false
+	}
+	v.Kind = ConnectionBound
+	v.add("%d of %d requests (%.1f%%) failed to connect or were cut: %s", n, total.Requests,
+		100*float64(n)/float64(total.Requests), classes)
+	v.add("peak TIME_WAIT %d, peak connections to the target %d", res.PeakTimeWait, res.PeakEstablished)
+	if generatorBusy(in) {
+		// Failing connections return at once: users without think
+		// time then spin, which is why the generator's CPU was high.
+		v.add("generator CPU mean %.0f%% of one core: failed requests return at once, so users spin", res.GeneratorCPUMean)
+	}
+	return true
+}
+
+// rejecting: a server that answers most of its load with 503 or 429 is
+// overloaded, whatever its rate of answers.
+func rejecting(in VerdictInput, v *Verdict) bool {
+	t := in.Summary.Total
+	n := rejected(in.Summary.Failures)
+	if t.Requests == 0 || float64(n) < RejectingShare*float64(t.Requests) {
+		return false
+	}
+	v.Kind = Rejecting
+	v.add("%d of %d requests (%.1f%%) were answered 503 or 429: the server turned work away", n, t.Requests,
+		100*float64(n)/float64(t.Requests))
+	v.add("successful throughput %.1f req/s of %.1f answers/s: rejections are not throughput", t.SuccessRPS, t.RPS)
+	if in.Concurrency > 0 {
+		v.add("the server handles %d at once; the rest queue, then are refused", in.Concurrency)
+	}
+	return true
+}
+
+func generatorBound(in VerdictInput, v *Verdict) bool {
+	w, warned := analysis.FindWarning(in.Warnings, analysis.GeneratorSaturated)
+	if !warned && !generatorBusy(in) {
+		return false
+	}
+	res := in.Resources
+	v.Kind = GeneratorBound
+	v.add("generator CPU mean %.0f%%, max %.0f%% of one core; it can use %.0f%% (%.0f%% counts as its limit)",
+		res.GeneratorCPUMean, res.GeneratorCPUMax, in.GeneratorLimit, GeneratorShare*100)
+	if warned {
+		v.add("warning stored with the run: %s", w.Text)
+	}
+	v.add("the figures may be the load generator's limits, not the server's")
+	return true
+}
+
+// machineBound: the whole machine's CPU was full and neither the target
+// nor the generator used most of it: the two compete for one machine.
+func machineBound(in VerdictInput, v *Verdict) bool {
+	res := in.Resources
+	if !res.HasTarget || res.SystemCPUMedian < MachineShare*100 || cpuBusy(in) ||
+		res.TargetMachMedian >= ExplainShare*res.SystemCPUMedian || res.GeneratorMachMean >= ExplainShare*res.SystemCPUMedian {
+		return false
+	}
+	v.Kind = MachineBound
+	v.add("the machine's CPU median %.0f%% (max %.0f%%): the target used %.0f%% of the machine, the generator %.0f%%",
+		res.SystemCPUMedian, res.SystemCPUMax, res.TargetMachMedian, res.GeneratorMachMean)
+	v.add("the generator and the server compete for the machine: pin them to separate cores (taskset, start /affinity) or run the generator on another machine")
+	return true
+}
+
+func notSaturated(_ VerdictInput, v *Verdict) bool {
+	if v.Plateau.Flat {
+		return false
+	}
+	v.Kind = NotSaturated
+	growthEvidence(v, v.Plateau)
+	return true
+}
+
+// wholeCores is the whole number of cores the target's CPU held at, when
+// it held at one below what it can use; 0 otherwise.
+func wholeCores(in VerdictInput) int {
+	r := in.Resources
+	if r.TargetReadings < 3 || r.TargetCPUMedian < 100-WholeCoreSlack {
+		return 0
+	}
+	k := int(r.TargetCPUMedian/100 + 0.5)
+	c := float64(k) * 100
+	if r.TargetCPUMedian < c-WholeCoreSlack || r.TargetCPUMedian > c+WholeCoreSlack ||
+		r.TargetCPUMax > c+1.5*WholeCoreSlack || c >= in.TargetLimit {
+		return 0
+	}
+	return k
+}
+
+func coresText(k int) string {
+	if k == 1 {
+		return "one core"
+	}
+	return fmt.Sprintf("%d cores", k)
 }
 
 func generatorBusy(in VerdictInput) bool {
@@ -133,16 +245,16 @@ func generatorBusy(in VerdictInput) bool {
 		in.Resources.GeneratorCPUMean >= GeneratorShare*in.GeneratorLimit
 }
 
+// cpuBusy: the target's CPU stayed at what it can use: its median reading
+// (half the run or more), not a single peak.
 func cpuBusy(in VerdictInput) bool {
 	r := in.Resources
-	if in.TargetLimit <= 0 {
+	if in.TargetLimit <= 0 || r.TargetReadings == 0 {
 		return false
 	}
-	if r.TargetCPUMax >= CPUShare*in.TargetLimit {
-		return true
-	}
-	// On a full machine the target cannot reach its own limit.
-	return r.SystemCPUMax >= MachineShare*100 && r.TargetCPUMax >= 0.5*in.TargetLimit
+	// (On a full machine the target cannot reach its own limit: that is
+	// machine-bound, decided before.)
+	return r.TargetCPUMedian >= CPUShare*in.TargetLimit
 }
 
 // connectionFailures counts the failures that mean connections, not
@@ -168,10 +280,11 @@ func connectionFailures(fs []analysis.FailureCount) (int64, string) {
 	return n, strings.Join(parts, ", ")
 }
 
+// rejected counts the answers that turn work away: 503 and 429.
 func rejected(fs []analysis.FailureCount) int64 {
 	var n int64
 	for _, f := range fs {
-		if f.Class == "http-503" {
+		if f.Class == load.HTTP.Name(503) || f.Class == load.HTTP.Name(429) {
 			n += f.Count
 		}
 	}
@@ -186,10 +299,10 @@ func growthEvidence(v *Verdict, p Plateau) {
 		return
 	case len(p.Levels) > 1:
 		lo := p.Levels[0]
-		v.Evidence = append(v.Evidence, fmt.Sprintf("throughput %.1f req/s at %s %s, %.1f req/s at %s %s: it follows the load",
+		v.Evidence = append(v.Evidence, fmt.Sprintf("successful throughput %.1f req/s at %s %s, %.1f req/s at %s %s: it follows the load",
 			lo.RPS, units.Number(lo.Load), u, p.TopRPS, units.Number(p.TopLoad), u))
 	default:
-		v.Evidence = append(v.Evidence, fmt.Sprintf("throughput %.1f req/s at %s %s (one load level)",
+		v.Evidence = append(v.Evidence, fmt.Sprintf("successful throughput %.1f req/s at %s %s (one load level)",
 			p.TopRPS, units.Number(p.TopLoad), u))
 	}
 	v.Evidence = append(v.Evidence, fmt.Sprintf("median latency %s above its floor (+%s): requests do not queue",
@@ -198,16 +311,20 @@ func growthEvidence(v *Verdict, p Plateau) {
 
 func flatEvidence(v *Verdict, p Plateau) {
 	u := p.LoadUnit()
+	openEvidence(v, p)
 	switch {
+	case p.Collapsed:
+		v.add("successful throughput peaked at %.1f req/s at %s %s, then fell to %.1f req/s at %s %s: it collapsed under more load",
+			p.PeakLevel.RPS, units.Number(p.PeakLevel.Load), u, p.CollapseRPS, units.Number(p.CollapseLoad), u)
 	case p.Slowed:
 		per := "user"
 		if p.Open {
 			per = "offered request"
 		}
-		v.Evidence = append(v.Evidence, fmt.Sprintf("throughput %.1f req/s at %s %s and %.1f req/s at %s %s: per %s it fell to %.0f%% of what it was at lower load",
+		v.Evidence = append(v.Evidence, fmt.Sprintf("successful throughput %.1f req/s at %s %s and %.1f req/s at %s %s: per %s it fell to %.0f%% of what it was at lower load",
 			p.KneeRPS, units.Number(p.KneeLoad), u, p.TopRPS, units.Number(p.TopLoad), u, per, 100*p.Efficiency))
 	case !p.KneeAtMost:
-		v.Evidence = append(v.Evidence, fmt.Sprintf("throughput %.1f req/s at %s %s and %.1f req/s at %s %s: flat",
+		v.Evidence = append(v.Evidence, fmt.Sprintf("successful throughput %.1f req/s at %s %s and %.1f req/s at %s %s: flat",
 			p.KneeRPS, units.Number(p.KneeLoad), u, p.TopRPS, units.Number(p.TopLoad), u))
 	}
 	if p.LatencyGrowth > 1+QueueInflation && len(p.Levels) > 1 {
@@ -218,6 +335,24 @@ func flatEvidence(v *Verdict, p Plateau) {
 	if p.Inflation >= QueueInflation && p.Excess >= QueueMinExcess {
 		v.Evidence = append(v.Evidence, fmt.Sprintf("median latency %s above its floor (+%s): requests queue",
 			units.Latency(p.Excess), units.Pct(100*p.Inflation)))
+	}
+}
+
+// openEvidence says why an open-model run counts as saturated.
+func openEvidence(v *Verdict, p Plateau) {
+	if !p.Open {
+		return
+	}
+	if p.Behind {
+		v.add("achieved %.1f successful req/s of %.1f offered (%.0f%%): the server did not keep up with the arrival rate",
+			p.Achieved, p.Offered, 100*p.Achieved/p.Offered)
+	}
+	if p.Failing {
+		v.add("%.1f%% of the requests were dropped or failed (over %.0f%%)", 100*p.FailShare, 100*OpenFailShare)
+	}
+	if p.Rising {
+		v.add("p50 latency rose from %s to %s over the seconds of one constant rate: requests queue",
+			units.Latency(p.RiseFrom), units.Latency(p.RiseTo))
 	}
 }
 

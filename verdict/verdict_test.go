@@ -24,7 +24,8 @@ func synthetic(model load.Model, floor time.Duration, steps ...step) analysis.Su
 	var n, lat int64
 	for _, st := range steps {
 		for range st.secs {
-			sec := analysis.Second{T: len(s.Seconds), Requests: st.rps, P50: st.p50, P95: 2 * st.p50, P99: 3 * st.p50}
+			sec := analysis.Second{T: len(s.Seconds), Requests: st.rps, Responses: st.rps, Successes: st.rps,
+				P50: st.p50, P95: 2 * st.p50, P99: 3 * st.p50}
 			if model == load.Open {
 				sec.TargetRate = st.load
 			} else {
@@ -37,12 +38,15 @@ func synthetic(model load.Model, floor time.Duration, steps ...step) analysis.Su
 	}
 	last := s.Seconds[len(s.Seconds)-1]
 	last.T++
-	last.Requests = 1 // partial: would drag the top level down
+	last.Requests, last.Responses, last.Successes = 1, 1, 1 // partial: would drag the top level down
 	s.Seconds = append(s.Seconds, last)
 	s.Duration = time.Duration(len(s.Seconds)-1)*time.Second + 300*time.Millisecond
 	avg := time.Duration(lat / max(n, 1))
-	s.Total = analysis.Stats{Endpoint: -1, Name: "Aggregated", Requests: n, RPS: float64(n) / s.Duration.Seconds(), Avg: avg}
-	s.Endpoints = []analysis.Stats{{Name: "/x", Requests: n, Min: floor, P50: medianP50(steps), Avg: avg}}
+	rps := float64(n) / s.Duration.Seconds()
+	s.Total = analysis.Stats{Endpoint: -1, Name: "Aggregated", Requests: n, Responses: n, Successes: n,
+		RPS: rps, SuccessRPS: rps, Avg: avg}
+	s.Endpoints = []analysis.Stats{{Name: "/x", Requests: n, Responses: n, Successes: n, Min: floor, Floor: floor,
+		P50: medianP50(steps), SuccessP50: medianP50(steps), Avg: avg}}
 	return s
 }
 
@@ -64,11 +68,28 @@ var (
 	flat = []step{{5, 3, 100, 50 * time.Millisecond}, {20, 3, 100, 200 * time.Millisecond}, {40, 3, 101, 400 * time.Millisecond}}
 )
 
+// rejectingRun is a run whose server answered almost every request 503.
+func rejectingRun() analysis.Summary {
+	s := synthetic(load.Closed, time.Millisecond, step{20, 5, 20000, 2 * time.Millisecond})
+	fails := s.Total.Requests - 50
+	s.Total.Failures, s.Total.Successes = fails, 50
+	s.Total.SuccessRPS = 50 / s.Duration.Seconds()
+	return withFailures(s, analysis.FailureCount{Class: "http-503", Count: fails})
+}
+
 func TestDiagnose(t *testing.T) {
 	ms := time.Millisecond
-	idle := analysis.Resources{HasTarget: true, TargetCPUMax: 8, TargetCPUMean: 5, GeneratorCPUMean: 10, GeneratorCPUMax: 20, Readings: 9}
+	idle := analysis.Resources{HasTarget: true, TargetCPUMax: 8, TargetCPUMean: 5, TargetCPUMedian: 5, TargetReadings: 9,
+		GeneratorCPUMean: 10, GeneratorCPUMax: 20, Readings: 9, SystemCPUMedian: 20}
 	busy := idle
-	busy.TargetCPUMax, busy.TargetCPUMean = 99, 90
+	busy.TargetCPUMax, busy.TargetCPUMean, busy.TargetCPUMedian = 99, 90, 93
+	peak := idle // one reading at the limit, the rest idle
+	peak.TargetCPUMax = 99
+	oneCore := idle // a server that can use one core only, on a machine of four
+	oneCore.TargetCPUMax, oneCore.TargetCPUMean, oneCore.TargetCPUMedian = 103, 97, 99
+	shared := idle // the machine full, neither process most of it
+	shared.TargetCPUMedian, shared.TargetCPUMax, shared.TargetMachMedian = 110, 130, 55
+	shared.SystemCPUMedian, shared.SystemCPUMax, shared.GeneratorMachMean = 99, 100, 40
 	genBusy := idle
 	genBusy.GeneratorCPUMean, genBusy.GeneratorCPUMax = 170, 195
 	noTarget := idle
@@ -93,7 +114,18 @@ func TestDiagnose(t *testing.T) {
 			Summary: synthetic(load.Closed, 200*ms, step{10, 5, 50, 201 * ms}), Resources: idle, GeneratorLimit: 200,
 			TargetLimit: 200}, NotSaturated, "requests do not queue"},
 		{"flat at full CPU", VerdictInput{Model: load.Closed, Summary: synthetic(load.Closed, 10*ms, flat...),
-			Resources: busy, GeneratorLimit: 200, TargetLimit: 100}, CPUBound, "target CPU max 99%"},
+			Resources: busy, GeneratorLimit: 200, TargetLimit: 100}, CPUBound, "target CPU median 93%, max 99%"},
+		{"flat with one CPU peak", VerdictInput{Model: load.Closed, Summary: synthetic(load.Closed, 10*ms, flat...),
+			Resources: peak, GeneratorLimit: 200, TargetLimit: 100}, ConcurrencyBound, "median 5%"},
+		{"flat at one core of four", VerdictInput{Model: load.Closed, Summary: synthetic(load.Closed, 10*ms, flat...),
+			Resources: oneCore, GeneratorLimit: 400, TargetLimit: 400}, CPUBound, "cpu-bound: one core, the most this server used"},
+		{"shared machine", VerdictInput{Model: load.Closed, Summary: synthetic(load.Closed, 10*ms, flat...),
+			Resources: shared, GeneratorLimit: 200, TargetLimit: 200}, MachineBound, "compete for the machine"},
+		{"collapse after a peak", VerdictInput{Model: load.Closed, Summary: synthetic(load.Closed, 10*ms,
+			step{10, 3, 1000, 10 * ms}, step{20, 3, 2000, 10 * ms}, step{40, 3, 1000, 40 * ms}),
+			Resources: idle, GeneratorLimit: 200, TargetLimit: 200}, ConcurrencyBound, "peaked at 2000.0 req/s at 20 users, then fell to 1000.0 req/s at 40 users"},
+		{"rejecting", VerdictInput{Model: load.Closed, Summary: rejectingRun(),
+			Resources: idle, GeneratorLimit: 200, TargetLimit: 200, Concurrency: 1}, Rejecting, "(100.0%) were answered 503 or 429"},
 		{"throughput slows at full CPU", VerdictInput{Model: load.Closed, Summary: synthetic(load.Closed, 9*ms,
 			step{5, 3, 15, 30 * ms}, step{20, 3, 61, 39 * ms}, step{40, 3, 86, 156 * ms}),
 			Resources: busy, GeneratorLimit: 200, TargetLimit: 100}, CPUBound, "per user it fell to 71%"},
@@ -204,7 +236,7 @@ func TestSustainedPeak(t *testing.T) {
 	for _, tt := range tests {
 		secs := make([]analysis.Second, len(tt.users))
 		for i := range secs {
-			secs[i] = analysis.Second{T: i, ActiveUsers: tt.users[i], Requests: tt.requests[i]}
+			secs[i] = analysis.Second{T: i, ActiveUsers: tt.users[i], Requests: tt.requests[i], Successes: tt.requests[i]}
 		}
 		rps, at, load := sustainedPeak(load.Closed, secs)
 		if rps != tt.rps || at != tt.at || load != tt.load {
@@ -216,7 +248,7 @@ func TestSustainedPeak(t *testing.T) {
 // A run without a whole second of load has no plateau to judge.
 func TestNoWholeSecond(t *testing.T) {
 	v := Diagnose(VerdictInput{Model: load.Open, Summary: analysis.Summary{Duration: 500 * time.Millisecond,
-		Seconds: []analysis.Second{{T: 0, TargetRate: 5, Requests: 2}}}, TargetLimit: 100, GeneratorLimit: 200})
+		Seconds: []analysis.Second{{T: 0, TargetRate: 5, Requests: 2, Successes: 2}}}, TargetLimit: 100, GeneratorLimit: 200})
 	if v.Kind != NotSaturated || len(v.Plateau.Levels) != 0 || !strings.Contains(strings.Join(v.Evidence, " "), "nothing to judge") {
 		t.Errorf("verdict %q, evidence %v, plateau %s", v.Kind, v.Evidence, v.Plateau)
 	}

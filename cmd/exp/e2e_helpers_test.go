@@ -134,7 +134,13 @@ func targetPID(t *testing.T, stderr string) int {
 // startServe runs `exp serve` on port for the test's lifetime.
 func startServe(t *testing.T, port int) *exec.Cmd {
 	t.Helper()
-	cmd := exec.Command(expBin, "serve", "--addr", "127.0.0.1:"+strconv.Itoa(port))
+	return startServeArgs(t, "--addr", "127.0.0.1:"+strconv.Itoa(port))
+}
+
+// startServeArgs runs `exp serve` with args for the test's lifetime.
+func startServeArgs(t *testing.T, args ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(expBin, append([]string{"serve"}, args...)...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,58 @@
+package lab
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"exp/load"
+	"exp/verdict"
+)
+
+// TestOneFastFailureDoesNotMakeAFloor runs the real pipeline (engine,
+// store, analysis, verdict) against a server that answers every request
+// in 200 ms but resets one connection of some 600 at once: the reset has no response,
+// so it is neither in the latency figures nor the floor, and the verdict
+// stays "not saturated".
+func TestOneFastFailureDoesNotMakeAFloor(t *testing.T) {
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 3 {
+			hj, _ := w.(http.Hijacker)
+			c, _, err := hj.Hijack()
+			if err == nil {
+				c.Close() // a reset, at once
+			}
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
+	}))
+	defer srv.Close()
+	db := mustOpen(t)
+	tasks, _ := load.ParseTasks("/io:1")
+	spec := RunSpec{Load: load.RunConfig{Name: "fast-fail", Model: load.Closed, Tasks: tasks, Users: 40, SpawnRate: 1000,
+		Duration: 3 * time.Second, Timeout: 2 * time.Second, KeepAlive: true},
+		Target: Target{URL: srv.URL}, SampleEvery: time.Second}
+	l := &Lab{DB: db, Version: "test"}
+	out, err := l.Run(context.Background(), spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Load(context.Background(), db, out.RunID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tot := s.Summary.Total
+	if tot.Failures != 1 || tot.Responses != tot.Requests-1 || tot.Min < 200*time.Millisecond || tot.Floor < 200*time.Millisecond {
+		t.Errorf("%d failures, %d of %d answered, min %v, floor %v", tot.Failures, tot.Responses, tot.Requests, tot.Min, tot.Floor)
+	}
+	if s.Verdict.Kind != verdict.NotSaturated {
+		t.Errorf("verdict %q, want not saturated: %v", s.Verdict.Kind, s.Verdict.Evidence)
+	}
+	if n := queryInt(t, db, `SELECT count(*) FROM samples WHERE error_class = 'reset'`); n != 1 {
+		t.Errorf("%d resets stored", n)
+	}
+}
