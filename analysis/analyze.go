@@ -37,6 +37,7 @@ type Analyzer struct {
 	closeLag  time.Duration
 	spare     []uint32 // the latencies of the last closed second, for reuse
 	failures  map[failKey]*failAcc
+	lateness  latencyCounts // open model: intended -> actual send of each sent request
 	maxEnd    time.Duration
 	hasSample bool
 }
@@ -148,6 +149,9 @@ func (a *Analyzer) Add(s load.Sample) {
 		a.second(sec).failures++
 		a.countFailure(t, s, us)
 	}
+	if a.cfg.Model == load.Open && s.Class != load.Dropped {
+		a.lateness.add(toMicros(s.Latency - s.Service))
+	}
 	if end > a.maxEnd {
 		a.maxEnd = end
 		a.closeSeconds()
@@ -241,6 +245,10 @@ func (a *Analyzer) Summary(elapsed time.Duration) Summary {
 	sum.Total = agg
 	sum.Seconds = a.seconds()
 	sum.Failures = a.failureCounts()
+	if a.lateness.n > 0 {
+		_, hi, ps := countedStats([]*latencyCounts{&a.lateness}, []float64{50, 99})
+		sum.Lateness = Lateness{P50: us(ps[0]), P99: us(ps[1]), Max: us(hi), Requests: a.lateness.n}
+	}
 	return sum
 }
 

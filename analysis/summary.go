@@ -69,4 +69,31 @@ type Summary struct {
 	Total     Stats         // the Aggregated row
 	Seconds   []Second
 	Failures  []FailureCount // largest first
+	// Lateness is the generator's own delay in the open model: from each
+	// sent request's intended time to its actual send (latency − service
+	// time). Near zero when the generator keeps up; latency counts from
+	// the intended time all the same (no coordinated omission).
+	Lateness Lateness
 }
+
+// Lateness sums up the generator's delays behind its schedule.
+type Lateness struct {
+	P50, P99, Max time.Duration
+	Requests      int64 // the sent requests it is over; 0 in the closed model
+}
+
+// Meaningful reports whether the generator's lateness is a real share of
+// the latency it measured (p50 or p99 over LateShare of the latency's and
+// over LateMin): then the run measured the generator, not the server.
+func (l Lateness) Meaningful(latP50, latP99 time.Duration) bool {
+	big := func(late, lat time.Duration) bool {
+		return late > LateMin && float64(late) > LateShare*float64(lat)
+	}
+	return l.Requests > 0 && (big(l.P50, latP50) || big(l.P99, latP99))
+}
+
+// Bounds of a meaningful lateness.
+const (
+	LateShare = 0.10
+	LateMin   = 500 * time.Microsecond
+)

@@ -13,14 +13,20 @@ import (
 	"exp/target"
 )
 
-// lateWarning: the open-model scheduler fell behind its intended send
-// times by more than this, which the run is then warned of.
-const lateWarning = 50 * time.Millisecond
+// driven is what a run's load left: how it went, the samples the store
+// lost, and the summary of the Analyzer fed live (valid for a run that
+// completed with every sample stored: see finishRun).
+type driven struct {
+	res  load.Result
+	lost int64
+	live *analysis.Analyzer
+}
 
-// drive sends the load and records it: samples to the store writer and
-// the live window, resource readings to the store, progress as events.
+// drive sends the load and records it: samples to the store writer, the
+// live window and the Analyzer, resource readings to the store, progress
+// as events.
 func (l *Lab) drive(ctx context.Context, runID int64, engine *load.Engine, sampler *monitor.Sampler,
-	proc *target.Process, cfg load.RunConfig, start time.Time) (load.Result, int64, error) {
+	proc *target.Process, cfg load.RunConfig, start time.Time) (driven, error) {
 	samples := make(chan load.Sample, 1<<16)
 	writer := store.NewWriter(l.DB, runID)
 	writer.OnLoss = func(err error) {
@@ -28,7 +34,10 @@ func (l *Lab) drive(ctx context.Context, runID int64, engine *load.Engine, sampl
 	}
 	live := load.NewLive()
 	collected := make(chan error, 1)
-	go func() { collected <- load.Collect(samples, 500*time.Millisecond, writer, live) }()
+	// Fed live, the analyzer saves reading every sample back at the end
+	// (its window is the planned load: an interrupted run is read back).
+	an := analysis.NewAnalyzer(cfg)
+	go func() { collected <- load.Collect(samples, 500*time.Millisecond, writer, live, an) }()
 
 	watch, stopWatch := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
@@ -45,15 +54,11 @@ func (l *Lab) drive(ctx context.Context, runID int64, engine *load.Engine, sampl
 			Text: fmt.Sprintf("%d samples could not be stored (%v): the figures miss them", lost, writer.Err())})
 	}
 	err = firstErr(err, l.DB.SetCounts(bg, runID, res.Scheduled, lost))
-	if lag := engine.MaxLag(); lag > lateWarning {
-		err = firstErr(err, l.warn(bg, runID, cfg.Name, analysis.Warning{Code: analysis.SchedulerLate,
-			Text: fmt.Sprintf("the open-model scheduler fell behind its intended send times by up to %v: the generator was late, not the server", lag.Round(time.Millisecond))}))
-	}
 	if proc != nil && proc.ExitErr() != nil {
 		err = firstErr(err, l.warn(bg, runID, cfg.Name, analysis.Warning{Code: analysis.TargetStopped,
 			Text: targetStoppedText + ": " + proc.ExitErr().Error()}))
 	}
-	return res, lost, err
+	return driven{res: res, lost: lost, live: an}, err
 }
 
 func firstErr(a, b error) error {

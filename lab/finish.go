@@ -9,12 +9,19 @@ import (
 	"exp/store"
 )
 
-// finishRun computes the run's summary from what was stored (so it equals
-// what a later read rebuilds), saves it and sets the run's final status.
-// loadRan is how long the load ran, the denominator of the rates.
-func finishRun(ctx context.Context, db *store.DB, runID int64, cfg load.RunConfig, status string, loadRan time.Duration) (Outcome, error) {
-	sum, err := AnalyzeStored(ctx, db, runID, cfg, loadRan)
-	if err != nil {
+// finishRun computes the run's summary, saves it and sets the run's final
+// status. loadRan is how long the load ran, the denominator of the rates.
+// live, when not nil, is an Analyzer that was fed every stored sample as
+// it came (a completed run): its summary equals what a read of the store
+// rebuilds (TestLiveSummaryIsTheStoredOne), without reading the samples
+// back. Without it the summary is computed from the store.
+func finishRun(ctx context.Context, db *store.DB, runID int64, cfg load.RunConfig, status string,
+	loadRan time.Duration, live *analysis.Analyzer) (Outcome, error) {
+	var sum analysis.Summary
+	var err error
+	if live != nil {
+		sum = live.Summary(loadRan)
+	} else if sum, err = AnalyzeStored(ctx, db, runID, cfg, loadRan); err != nil {
 		return Outcome{}, err
 	}
 	if err := db.SaveSummary(ctx, runID, sum); err != nil {

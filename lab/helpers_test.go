@@ -63,7 +63,7 @@ func fixedRun(t *testing.T, db *store.DB, name string, v target.Variant, perSec 
 	if err := db.InsertUsage(ctx, id, us); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := finishRun(ctx, db, id, cfg, store.StatusCompleted, 10*time.Second); err != nil {
+	if _, err := finishRun(ctx, db, id, cfg, store.StatusCompleted, 10*time.Second, nil); err != nil {
 		t.Fatal(err)
 	}
 	return id

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -54,5 +55,43 @@ func TestOneFastFailureDoesNotMakeAFloor(t *testing.T) {
 	}
 	if n := queryInt(t, db, `SELECT count(*) FROM samples WHERE error_class = 'reset'`); n != 1 {
 		t.Errorf("%d resets stored", n)
+	}
+}
+
+// TestLiveSummaryIsTheStoredOne: the summary a completed run computes
+// from the samples as they come is exactly the one rebuilt from the store,
+// and the one the store keeps.
+func TestLiveSummaryIsTheStoredOne(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/missing" {
+			http.NotFound(w, r)
+			return
+		}
+		time.Sleep(2 * time.Millisecond)
+	}))
+	defer srv.Close()
+	db := mustOpen(t)
+	for _, cfg := range []load.RunConfig{
+		{Name: "closed", Model: load.Closed, Users: 8, SpawnRate: 100, Duration: 2 * time.Second},
+		{Name: "open", Model: load.Open, Rate: 400, Arrivals: load.Poisson, MaxInflight: 3, Duration: 2 * time.Second},
+	} {
+		cfg.Tasks, _ = load.ParseTasks("/ok:3,/missing:1")
+		cfg.Timeout, cfg.KeepAlive = time.Second, true
+		l := &Lab{DB: db, Version: "test"}
+		out, err := l.Run(context.Background(), RunSpec{Load: cfg, Target: Target{URL: srv.URL}, SampleEvery: time.Second})
+		if err != nil || out.Status != "completed" {
+			t.Fatalf("%s: %v, %s", cfg.Name, err, out.Status)
+		}
+		stored, err := AnalyzeStored(context.Background(), db, out.RunID, cfg, out.Summary.Duration)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(out.Summary, stored) {
+			t.Errorf("%s: live summary\n%+v\nread back\n%+v", cfg.Name, out.Summary.Total, stored.Total)
+		}
+		saved, err := db.Summary(context.Background(), out.RunID)
+		if err != nil || saved.Total.Requests != out.Summary.Total.Requests || saved.Total.Responses != out.Summary.Total.Responses {
+			t.Errorf("%s: saved %+v, %v", cfg.Name, saved.Total, err)
+		}
 	}
 }

@@ -89,22 +89,34 @@ func (l *Lab) Run(ctx context.Context, spec RunSpec) (Outcome, error) {
 	}
 	l.emit(Event{Kind: RunStarted, Run: cfg.Name, Text: TargetText(cfg.URL, spec.Target.Variant(), procPID(proc)) + "; " + ModelText(cfg)})
 
-	res, lost, runErr := l.drive(ctx, runID, engine, sampler, proc, cfg, time.Now())
+	d, runErr := l.drive(ctx, runID, engine, sampler, proc, cfg, time.Now())
+	res := d.res
 	status := store.StatusCompleted
 	switch {
 	case runErr != nil:
 		status = store.StatusFailed
-	case lost > 0:
+	case d.lost > 0:
 		status = store.StatusIncomplete // its figures miss what could not be stored
 	case res.Interrupted:
 		status = store.StatusAborted
 	}
+	var live *analysis.Analyzer
+	if status == store.StatusCompleted && res.Load == cfg.TotalDuration() {
+		live = d.live // saw exactly what was stored, over the planned window
+	}
 	if proc != nil {
 		stopTarget(proc)
 	}
-	out, err := finishRun(bg, l.DB, runID, cfg, status, res.Load)
+	out, err := finishRun(bg, l.DB, runID, cfg, status, res.Load, live)
 	if err != nil {
 		return out, err
+	}
+	if lt, t := out.Summary.Lateness, out.Summary.Total; lt.Meaningful(t.P50, t.P99) {
+		if err := l.warn(bg, runID, cfg.Name, analysis.Warning{Code: analysis.SchedulerLate, Text: fmt.Sprintf(
+			"the generator sent requests late: lateness p50 %s, p99 %s against latency p50 %s, p99 %s: the run measured the generator, not the server",
+			units.Latency(lt.P50), units.Latency(lt.P99), units.Latency(t.P50), units.Latency(t.P99))}); err != nil {
+			return out, err
+		}
 	}
 	if proc != nil && proc.ExitErr() != nil {
 		out.TargetStopped = targetStoppedText + ": " + proc.ExitErr().Error()

@@ -25,6 +25,7 @@ type Engine struct {
 	maxLag  atomic.Int64 // worst lateness of the open-model scheduler, ns
 
 	scheduled   atomic.Int64 // open model: arrivals scheduled (sent or dropped)
+	workers     atomic.Int64 // open model: workers started
 	loadStopped atomic.Int64 // offset from start at which the load stopped, ns
 }
 
@@ -52,6 +53,7 @@ type Result struct {
 	// interrupt. Rates are over it, not over the drain that follows.
 	Load        time.Duration
 	Scheduled   int64 // open model: arrivals scheduled, each stored as sent or dropped
+	Workers     int   // open model: workers started, the most requests in flight at once
 	Interrupted bool  // stopped by ctx before its planned end
 }
 
@@ -94,6 +96,7 @@ func (e *Engine) Run(ctx context.Context, start time.Time, out chan<- Sample) Re
 		loadRan = min(time.Since(start), e.cfg.TotalDuration())
 	}
 	return Result{Started: start, Elapsed: time.Since(start), Load: loadRan, Scheduled: e.scheduled.Load(),
+		Workers:     int(e.workers.Load()),
 		Interrupted: ctx.Err() != nil}
 }
 

@@ -16,42 +16,119 @@ type job struct {
 }
 
 // runOpen sends requests at the intended times of the rate schedule,
-// whatever the server does. A pool of MaxInflight workers sends them; when
-// all are busy the request is recorded as Dropped instead of being sent
-// late, so a slow server cannot slow the arrivals (no coordinated
-// omission).
+// whatever the server does. The workers are few and hot: the pool grows
+// only when every worker is busy, up to MaxInflight, and the next arrival
+// goes to the most recently idle worker (LIFO), whose goroutine and
+// kept-alive connection are warm. When all MaxInflight are busy the
+// request is recorded as Dropped instead of being sent late, so a slow
+// server cannot slow the arrivals (no coordinated omission).
 func (e *Engine) runOpen(sched RateSchedule, load, inflight context.Context, out chan<- Sample) {
-	n := e.cfg.MaxInflight
-	jobs := make(chan job, n)
-	var tr *http.Transport // shared by net/http clients
+	p := &pool{e: e, inflight: inflight, out: out, max: e.cfg.MaxInflight}
 	if usesNetHTTP(&e.cfg) {
-		tr = newTransport(&e.cfg, n)
-		defer tr.CloseIdleConnections()
+		p.tr = newTransport(&e.cfg, e.cfg.MaxInflight)
+		defer p.tr.CloseIdleConnections()
 	}
-	var wg sync.WaitGroup
-	for w := 0; w < n; w++ {
-		c, err := newClient(inflight, &e.cfg, tr)
-		if err != nil {
-			panic(fmt.Sprintf("exp: build requests: %v", err)) // Validate checked the URL and paths
-		}
-		wg.Add(1)
-		go func(id uint32) {
-			defer wg.Done()
-			e.worker(c, inflight, id, jobs, out)
-		}(uint32(w))
-	}
-	e.schedule(sched, load, jobs, out)
-	close(jobs)
-	wg.Wait()
+	e.schedule(sched, load, p, out)
+	p.close()
 }
 
-// schedule walks the intended send times and hands each to a worker.
-func (e *Engine) schedule(sched RateSchedule, load context.Context, jobs chan<- job, out chan<- Sample) {
+// pool holds the open model's workers. Only the scheduler takes workers
+// and starts new ones; a worker gives itself back when its request is
+// done. idle is a stack: the last worker back is the first taken.
+type pool struct {
+	e        *Engine
+	inflight context.Context
+	out      chan<- Sample
+	tr       *http.Transport // shared by net/http clients
+	max      int
+
+	mu   sync.Mutex
+	idle []*worker
+	all  []*worker // the scheduler's alone
+	wg   sync.WaitGroup
+}
+
+// worker is one goroutine of the open model with its own client.
+type worker struct {
+	id   uint32
+	jobs chan job // holds one job: a worker is handed one only when idle
+	c    client
+}
+
+// take gives the most recently idle worker, a new one when none is idle
+// and the pool may grow, or nil when all MaxInflight are busy.
+func (p *pool) take() *worker {
+	p.mu.Lock()
+	if n := len(p.idle); n > 0 {
+		w := p.idle[n-1]
+		p.idle = p.idle[:n-1]
+		p.mu.Unlock()
+		return w
+	}
+	p.mu.Unlock()
+	if len(p.all) >= p.max {
+		return nil
+	}
+	c, err := newClient(p.inflight, &p.e.cfg, p.tr)
+	if err != nil {
+		panic(fmt.Sprintf("exp: build requests: %v", err)) // Validate checked the URL and paths
+	}
+	w := &worker{id: uint32(len(p.all)), jobs: make(chan job, 1), c: c}
+	p.all = append(p.all, w)
+	p.wg.Add(1)
+	go p.work(w)
+	return w
+}
+
+// give puts a worker back on the idle stack.
+func (p *pool) give(w *worker) {
+	p.mu.Lock()
+	p.idle = append(p.idle, w)
+	p.mu.Unlock()
+}
+
+// close ends every worker once its last job is done, and records how
+// many the pool started: the most requests that were in flight at once.
+func (p *pool) close() {
+	for _, w := range p.all {
+		close(w.jobs)
+	}
+	p.wg.Wait()
+	p.e.workers.Store(int64(len(p.all)))
+}
+
+// work sends the jobs a worker is handed; latency counts from the
+// intended time, service time from the actual send.
+func (p *pool) work(w *worker) {
+	defer p.wg.Done()
+	defer w.c.close()
+	e := p.e
+	for j := range w.jobs {
+		t0 := time.Now()
+		status, n, reused, err := w.c.do(j.task, t0)
+		t1 := time.Now()
+		s := sampleOf(j.task, status, n, reused, err, p.inflight)
+		s.Start, s.User = j.intended, w.id
+		s.Latency, s.Service = t1.Sub(e.started)-j.intended, t1.Sub(t0)
+		e.active.Add(-1)
+		p.out <- s
+		p.give(w)
+	}
+}
+
+// maxSleep bounds one sleep of the scheduler, so it sees the end of the
+// load (an interrupt) within that.
+const maxSleep = 20 * time.Millisecond
+
+// schedule walks the intended send times and hands each to a worker. It
+// sleeps until the next one is due (precisely: see newSleeper); arrivals
+// already due when it wakes are handed out at once, one after the other.
+func (e *Engine) schedule(sched RateSchedule, load context.Context, p *pool, out chan<- Sample) {
 	rng := rand.New(rand.NewPCG(1, uint64(e.started.UnixNano())))
 	pick := newPicker(e.cfg.Tasks)
 	poisson := e.cfg.Arrivals == Poisson
-	timer := time.NewTimer(time.Hour)
-	defer timer.Stop()
+	sleeper := newSleeper()
+	defer sleeper.done()
 	h := 0.0
 	if poisson {
 		h = rng.ExpFloat64()
@@ -61,47 +138,28 @@ func (e *Engine) schedule(sched RateSchedule, load context.Context, jobs chan<- 
 		if !ok {
 			return
 		}
-		if wait := at - time.Since(e.started); wait > 0 {
-			timer.Reset(wait)
-			select {
-			case <-load.Done():
-				return
-			case <-timer.C:
-			}
-		} else if lag := -wait; lag > time.Duration(e.maxLag.Load()) {
+		wait := at - time.Since(e.started)
+		for ; wait > 0 && load.Err() == nil; wait = at - time.Since(e.started) {
+			sleeper.sleep(wait)
+		}
+		if lag := -wait; lag > time.Duration(e.maxLag.Load()) {
 			e.maxLag.Store(int64(lag))
 		}
 		if load.Err() != nil {
 			return
 		}
-		j := job{intended: at, task: pick.pick(rng.Uint32())}
+		task := pick.pick(rng.Uint32())
 		e.scheduled.Add(1)
-		if e.active.Load() >= int64(e.cfg.MaxInflight) {
-			out <- Sample{Start: at, Endpoint: uint16(j.task), Class: Dropped}
+		if w := p.take(); w == nil {
+			out <- Sample{Start: at, Endpoint: uint16(task), Class: Dropped}
 		} else {
 			e.active.Add(1)
-			jobs <- j
+			w.jobs <- job{intended: at, task: task}
 		}
 		if poisson {
 			h += rng.ExpFloat64()
 		} else {
 			h++
 		}
-	}
-}
-
-// worker sends the jobs it is handed; latency counts from the intended
-// time, service time from the actual send.
-func (e *Engine) worker(c client, inflight context.Context, id uint32, jobs <-chan job, out chan<- Sample) {
-	defer c.close()
-	for j := range jobs {
-		t0 := time.Now()
-		status, n, reused, err := c.do(j.task, t0)
-		t1 := time.Now()
-		e.active.Add(-1)
-		s := sampleOf(j.task, status, n, reused, err, inflight)
-		s.Start, s.User = j.intended, id
-		s.Latency, s.Service = t1.Sub(e.started)-j.intended, t1.Sub(t0)
-		out <- s
 	}
 }

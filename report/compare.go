@@ -202,7 +202,7 @@ func Changes(w io.Writer, runs []CompareRun, changes [][]verdict.Change) error {
 		}
 	}
 	tw.Flush()
-	fmt.Fprintln(w, "  (latency over every stored request of each run; throughput over the steady seconds at each run's top load)")
+	fmt.Fprintln(w, "  (latency over every answered request of each run; throughput: successful responses per second over the steady seconds at each run's top load)")
 	return ew.err
 }
 

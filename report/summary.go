@@ -139,6 +139,10 @@ func accounting(w io.Writer, h RunHeader, s analysis.Summary) {
 		tp += fmt.Sprintf("; offered %.2f req/s, achieved %s of it", offered, units.Pct(100*t.SuccessRPS/max(offered, 1e-9)))
 	}
 	fmt.Fprintln(w, tp)
+	if l := s.Lateness; l.Requests > 0 {
+		fmt.Fprintf(w, "Generator lateness (intended time to actual send, %d sent): p50 %s, p99 %s, max %s\n",
+			l.Requests, units.Latency(l.P50), units.Latency(l.P99), units.Latency(l.Max))
+	}
 	if t.Responses < t.Requests {
 		fmt.Fprintf(w, "Latency figures are over the %d answered requests; failures without an answer are counted by class below\n", t.Responses)
 	}

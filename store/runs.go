@@ -7,6 +7,7 @@ import (
 	"errors"
 	"exp/analysis"
 	"exp/load"
+	"exp/units"
 	"fmt"
 	"os"
 	"runtime"
@@ -68,6 +69,9 @@ type Run struct {
 	Notes         string
 	Scheduled     int64 // open model: arrivals scheduled; 0 when not recorded
 	LostSamples   int64 // samples the store could not write
+	// Lateness is the generator's, as SaveSummary stored it (open model);
+	// its Requests are filled in by Summary (the requests sent).
+	Lateness analysis.Lateness
 }
 
 // runRow is the runs columns that Run reads.
@@ -95,6 +99,9 @@ type runRow struct {
 	GOMAXPROCS    sql.NullInt64   `db:"gomaxprocs"`
 	Scheduled     sql.NullInt64   `db:"scheduled"`
 	LostSamples   sql.NullInt64   `db:"lost_samples"`
+	LateP50       sql.NullFloat64 `db:"lateness_p50_ms"`
+	LateP99       sql.NullFloat64 `db:"lateness_p99_ms"`
+	LateMax       sql.NullFloat64 `db:"lateness_max_ms"`
 }
 
 // runColumns are the columns of a runs row, those of migration 0005 NULL
@@ -102,7 +109,8 @@ type runRow struct {
 func (db *DB) runColumns() string {
 	return `id, name, status, started_at, ended_at, duration_s, target_url, variant,
 	variant_params, model, config, host_name, host_os, host_arch, host_cores, go_version,
-	tool_version, pid, warnings, notes, ` + db.since(definitionsMigration, "gomaxprocs", "scheduled", "lost_samples")
+	tool_version, pid, warnings, notes, ` + db.since(definitionsMigration, "gomaxprocs", "scheduled", "lost_samples",
+		"lateness_p50_ms", "lateness_p99_ms", "lateness_max_ms")
 }
 
 func (r runRow) run() (Run, error) {
@@ -116,6 +124,10 @@ func (r runRow) run() (Run, error) {
 			ToolVersion: r.ToolVersion.String, PID: int(r.PID.Int64), GOMAXPROCS: int(r.GOMAXPROCS.Int64),
 		},
 		Scheduled: r.Scheduled.Int64, LostSamples: r.LostSamples.Int64,
+	}
+	if r.LateP50.Valid {
+		out.Lateness = analysis.Lateness{P50: units.FromMillis(r.LateP50.Float64), P99: units.FromMillis(r.LateP99.Float64),
+			Max: units.FromMillis(r.LateMax.Float64)}
 	}
 	var err error
 	if out.StartedAt, err = parseTime(r.StartedAt); err != nil {

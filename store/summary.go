@@ -51,6 +51,12 @@ func (db *DB) SaveSummary(ctx context.Context, id int64, s analysis.Summary) err
 			return fmt.Errorf("save summary of run %d: duration: %w", id, err)
 		}
 	}
+	if l := s.Lateness; l.Requests > 0 {
+		if _, err := tx.ExecContext(ctx, `UPDATE runs SET lateness_p50_ms = ?, lateness_p99_ms = ?,
+			lateness_max_ms = ? WHERE id = ?`, units.Millis(l.P50), units.Millis(l.P99), units.Millis(l.Max), id); err != nil {
+			return fmt.Errorf("save summary of run %d: lateness: %w", id, err)
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("save summary of run %d: commit: %w", id, err)
 	}
@@ -258,6 +264,10 @@ func (db *DB) Summary(ctx context.Context, id int64) (analysis.Summary, error) {
 	}
 	if s.Failures, err = db.Failures(ctx, id); err != nil {
 		return s, err
+	}
+	if run.Lateness != (analysis.Lateness{}) {
+		s.Lateness = run.Lateness
+		s.Lateness.Requests = s.Total.Requests - s.Total.Dropped
 	}
 	return s, nil
 }

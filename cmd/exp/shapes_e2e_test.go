@@ -77,6 +77,13 @@ func TestCoordinatedOmission(t *testing.T) {
 	if closed*5 > open || closed > 100 {
 		t.Errorf("closed model p99 %.1f ms is not much lower than open %.1f ms", closed, open)
 	}
+	// The stall is the server's: the generator itself sent on time. (The
+	// bound is loose because other tests share this machine.)
+	late := queryFloat(t, openDB(t, openDB_), "select lateness_p99_ms from runs")
+	t.Logf("generator lateness p99 %.2f ms", late)
+	if late > 50 || late >= open/10 {
+		t.Errorf("generator lateness p99 %.2f ms: the generator, not the server, was late", late)
+	}
 }
 
 // Rate stages ramp linearly: 0→20/s over 2 s gives 20 arrivals, 20→40/s

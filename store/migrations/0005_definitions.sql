@@ -25,6 +25,11 @@ ALTER TABLE failures ADD COLUMN mean_ms REAL;  -- mean latency of the class; NUL
 ALTER TABLE runs ADD COLUMN gomaxprocs   INTEGER;  -- cores the generator could use (GOMAXPROCS: affinity, cgroups)
 ALTER TABLE runs ADD COLUMN scheduled    INTEGER;  -- open model: arrivals scheduled (= samples stored)
 ALTER TABLE runs ADD COLUMN lost_samples INTEGER;  -- samples the store could not write; status incomplete when > 0
+-- Open model: the generator's lateness, intended time -> actual send
+-- (samples.latency_us - samples.service_us), over the requests it sent.
+ALTER TABLE runs ADD COLUMN lateness_p50_ms REAL;
+ALTER TABLE runs ADD COLUMN lateness_p99_ms REAL;
+ALTER TABLE runs ADD COLUMN lateness_max_ms REAL;
 
 DROP VIEW run_summary;
 CREATE VIEW run_summary AS
