@@ -150,7 +150,9 @@ func (a *Analyzer) Add(s load.Sample) {
 		a.countFailure(t, s, us)
 	}
 	if a.cfg.Model == load.Open && s.Class != load.Dropped {
-		a.lateness.add(toMicros(s.Latency - s.Service))
+		// In whole microseconds of each, as the store keeps them, so a
+		// summary fed live equals one rebuilt from the store.
+		a.lateness.add(us - min(us, toMicros(s.Service)))
 	}
 	if end > a.maxEnd {
 		a.maxEnd = end

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"exp/analysis"
 	"exp/load"
 	"exp/verdict"
 )
@@ -87,11 +88,33 @@ func TestLiveSummaryIsTheStoredOne(t *testing.T) {
 			t.Fatal(err)
 		}
 		if !reflect.DeepEqual(out.Summary, stored) {
-			t.Errorf("%s: live summary\n%+v\nread back\n%+v", cfg.Name, out.Summary.Total, stored.Total)
+			diffSummaries(t, out.Summary, stored)
+			t.Errorf("%s: live summary differs from the read-back", cfg.Name)
 		}
 		saved, err := db.Summary(context.Background(), out.RunID)
 		if err != nil || saved.Total.Requests != out.Summary.Total.Requests || saved.Total.Responses != out.Summary.Total.Responses {
 			t.Errorf("%s: saved %+v, %v", cfg.Name, saved.Total, err)
 		}
+	}
+}
+
+func diffSummaries(t *testing.T, a, b analysis.Summary) {
+	t.Helper()
+	if a.Duration != b.Duration || !reflect.DeepEqual(a.Lateness, b.Lateness) {
+		t.Logf("duration %v %v lateness %+v %+v", a.Duration, b.Duration, a.Lateness, b.Lateness)
+	}
+	for i := range a.Seconds {
+		if i < len(b.Seconds) && a.Seconds[i] != b.Seconds[i] {
+			t.Logf("second %d: %+v vs %+v", i, a.Seconds[i], b.Seconds[i])
+		}
+	}
+	if len(a.Seconds) != len(b.Seconds) {
+		t.Logf("%d vs %d seconds", len(a.Seconds), len(b.Seconds))
+	}
+	if !reflect.DeepEqual(a.Failures, b.Failures) {
+		t.Logf("failures %+v vs %+v", a.Failures, b.Failures)
+	}
+	if !reflect.DeepEqual(a.Endpoints, b.Endpoints) {
+		t.Logf("endpoints %+v vs %+v", a.Endpoints, b.Endpoints)
 	}
 }
