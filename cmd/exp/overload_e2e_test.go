@@ -131,24 +131,34 @@ func TestInflightAtTheEndIsRecorded(t *testing.T) {
 
 // A server that runs on one core (one request at a time of CPU work), on
 // a machine with more, is cpu-bound on that core, even as an external
-// target whose concurrency exp does not know.
+// target whose concurrency exp does not know. Not parallel: the server
+// must get its core for the premise to hold, which the test checks (the
+// rule itself is table-tested in verdict with every case).
 func TestOneCoreExternalServerIsCPUBound(t *testing.T) {
-	t.Parallel()
 	port := freePort(t)
 	srv := startServeArgs(t, "--variant", "single", "--addr", "127.0.0.1:"+strconv.Itoa(port))
 	dbPath := filepath.Join(t.TempDir(), "exp.db")
 	mustExp(t, "run", "--db", dbPath, "--url", "http://127.0.0.1:"+strconv.Itoa(port), "--target-pid",
-		strconv.Itoa(srv.Process.Pid), "--users", "4", "--spawn-rate", "100", "--wait", "0", "--tasks", "/cpu",
-		"--duration", "4s", "--name", "onecore", "--sample-every", "250ms")
+		strconv.Itoa(srv.Process.Pid), "--users", "16", "--spawn-rate", "1000", "--wait", "0", "--tasks", "/cpu",
+		"--duration", "5s", "--name", "onecore", "--sample-every", "250ms")
 	v, r := verdictOf(t, dbPath, "onecore")
-	// Other tests may fill this machine meanwhile: then that is the
-	// bottleneck, and the verdict must say so instead.
-	machine := queryFloat(t, openDB(t, dbPath), `select machine_pct from resources where scope = 'system'
-		order by machine_pct limit 1 offset (select count(*)/2 from resources where scope = 'system')`)
+	db := openDB(t, dbPath)
+	median := func(scope, col string) float64 {
+		return queryFloat(t, db, `select `+col+` from resources where scope = '`+scope+`' order by `+col+
+			` limit 1 offset (select count(*)/2 from resources where scope = '`+scope+`')`)
+	}
+	machine, target := median("system", "machine_pct"), median("target", "cpu_pct")
 	switch {
-	case machine >= 95 && v != "machine-bound":
-		t.Errorf("verdict %q with the machine at %.0f%%, want machine-bound:\n%s", v, machine, r.stdout)
-	case machine < 95 && (v != "cpu-bound" || !strings.Contains(r.stdout, "one core, the most this server used")):
-		t.Errorf("verdict %q, want cpu-bound on one core:\n%s", v, r.stdout)
+	case machine >= 95:
+		// Other work filled this machine meanwhile: that is the
+		// bottleneck, and the verdict must say so instead.
+		if v != "machine-bound" {
+			t.Errorf("verdict %q with the machine at %.0f%%, want machine-bound:\n%s", v, machine, r.stdout)
+		}
+	case target < 90:
+		t.Skipf("SKIPPED: the target held only %.0f%% of a core (the machine was shared, at %.0f%%): "+
+			"the premise of a server at one full core does not hold:\n%s", target, machine, r.stdout)
+	case v != "cpu-bound" || !strings.Contains(r.stdout, "one core, the most this server used"):
+		t.Errorf("verdict %q with the target at %.0f%% of a core, want cpu-bound on one core:\n%s", v, target, r.stdout)
 	}
 }
