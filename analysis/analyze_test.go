@@ -73,6 +73,12 @@ func TestAnalyzerSummary(t *testing.T) {
 	if tot.Requests != 102 || tot.Failures != 2 || tot.Name != "Aggregated" || tot.Min != ms || tot.Max != 100*ms {
 		t.Errorf("aggregate wrong: %+v", tot)
 	}
+	// The 503 is an answer, the refusal is not: latency and the rates are
+	// over the 101 answers, the floor and rates of successes over /a's 100.
+	if tot.Responses != 101 || tot.Successes != 100 || b.Responses != 1 || b.Max != 5*ms ||
+		a0.Floor != 2*ms || a0.SuccessP50 != 50*ms || tot.SuccessRPS != 50 || tot.RPS != 50.5 {
+		t.Errorf("answered figures wrong: total %+v, /b %+v", tot, b)
+	}
 	if len(s.Failures) != 2 || s.Failures[0].Count != 1 {
 		t.Errorf("failures wrong: %+v", s.Failures)
 	}
