@@ -5,7 +5,7 @@ import "testing"
 // The parsers must never panic and must round-trip what they accept.
 
 func FuzzParseTasks(f *testing.F) {
-	for _, s := range []string{DefaultTasks, "/io?ms=50:3", "POST /x:2", ":", "/a:99999999999"} {
+	for _, s := range []string{DefaultTasks, "/io?ms=50:3", "POST /x:2", ":", "/a:99999999999", "GET /a b", "GET /a :1"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -22,6 +22,12 @@ func TestParseTasks(t *testing.T) {
 		{"/io:x", nil, true},
 		{"/a,,/b", nil, true},
 		{"FETCH /a", nil, true},
+		// Found by FuzzParseTasks: a space in the path broke the request
+		// line and did not round-trip.
+		{"GET /a b", nil, true},
+		{"GET /a :1", nil, true},
+		{"/caf\u00e9", nil, true},
+		{"/caf%C3%A9", []Task{{"GET", "/caf%C3%A9", 1}}, false},
 	}
 	for _, tt := range tests {
 		got, err := ParseTasks(tt.in)

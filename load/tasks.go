@@ -55,6 +55,11 @@ func parseTasks(s string) ([]Task, error) {
 		if !strings.HasPrefix(item, "/") {
 			return nil, fmt.Errorf("%q: path must start with /", item)
 		}
+		// A space would split the request line; other bytes outside
+		// visible ASCII are not valid in a request target either.
+		if i := strings.IndexFunc(item, func(r rune) bool { return r <= ' ' || r >= 0x7f }); i >= 0 {
+			return nil, fmt.Errorf("%q: path has %q at byte %d: percent-encode it", item, []rune(item[i:])[0], i)
+		}
 		if _, err := url.ParseRequestURI(item); err != nil {
 			return nil, fmt.Errorf("%q: bad path: %v", item, err)
 		}
