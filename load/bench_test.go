@@ -46,7 +46,12 @@ var benchServer struct {
 
 // benchTarget starts (once per test binary) the child server and returns
 // its URL. The child exits when this process does: its stdin closes.
+// EXP_BENCH_URL names a server started apart instead, to pin the two to
+// different cores (taskset -c 1 exp serve ...; taskset -c 0 load.test ...).
 func benchTarget(b *testing.B) string {
+	if u := os.Getenv("EXP_BENCH_URL"); u != "" {
+		return u
+	}
 	benchServer.once.Do(func() {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
 		cmd.Env = append(os.Environ(), benchServeEnv+"=1")

@@ -1,63 +1,80 @@
 package load
 
 import (
-	"runtime"
+	"os"
 	"time"
 
 	"golang.org/x/sys/unix"
 )
 
-// On Linux the open model's scheduler sleeps with nanosleep on a thread
-// of its own whose timer slack is 1 ns. A Go timer there wakes through
-// the netpoller, whose epoll wait counts in whole milliseconds: a 200 µs
-// sleep could last a millisecond, and that lateness would be counted as
-// the server's latency (it counts from the intended time).
-
-// precise is a sleeper of the scheduler's goroutine; start it on the
-// goroutine that sleeps.
-type precise struct{ ok, locked bool }
-
-// newSleeper locks the calling goroutine to its thread and sets the
-// thread's timer slack; when that fails, or when the process has one P
-// (GOMAXPROCS 1, a generator pinned to one core), it sleeps with a timer.
-// With one P, the sleeping thread gives up and takes back the only P at
-// every arrival, in turn with the workers: measured with bench/open.sh at
-// 4,000 req/s on one core, nanosleep gave lateness p99 4.9 ms at 116 µs of
-// CPU a request, the timer 2.7 ms at 51 µs. With two P (BenchmarkOpenEngine,
-// 5,000 req/s), nanosleep gave lateness p50 72–81 µs and p99 197–273 µs
-// against the timer's 336 µs and 1.2 ms, at 88–95 µs of CPU a request
-// against 54.
+// On Linux the open model's scheduler sleeps on a timerfd. A Go timer
+// wakes through the netpoller, whose epoll wait counts in whole
+// milliseconds: a 200 µs sleep lasts a millisecond, arrivals go out in
+// bursts, and that lateness is counted as the server's latency (latency
+// counts from the intended time). A timerfd is a file the netpoller
+// watches: epoll returns when it fires, to the nanosecond, whatever its
+// own timeout, and no thread is held (with one P, a thread locked in
+// nanosleep had to win the only P back from the workers at every arrival).
 //
-// What would take the one-core lateness (about 0.5 ms at the median, the
-// epoll wait's millisecond) down: a runtime timer that wakes through
-// epoll_pwait2 or a timerfd, or a design in which the worker due next
-// waits for its own intended time on a precise clock, so that waking and
-// sending happen on one goroutine.
+// Measured with bench/open.sh (generator on one core, GOMAXPROCS 1) at
+// 4,000 req/s: lateness p50 0.06 ms against 0.52 ms with a Go timer, and
+// exp's p50 1.04× vegeta's instead of 3.5×. The price is a wake-up per
+// arrival instead of one per millisecond: 117 µs of CPU a request against
+// 40–43 (BenchmarkOpenEngine shows the same on two P: 113 against 42 µs,
+// lateness p50 58 against 452 µs; nanosleep on a locked thread: 90 µs,
+// p50 72 µs, p99 241–278 against the timerfd's 128–157). Exactness wins:
+// a cheap generator that reports its own lateness as the server's latency
+// is the defect this scheduler exists to avoid.
+//
+// What is left is the tail on one core: with one P, a goroutine runs
+// until it blocks (or for 10 ms), and the netpoller that would wake the
+// scheduler is consulted only when no goroutine is runnable, so an arrival
+// due while the store writer inserts (0.7 ms for 256 rows) or commits
+// waits for it (lateness p99 about 2 ms at 4,000 req/s; parking the writer
+// between statements did not lower it). What would move it: the writer on
+// a thread the kernel can preempt (a second P, or a process of its own),
+// or fewer, cheaper rows (the samples as a column-packed blob per batch).
+
+// precise is a sleeper of the scheduler's goroutine.
+type precise struct {
+	f   *os.File // the timerfd, read through the netpoller; nil: time.Sleep
+	fd  int      // f's descriptor (f.Fd() would make it blocking)
+	buf [8]byte
+}
+
 func newSleeper() *precise {
-	if runtime.GOMAXPROCS(0) < 2 {
+	fd, err := unix.TimerfdCreate(unix.CLOCK_MONOTONIC, unix.TFD_NONBLOCK|unix.TFD_CLOEXEC)
+	if err != nil {
 		return &precise{}
 	}
-	runtime.LockOSThread()
-	err := unix.Prctl(unix.PR_SET_TIMERSLACK, 1, 0, 0, 0)
-	return &precise{ok: err == nil, locked: true}
+	return &precise{fd: fd, f: os.NewFile(uintptr(fd), "timerfd")}
 }
 
 // sleep waits d, at most maxSleep at once (the caller checks for the end
 // of the load between calls).
 func (p *precise) sleep(d time.Duration) {
 	d = min(d, maxSleep)
-	if !p.ok {
+	if d <= 0 {
+		return // a zero timerfd value disarms it: the read would never end
+	}
+	if p.f == nil {
 		time.Sleep(d)
 		return
 	}
-	ts := unix.NsecToTimespec(int64(d))
-	for unix.Nanosleep(&ts, &ts) == unix.EINTR {
+	spec := unix.ItimerSpec{Value: unix.NsecToTimespec(int64(d))}
+	if err := unix.TimerfdSettime(p.fd, 0, &spec, nil); err != nil {
+		time.Sleep(d)
+		return
+	}
+	// Blocks in the netpoller until the timer fires; the 8 bytes are the
+	// count of expirations, not needed.
+	if _, err := p.f.Read(p.buf[:]); err != nil {
+		time.Sleep(d)
 	}
 }
 
-// done releases the thread.
 func (p *precise) done() {
-	if p.locked {
-		runtime.UnlockOSThread()
+	if p.f != nil {
+		p.f.Close()
 	}
 }
