@@ -12,7 +12,7 @@ var layer = map[string]int{
 	"exp/input": 0, "exp/units": 0, "exp/monitor": 0,
 	"exp/target": 1, "exp/load": 1,
 	"exp/analysis": 2,
-	"exp/verdict":  3, "exp/store": 3, "exp/locust": 3,
+	"exp/verdict":  3, "exp/store": 3, "exp/locust": 3, "exp/compare": 3,
 	"exp/plots": 4, "exp/report": 4,
 	"exp/lab":     5,
 	"exp/cmd/exp": 6,
