@@ -1,11 +1,9 @@
 package lab
 
 import (
-	"sync"
-
+	"exp/compare"
 	"exp/report"
 	"exp/store"
-	"exp/verdict"
 )
 
 // CompareColumns are the runs as the compare table shows them, the
@@ -19,21 +17,47 @@ func CompareColumns(runs []Stored) []report.CompareRun {
 	return cols
 }
 
-// Compare gives the changes of every run against the first, with their
-// bootstrap intervals, computed side by side.
-func Compare(runs []Stored) [][]verdict.Change {
-	if len(runs) < 2 {
-		return nil
+// ReportSide is a side as the report names it.
+func ReportSide(s Side) report.Side {
+	out := report.Side{Name: s.Name, Group: s.Group != nil}
+	for _, r := range s.Runs {
+		out.Runs = append(out.Runs, r.Run.Name)
+		out.NoSamples = out.NoSamples || r.Run.Status == store.StatusImported
 	}
-	base := verdict.NewRunSample(runs[0].Run.Config.Model, runs[0].Latencies, runs[0].Summary)
-	changes := make([][]verdict.Change, len(runs)-1)
-	var wg sync.WaitGroup
-	for i := range changes {
-		r := runs[i+1]
-		wg.Go(func() {
-			changes[i] = verdict.Compare(base, verdict.NewRunSample(r.Run.Config.Model, r.Latencies, r.Summary))
-		})
+	return out
+}
+
+// Comparison assembles what exp compare shows of base against others:
+// every run as a column, the changes with their intervals (noise: a
+// calibration, or nil), and the gates checked for each other side.
+func Comparison(base Side, others []Side, noise *compare.Noise, gates []compare.Gate) report.Comparison {
+	all := append([]Stored{}, base.Runs...)
+	c := report.Comparison{Base: ReportSide(base), Noise: noise, Changes: Compare(base, others, noise)}
+	for i, o := range others {
+		all = append(all, o.Runs...)
+		c.Others = append(c.Others, ReportSide(o))
+		if len(gates) > 0 {
+			c.Gates = append(c.Gates, compare.Check(gates, o.Name, c.Changes[i]))
+		}
 	}
-	wg.Wait()
-	return changes
+	c.Runs = CompareColumns(all)
+	return c
+}
+
+// singleSides makes each run a side of its own.
+func singleSides(runs []Stored) []Side {
+	out := make([]Side, len(runs))
+	for i, r := range runs {
+		out[i] = Side{Name: r.Run.Name, Runs: []Stored{r}}
+	}
+	return out
+}
+
+// SideRuns are the runs of the sides in order, for the charts.
+func SideRuns(sides []Side) []Stored {
+	var out []Stored
+	for _, s := range sides {
+		out = append(out, s.Runs...)
+	}
+	return out
 }

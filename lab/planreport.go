@@ -254,7 +254,8 @@ func (b planBuilder) level(lv store.PlanLevel, cells []report.PlanCell) (report.
 // compareText is `exp compare` of the runs, the first the baseline.
 func compareText(runs []Stored) (string, error) {
 	var sb strings.Builder
-	err := report.Compare(&sb, CompareColumns(runs), Compare(runs))
+	sides := singleSides(runs)
+	err := report.Compare(&sb, Comparison(sides[0], sides[1:], nil, nil))
 	return sb.String(), err
 }
 

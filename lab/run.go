@@ -147,6 +147,13 @@ func (l *Lab) runName(ctx context.Context, spec RunSpec) (string, error) {
 		}
 		return cfg.Name, nil
 	}
+	return l.DB.NextRunName(ctx, namePrefix(spec))
+}
+
+// namePrefix is what a run's default name starts with: the variant (or
+// url) and the load, as in goroutine-50 or url-200rps.
+func namePrefix(spec RunSpec) string {
+	cfg := spec.Load
 	prefix := "url"
 	if !spec.Target.External() {
 		prefix = string(spec.Target.Builtin.Variant)
@@ -156,7 +163,7 @@ func (l *Lab) runName(ctx context.Context, spec RunSpec) (string, error) {
 	} else {
 		prefix += fmt.Sprintf("-%d", cfg.Users)
 	}
-	return l.DB.NextRunName(ctx, prefix)
+	return prefix
 }
 
 func peakRate(st []load.RateStage) float64 {

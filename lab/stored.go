@@ -23,7 +23,8 @@ type Stored struct {
 	Usage     []monitor.Usage
 	Resources analysis.Resources
 	Verdict   verdict.Verdict
-	Latencies []uint32 // every sample's latency (µs), sorted
+	Latencies []uint32 // every answered sample's latency (µs), sorted
+	Seconds   []int32  // the second of the run each of Latencies started in
 }
 
 // Load reads a run's summary, resources and latencies, and decides its
@@ -46,15 +47,20 @@ func Load(ctx context.Context, db *store.DB, id int64) (Stored, error) {
 		return s, err
 	}
 	s.Verdict = verdict.Diagnose(in)
-	s.Latencies = make([]uint32, 0, s.Summary.Total.Requests)
-	err = db.EachLatency(ctx, id, func(us uint32) error {
-		s.Latencies = append(s.Latencies, us)
+	// Latency and second packed in one word sort together.
+	packed := make([]uint64, 0, s.Summary.Total.Requests)
+	err = db.EachLatency(ctx, id, func(startUS int64, us uint32) error {
+		packed = append(packed, uint64(us)<<32|uint64(uint32(max(startUS, 0)/1e6)))
 		return nil
 	})
 	if err != nil {
 		return s, fmt.Errorf("run %s: %w", s.Run.Name, err)
 	}
-	slices.Sort(s.Latencies)
+	slices.Sort(packed)
+	s.Latencies, s.Seconds = make([]uint32, len(packed)), make([]int32, len(packed))
+	for i, p := range packed {
+		s.Latencies[i], s.Seconds[i] = uint32(p>>32), int32(uint32(p))
+	}
 	return s, nil
 }
 

@@ -1,13 +1,16 @@
 package report
 
 import (
-	"exp/analysis"
-	"exp/units"
-	"exp/verdict"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"text/tabwriter"
+
+	"exp/analysis"
+	"exp/compare"
+	"exp/units"
+	"exp/verdict"
 )
 
 // CompareRun is one column of a comparison: what was stored of a run and
@@ -20,21 +23,60 @@ type CompareRun struct {
 	NoSamples bool // imported: figures without samples, so no latency intervals
 }
 
-// Compare prints runs side by side, runs[0] the baseline: the figures, the
-// per-endpoint figures, whether each change is real (changes[i] is
-// runs[i+1] against the baseline, from verdict.Compare) and each run's
-// bottleneck verdict.
-func Compare(w io.Writer, runs []CompareRun, changes [][]verdict.Change) error {
+// Side is one side of a comparison: a run, or a group of repeats.
+type Side struct {
+	Name      string
+	Group     bool
+	Runs      []string // its runs' names
+	NoSamples bool     // a run of it is imported: figures without samples
+}
+
+// Comparison is what exp compare shows: every run of every side as a
+// column (the baseline side's first), the changes of each other side
+// against the baseline side (Changes[i] is Others[i]'s, from
+// compare.Compare), the calibration used (nil: none) and the gates
+// checked (Gates[i] is Others[i]'s; none when no gate was asked).
+type Comparison struct {
+	Runs    []CompareRun
+	Base    Side
+	Others  []Side
+	Changes [][]compare.Change
+	Noise   *compare.Noise
+	Gates   [][]compare.GateResult
+}
+
+// GateFailed reports whether any gate failed.
+func (c Comparison) GateFailed() bool {
+	for _, gs := range c.Gates {
+		for _, g := range gs {
+			if g.Failed {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Compare prints runs side by side, the first the reference of the
+// percent cells: the figures, the per-endpoint figures, whether each
+// change of a side against the baseline side is real, the gates, and each
+// run's bottleneck verdict.
+func Compare(w io.Writer, c Comparison) error {
 	ew := &errWriter{w: w}
 	w = ew
+	runs := c.Runs
 	fmt.Fprintf(w, "Comparison against %s (each cell after it: the change in percent)\n\n", runs[0].Name)
 	table(w, "", runs, overallRows)
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Per endpoint:")
 	table(w, "  ", runs, endpointRows(runs))
 	fmt.Fprintln(w)
-	if err := Changes(w, runs, changes); err != nil {
+	if err := Changes(w, c); err != nil {
 		return err
+	}
+	if len(c.Gates) > 0 {
+		fmt.Fprintln(w)
+		gates(w, c)
 	}
 	fmt.Fprintln(w)
 	for _, r := range runs {
@@ -177,61 +219,140 @@ func cell(rw row, v float64, ok bool, base float64, delta bool) string {
 	return s + " (" + units.SignedPct((v-base)/base*100) + ")"
 }
 
-// Changes prints whether each change against the baseline is real: the
-// figure in both runs, the change and its 95% bootstrap interval.
-func Changes(w io.Writer, runs []CompareRun, changes [][]verdict.Change) error {
+// Changes prints whether each change against the baseline side is real:
+// the figure on both sides, the change, its 95% interval, where the
+// interval's noise came from, and the judgement.
+func Changes(w io.Writer, c Comparison) error {
 	ew := &errWriter{w: w}
 	w = ew
-	fmt.Fprintf(w, "Is it real? Change against %s with its 95%% bootstrap confidence interval;\n", runs[0].Name)
-	fmt.Fprintf(w, "real when the whole interval lies beyond ±%.0f%% (the run-to-run noise), within noise otherwise:\n",
-		verdict.NoiseFloorPct)
+	fmt.Fprintf(w, "Is it real? Change against %s with its 95%% confidence interval: real when the\n", sideLabel(c.Base))
+	fmt.Fprintln(w, "interval excludes 0 and the run-to-run noise was measured (repeats, or a calibration):")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "  run\tfigure\t%s\tthis run\tchange\t95%% CI\t\n", runs[0].Name)
-	for i, cs := range changes {
-		for j, c := range cs {
+	fmt.Fprintf(tw, "  side\tfigure\t%s\tthis side\tchange\t95%% CI\tnoise from\t\n", c.Base.Name)
+	singles, groups := false, c.Base.Group
+	for i, cs := range c.Changes {
+		groups = groups || c.Others[i].Group
+		for j, ch := range cs {
 			name := ""
 			if j == 0 {
-				name = runs[i+1].Name
+				name = c.Others[i].Name
 			}
-			if c.Unit == "ms" && (runs[0].NoSamples || runs[i+1].NoSamples) {
-				fmt.Fprintf(tw, "  %s\t%s\t-\t-\t-\t-\t%s\n", name, c.Metric, noSamples)
-				continue
-			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, c.Metric, figure(c, c.Base),
-				figure(c, c.Value), units.SignedPct(c.Pct), ci(c), judgement(c))
+			singles = singles || ch.Source == compare.WithinRun
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, ch.Figure.Label(), figure(ch, ch.Base),
+				figure(ch, ch.Value), pctOrDash(ch.Pct), ci(ch), source(ch, c.Noise), judgementOf(ch, c.Base, c.Others[i]))
 		}
 	}
 	tw.Flush()
 	fmt.Fprintln(w, "  (latency over every answered request of each run; throughput: successful responses per second over the steady seconds at each run's top load)")
+	if groups {
+		fmt.Fprintln(w, "  (a group's figure is the geometric mean of its runs'; its runs are the unit of the interval)")
+	}
+	if singles {
+		fmt.Fprintln(w, "  One run a side: the run-to-run noise is unknown, and the interval covers only the")
+		fmt.Fprintln(w, "  variation within each run (a block bootstrap over its seconds), so a change beyond it")
+		fmt.Fprintln(w, "  is undecided. Repeat the runs (--repeat 3) or calibrate (exp calibrate) to tell.")
+	}
 	return ew.err
+}
+
+func sideLabel(s Side) string {
+	if s.Group {
+		if len(s.Runs) == 1 {
+			return fmt.Sprintf("group %s (1 run)", s.Name)
+		}
+		return fmt.Sprintf("group %s (%d runs)", s.Name, len(s.Runs))
+	}
+	return s.Name
+}
+
+func pctOrDash(p float64) string {
+	if math.IsNaN(p) {
+		return "-"
+	}
+	return units.SignedPct(p)
+}
+
+// source says where a change's interval got its noise.
+func source(c compare.Change, n *compare.Noise) string {
+	switch c.Source {
+	case compare.BetweenRuns:
+		s := fmt.Sprintf("%d+%d runs", c.Runs[0], c.Runs[1])
+		if n != nil {
+			s += fmt.Sprintf(", calibration %s", n.Group)
+		}
+		return s + fmt.Sprintf(" (df %d)", c.DF)
+	case compare.Calibrated:
+		return fmt.Sprintf("calibration %s (%d runs)", n.Group, n.Runs)
+	case compare.WithinRun:
+		return fmt.Sprintf("within-run only (%d s blocks)", c.Block)
+	}
+	return "-"
 }
 
 // noSamples stands for a latency change that needs every request of an
 // imported run.
 const noSamples = "n/a: imported run has no samples"
 
-func figure(c verdict.Change, v float64) string {
-	if c.Unit == "ms" {
-		return msCell(v) + " ms"
+func judgementOf(c compare.Change, base, other Side) string {
+	if c.Figure.Unit() == "ms" && (base.NoSamples || other.NoSamples) {
+		return noSamples
 	}
-	return fmt.Sprintf("%.1f %s", v, c.Unit)
+	return Judgement(c)
 }
 
-func ci(c verdict.Change) string {
+// Judgement is a change's judgement in words, with its direction.
+func Judgement(c compare.Change) string {
+	switch c.Judgement {
+	case compare.Real:
+		if c.Worse() {
+			return "real: worse"
+		}
+		return "real: better"
+	case compare.Undecided:
+		return "undecided: beyond within-run noise only"
+	case compare.TooLittleData:
+		return tooLittle(c)
+	}
+	return c.Judgement.String()
+}
+
+func tooLittle(c compare.Change) string {
+	if c.Figure == compare.Throughput {
+		return fmt.Sprintf("too little data (%d steady s a run at least)", compare.MinSeconds)
+	}
+	return fmt.Sprintf("too little data (%d answered requests a run at least)", compare.MinRequests[c.Figure])
+}
+
+// gates prints each gate's result and the overall one.
+func gates(w io.Writer, c Comparison) {
+	fmt.Fprintln(w, "Gates (fail when the whole interval lies beyond the tolerance, the worse way):")
+	for i, gs := range c.Gates {
+		for _, g := range gs {
+			fmt.Fprintf(w, "  %s %s: %s\n", c.Others[i].Name, g.Gate, g.Why)
+		}
+	}
+	if c.GateFailed() {
+		fmt.Fprintln(w, "Gate: FAILED")
+	} else {
+		fmt.Fprintln(w, "Gate: passed")
+	}
+}
+
+func figure(c compare.Change, v float64) string {
+	if v == 0 && math.IsNaN(c.Pct) {
+		return "-"
+	}
+	if c.Figure.Unit() == "ms" {
+		return msCell(v) + " ms"
+	}
+	return fmt.Sprintf("%.1f %s", v, c.Figure.Unit())
+}
+
+func ci(c compare.Change) string {
 	if !c.Known() {
 		return "-"
 	}
 	return fmt.Sprintf("[%s, %s]", units.SignedPct(c.Lo), units.SignedPct(c.Hi))
-}
-
-func judgement(c verdict.Change) string {
-	switch {
-	case !c.Known():
-		return fmt.Sprintf("too little data (%d and %d)", c.N[0], c.N[1])
-	case c.Real():
-		return "real"
-	}
-	return "within noise"
 }
 
 // Verdict prints a run's bottleneck verdict under title, with the plateau

@@ -1,7 +1,9 @@
 package report
 
 import (
+	"encoding/json"
 	"exp/analysis"
+	"exp/compare"
 	"exp/verdict"
 	"flag"
 	"math"
@@ -14,7 +16,7 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
-func compareFixture() ([]CompareRun, [][]verdict.Change) {
+func compareFixture() Comparison {
 	ms := time.Millisecond
 	run := func(name string, rps float64, p50 time.Duration, fails int64, cpu float64) CompareRun {
 		total := analysis.Stats{Endpoint: -1, Name: "Aggregated", Requests: int64(rps * 10), Failures: fails,
@@ -30,21 +32,33 @@ func compareFixture() ([]CompareRun, [][]verdict.Change) {
 		}
 	}
 	runs := []CompareRun{run("single", 20, 900*ms, 0, 3), run("goroutine", 400, 51*ms, 4, 30), run("pooled", 20.2, 905*ms, 0, 3.1)}
-	changes := [][]verdict.Change{
-		{{Metric: "median latency", Unit: "ms", Base: 900, Value: 51, Pct: -94.3, Lo: -94.5, Hi: -94.1},
-			{Metric: "p95 latency", Unit: "ms", Base: 2700, Value: 153, Pct: -94.3, Lo: -94.6, Hi: -94.0},
-			{Metric: "throughput", Unit: "req/s", Base: 20, Value: 400, Pct: 1900, Lo: 1700, Hi: 2100}},
-		{{Metric: "median latency", Unit: "ms", Base: 900, Value: 905, Pct: 0.6, Lo: 0.1, Hi: 1.2},
-			{Metric: "p95 latency", Unit: "ms", Base: 2700, Value: 2715, Pct: 0.6, Lo: -0.5, Hi: 1.5},
-			{Metric: "throughput", Unit: "req/s", Base: 20, Value: 20.2, Pct: 1, Lo: math.NaN(), Hi: math.NaN(), N: [2]int{1, 1}}},
+	ch := func(f compare.Figure, base, v, pct, lo, hi float64, src compare.Source, j compare.Judgement) compare.Change {
+		return compare.Change{Figure: f, Base: base, Value: v, Pct: pct, Lo: lo, Hi: hi, Source: src, Judgement: j,
+			Runs: [2]int{3, 3}, DF: 4, Block: 3}
 	}
-	return runs, changes
+	nan := math.NaN()
+	changes := [][]compare.Change{
+		{ch(compare.P50, 900, 51, -94.3, -94.5, -94.1, compare.BetweenRuns, compare.Real),
+			ch(compare.P95, 2700, 153, -94.3, -94.6, -94.0, compare.BetweenRuns, compare.Real),
+			ch(compare.P99, 3600, 204, -94.3, nan, nan, compare.NoSource, compare.TooLittleData),
+			ch(compare.Throughput, 20, 400, 1900, 1700, 2100, compare.BetweenRuns, compare.Real)},
+		{ch(compare.P50, 900, 905, 0.6, 0.1, 1.2, compare.WithinRun, compare.Undecided),
+			ch(compare.P95, 2700, 2715, 0.6, -0.5, 1.5, compare.WithinRun, compare.WithinNoise),
+			ch(compare.P99, 3600, 3620, 0.6, -0.5, 1.5, compare.WithinRun, compare.WithinNoise),
+			ch(compare.Throughput, 20, 20.2, 1, nan, nan, compare.NoSource, compare.TooLittleData)},
+	}
+	gates := [][]compare.GateResult{compare.Check([]compare.Gate{{Figure: compare.P95, TolPct: 5}}, "goroutine", changes[0]),
+		compare.Check([]compare.Gate{{Figure: compare.P95, TolPct: 5}}, "pooled", changes[1])}
+	return Comparison{Runs: runs, Base: Side{Name: "single", Group: true, Runs: []string{"single"}},
+		Others:  []Side{{Name: "goroutine", Group: true, Runs: []string{"goroutine"}}, {Name: "pooled", Runs: []string{"pooled"}}},
+		Changes: changes, Gates: gates}
 }
 
 func TestCompareGolden(t *testing.T) {
 	var b strings.Builder
-	runs, changes := compareFixture()
-	Compare(&b, runs, changes)
+	if err := Compare(&b, compareFixture()); err != nil {
+		t.Fatal(err)
+	}
 	got := b.String()
 	path := filepath.Join("testdata", "compare.golden")
 	if *update {
@@ -82,6 +96,46 @@ func TestCell(t *testing.T) {
 	for _, tt := range tests {
 		if got := cell(tt.rw, tt.v, tt.ok, tt.base, tt.delta); got != tt.want {
 			t.Errorf("cell(%g vs %g) = %q, want %q", tt.v, tt.base, got, tt.want)
+		}
+	}
+}
+
+// The JSON and Markdown forms carry the same judgements and gates.
+func TestCompareFormats(t *testing.T) {
+	c := compareFixture()
+	var js, md strings.Builder
+	if err := CompareJSON(&js, c); err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Candidates []struct {
+			Name    string
+			Changes []struct {
+				Figure    string
+				Judgement string
+				ChangePct *float64 `json:"change_pct"`
+				CILowPct  *float64 `json:"ci_low_pct"`
+			}
+			Gates []struct{ Failed bool }
+		}
+		GateFailed bool `json:"gate_failed"`
+	}
+	if err := json.Unmarshal([]byte(js.String()), &got); err != nil {
+		t.Fatalf("%v:\n%s", err, js.String())
+	}
+	if len(got.Candidates) != 2 || got.Candidates[0].Changes[0].Judgement != "real" ||
+		got.Candidates[1].Changes[0].Judgement != "undecided" || got.Candidates[0].Changes[2].CILowPct != nil {
+		t.Errorf("json: %+v", got)
+	}
+	if got.GateFailed || got.Candidates[0].Gates[0].Failed {
+		t.Errorf("json: a p95 that got 94%% better failed its gate: %s", js.String())
+	}
+	if err := CompareMarkdown(&md, c); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"| group goroutine (1 run) |", "real: better", "undecided", "✅ `p95:+5%`", "— gate passed"} {
+		if !strings.Contains(md.String(), want) {
+			t.Errorf("markdown lacks %q:\n%s", want, md.String())
 		}
 	}
 }

@@ -26,7 +26,7 @@ func TestEachLatencyMatchesEachSample(t *testing.T) {
 			t.Fatal(err)
 		}
 		var got []uint32
-		if err := db.EachLatency(ctx, id, func(us uint32) error { got = append(got, us); return nil }); err != nil {
+		if err := db.EachLatency(ctx, id, func(_ int64, us uint32) error { got = append(got, us); return nil }); err != nil {
 			t.Fatal(err)
 		}
 		if len(got) != len(want) || len(got) == 0 {

@@ -67,14 +67,5 @@
 //
 // # Comparison
 //
-// Compare(base, other RunSample) gives the change in median and p95
-// latency (over every answered request of each run) and in throughput (the
-// mean successful responses per second over SteadySeconds, the whole seconds at the
-// top load) with 95% percentile-bootstrap intervals, Resamples (1000)
-// rounds from a fixed seed. A latency quantile of a resample is drawn
-// exactly and in O(1) from the Beta law of uniform order statistics, so a
-// run of millions of requests costs no more than a small one. A change is
-// real when its whole interval lies beyond ±NoiseFloorPct (3%), the
-// run-to-run noise of a shared machine, and so excludes zero; otherwise
-// within noise.
+// Whether a change between runs is real is package compare's question.
 package verdict

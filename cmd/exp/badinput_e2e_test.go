@@ -88,7 +88,7 @@ func TestBadInput(t *testing.T) {
 		{args: []string{"show", "nosuch"}, want: `"nosuch"`},
 		{args: []string{"show"}, want: "show takes 1 argument"},
 		{args: []string{"compare", "r1", "nosuch"}, want: `"nosuch"`},
-		{args: []string{"compare", "r1"}, want: "compare needs at least 2"},
+		{args: []string{"compare", "r1"}, want: "compare needs at least two different runs or groups"},
 		{args: []string{"export", "nosuch"}, want: `"nosuch"`},
 		{args: []string{"export", "r1", "--format", "xml"}, want: "--format"},
 		{args: []string{"import", "locust", filepath.Join(fx.dir, "none", "x")}, want: "x_stats.csv"},

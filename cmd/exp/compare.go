@@ -1,98 +1,166 @@
 package main
 
 import (
-	"context"
 	"errors"
-	"exp/lab"
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"exp/compare"
+	"exp/lab"
 	"exp/report"
 	"exp/store"
 )
 
 func newCompareCmd() *cobra.Command {
-	var out, baseline string
+	var out, baseline, format, noise string
+	var gateSpecs []string
 	cmd := &cobra.Command{
-		Use:   "compare RUN RUN [RUN...]",
-		Short: "Compare stored runs: changes with confidence intervals, bottleneck verdicts, PNG plots",
-		Long: `Compare stored runs (by name or id) against a baseline, the first run unless
---baseline names another: a table of figures with the change in percent, the
-same per endpoint, 95% bootstrap confidence intervals saying whether the
-changes in median and p95 latency and in throughput are real or within noise,
-each run's bottleneck verdict, and PNG charts written to --out
-(default ./plots/<run names>/).`,
-		Args: minArgs(2),
+		Use:   "compare BASELINE CANDIDATE [CANDIDATE...]",
+		Short: "Compare stored runs or groups of repeats: is the change real, gates for CI, verdicts, PNG plots",
+		Long: `Compare stored runs or groups of repeated runs (exp run --repeat N), by name or
+id, against a baseline, the first unless --baseline names another: a table of
+every run's figures, then for each side the change in median, p95 and p99
+latency and in throughput with its 95% confidence interval and whether it is
+real or within noise, each run's bottleneck verdict, and PNG charts written to
+--out (default ./plots/<names>/).
+
+Across repeats the run is the unit: the interval comes from the spread of the
+repeats (and of a calibration named by --noise). With one run a side the
+run-to-run noise is unknown; the interval then covers only the variation
+within each run (a block bootstrap over its seconds) and a change beyond it is
+"undecided", never "real".
+
+--gate FIGURE:TOLERANCE (p50, p95, p99, throughput; p95:+5%, throughput:-3%)
+makes compare exit 5 when a candidate's figure got worse beyond the tolerance
+with confidence: its whole interval lies past it.`,
+		Args: minArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			gates, err := parseGates(gateSpecs)
+			if err != nil {
+				return err
+			}
+			if format != "text" && format != "json" && format != "markdown" {
+				return badInput(fmt.Errorf("--format %q: want text, json or markdown", format))
+			}
+			names, err := compareNames(args, baseline)
+			if err != nil {
+				return err
+			}
 			db, err := openStoreRO(cmd)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			ids, err := compareIDs(cmd.Context(), db, args, baseline)
-			if err != nil {
-				return err
-			}
-			return runCompare(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), db, ids, out)
+			return runCompare(cmd, db, names, compareOpts{out: out, format: format, noise: noise, gates: gates})
 		},
 	}
-	cmd.Flags().StringVar(&out, "out", "", "directory for the PNG charts (default ./plots/<run names>/)")
-	cmd.Flags().StringVar(&baseline, "baseline", "", "run the others are compared against (default: the first)")
+	cmd.Flags().StringVar(&out, "out", "", "directory for the PNG charts (default ./plots/<names>/); text format only")
+	cmd.Flags().StringVar(&baseline, "baseline", "", "run or group the others are compared against (default: the first)")
+	cmd.Flags().StringVar(&format, "format", "text", "text, json (for CI) or markdown (for a pull-request comment)")
+	cmd.Flags().StringVar(&noise, "noise", "", "group whose run-to-run spread to use as noise (exp calibrate stores one)")
+	cmd.Flags().StringArrayVar(&gateSpecs, "gate", nil, "FIGURE:TOLERANCE, such as p95:+5% or throughput:-3%: exit 5 when a candidate got worse beyond it with confidence (repeatable)")
 	return cmd
 }
 
-// compareIDs resolves the runs to compare, the baseline first, each once.
-func compareIDs(ctx context.Context, db *store.DB, names []string, baseline string) ([]int64, error) {
-	if baseline != "" {
-		names = append([]string{baseline}, names...)
-	}
-	var ids []int64
-	seen := map[int64]bool{}
-	for _, n := range names {
-		r, err := db.FindRun(ctx, n)
+func parseGates(specs []string) ([]compare.Gate, error) {
+	var gates []compare.Gate
+	for _, s := range specs {
+		g, err := compare.ParseGate(s)
 		if err != nil {
 			return nil, err
 		}
-		if !seen[r.ID] {
-			seen[r.ID] = true
-			ids = append(ids, r.ID)
-		}
+		gates = append(gates, g)
 	}
-	if len(ids) < 2 {
-		return nil, badInput(errors.New("compare needs at least two different runs"))
-	}
-	return ids, nil
+	return gates, nil
 }
 
-// runCompare prints the comparison of runs (ids[0] the baseline) and
-// writes its charts.
-func runCompare(ctx context.Context, w, errw io.Writer, db *store.DB, ids []int64, out string) error {
-	runs, err := lab.LoadAll(ctx, db, ids)
+// compareNames are the sides to compare, the baseline first, each once.
+func compareNames(args []string, baseline string) ([]string, error) {
+	if baseline != "" {
+		args = append([]string{baseline}, args...)
+	}
+	var names []string
+	for _, a := range args {
+		if !slices.Contains(names, a) {
+			names = append(names, a)
+		}
+	}
+	if len(names) < 2 {
+		return nil, badInput(errors.New("compare needs at least two different runs or groups"))
+	}
+	return names, nil
+}
+
+type compareOpts struct {
+	out, format, noise string
+	gates              []compare.Gate
+}
+
+// runCompare prints the comparison of the sides (names[0] the baseline)
+// and writes its charts; a failed gate gives exit status 5.
+func runCompare(cmd *cobra.Command, db *store.DB, names []string, o compareOpts) error {
+	ctx, w, errw := cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr()
+	sides := make([]lab.Side, len(names))
+	seen := map[int64]string{}
+	for i, n := range names {
+		s, err := lab.LoadSide(ctx, db, n)
+		if err != nil {
+			return err
+		}
+		for _, r := range s.Runs {
+			if other, ok := seen[r.Run.ID]; ok {
+				return badInput(fmt.Errorf("run %s is on two sides (%s and %s)", r.Run.Name, other, s.Name))
+			}
+			seen[r.Run.ID] = s.Name
+			warnRun(errw, r)
+		}
+		sides[i] = s
+	}
+	var noise *compare.Noise
+	if o.noise != "" {
+		var err error
+		if noise, err = lab.LoadNoise(ctx, db, o.noise); err != nil {
+			return err
+		}
+	}
+	c := lab.Comparison(sides[0], sides[1:], noise, o.gates)
+	var err error
+	switch o.format {
+	case "json":
+		err = report.CompareJSON(w, c)
+	case "markdown":
+		err = report.CompareMarkdown(w, c)
+	default:
+		if err = report.Compare(w, c); err == nil {
+			out := o.out
+			if out == "" {
+				out = filepath.Join("plots", lab.SafeName(strings.Join(names, "-vs-")))
+			}
+			fmt.Fprintln(w)
+			err = writePlots(w, errw, lab.SideRuns(sides), out)
+		}
+	}
 	if err != nil {
 		return err
 	}
-	names := make([]string, len(runs))
-	for i, r := range runs {
-		names[i] = r.Run.Name
-		if r.Run.Status == store.StatusImported {
-			fmt.Fprintf(errw, "exp: run %s is imported: latency intervals and the percentile chart are n/a: imported run has no samples\n", r.Run.Name)
-		}
-		if r.Run.Status == store.StatusRunning {
-			fmt.Fprintf(errw, "exp: run %s is still running: its figures are incomplete\n", r.Run.Name)
-		}
+	if c.GateFailed() {
+		return withCode(exitGate, compare.ErrGateFailed)
 	}
-	if err := report.Compare(w, lab.CompareColumns(runs), lab.Compare(runs)); err != nil {
-		return err
+	return nil
+}
+
+func warnRun(errw io.Writer, r lab.Stored) {
+	if r.Run.Status == store.StatusImported {
+		fmt.Fprintf(errw, "exp: run %s is imported: latency intervals and the percentile chart are n/a: imported run has no samples\n", r.Run.Name)
 	}
-	if out == "" {
-		out = filepath.Join("plots", lab.SafeName(strings.Join(names, "-vs-")))
+	if r.Run.Status == store.StatusRunning {
+		fmt.Fprintf(errw, "exp: run %s is still running: its figures are incomplete\n", r.Run.Name)
 	}
-	fmt.Fprintln(w)
-	return writePlots(w, errw, runs, out)
 }
 
 // writePlots writes the charts of runs into dir and prints the files it

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -95,65 +96,118 @@ func runBoth(t *testing.T, dbPath string, args ...[]string) {
 	wg.Wait()
 }
 
-// changeLine is a line of the "Is it real?" table: figure, then its
-// judgement at the end.
-var changeLine = regexp.MustCompile(`(?m)^\s+(?:\S+\s+)?(median latency|p95 latency|throughput)\s.*\s(real|within noise|too little data.*)$`)
-
-func judgements(t *testing.T, stdout string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	for _, m := range changeLine.FindAllStringSubmatch(stdout, -1) {
-		out[m[1]] = m[2]
+// compareJSON is what compare --format json says of each candidate.
+type compareJSON struct {
+	Candidates []struct {
+		Name    string
+		Runs    []string
+		Changes []struct {
+			Figure    string
+			ChangePct *float64 `json:"change_pct"`
+			Judgement string
+			Worse     bool
+			Noise     string
+		}
+		Gates []struct {
+			Gate   string
+			Failed bool
+			Why    string
+		}
 	}
-	if len(out) != 3 {
-		t.Fatalf("judgements %v in:\n%s", out, stdout)
-	}
-	return out
+	GateFailed bool `json:"gate_failed"`
 }
 
-// Two runs of one setting differ only by noise.
-func TestCompareIdenticalRunsWithinNoise(t *testing.T) {
+func compareJSONOf(t *testing.T, r result) compareJSON {
+	t.Helper()
+	var c compareJSON
+	if err := json.Unmarshal([]byte(r.stdout), &c); err != nil || len(c.Candidates) == 0 {
+		t.Fatalf("compare --format json: %v:\n%s\n%s", err, r.stdout, r.stderr)
+	}
+	return c
+}
+
+// Two groups of three runs of one setting, with think time (the case a
+// per-request bootstrap called real), differ only by noise. A correct 95%
+// interval still excludes 0 for 5% of figures by chance; a figure judged
+// real must then have moved by little, and the gates pass.
+func TestCompareIdenticalGroupsWithinNoise(t *testing.T) {
 	t.Parallel()
 	dbPath := filepath.Join(t.TempDir(), "exp.db")
-	// No think time: each user's rate is set by /io's 200 ms alone. With
-	// random think time, a few seconds of ~20 req/s differ by 10-15%
-	// between identical runs, and an interval over three per-second counts
-	// cannot see that (it flaked about 1 run in 10).
-	same := []string{"--variant", "goroutine", "--users", "10", "--spawn-rate", "100", "--duration", "4s",
-		"--tasks", "/io", "--wait", "0"}
+	same := []string{"--variant", "goroutine", "--users", "20", "--spawn-rate", "100", "--duration", "6s",
+		"--tasks", "/io?ms=20", "--wait", "10ms-50ms", "--repeat", "3"}
 	runBoth(t, dbPath, append([]string{"--name", "a"}, same...), append([]string{"--name", "b"}, same...))
-	r := mustExp(t, "compare", "--db", dbPath, "a", "b", "--out", filepath.Join(t.TempDir(), "p"))
-	for fig, j := range judgements(t, r.stdout) {
-		if j != "within noise" {
-			t.Errorf("%s: %s between two runs of one setting:\n%s", fig, j, r.stdout)
+	r := exp(t, "compare", "--db", dbPath, "a", "b", "--format", "json",
+		"--gate", "p50:+5%", "--gate", "p95:+10%", "--gate", "throughput:-5%")
+	if r.code != 0 {
+		t.Errorf("gates failed on identical groups (exit %d):\n%s", r.code, r.stdout)
+	}
+	c := compareJSONOf(t, r)
+	if got := c.Candidates[0].Runs; len(got) != 3 {
+		t.Errorf("group b has runs %v, want b-1, b-2, b-3", got)
+	}
+	real := 0
+	for _, ch := range c.Candidates[0].Changes {
+		switch ch.Judgement {
+		case "within noise":
+		case "real":
+			real++
+			if ch.ChangePct == nil || *ch.ChangePct > 5 || *ch.ChangePct < -5 {
+				t.Errorf("%s: identical groups judged real at %v%%:\n%s", ch.Figure, ch.ChangePct, r.stdout)
+			}
+		default:
+			if ch.Figure != "p99" {
+				t.Errorf("%s: %s (noise %s), want within noise:\n%s", ch.Figure, ch.Judgement, ch.Noise, r.stdout)
+			}
 		}
+		if !strings.Contains(ch.Noise, "3+3 runs") && ch.Judgement != "too little data" {
+			t.Errorf("%s: noise from %q, want the 3+3 runs", ch.Figure, ch.Noise)
+		}
+	}
+	if real > 1 {
+		t.Errorf("%d figures of identical groups judged real:\n%s", real, r.stdout)
 	}
 }
 
 // On /io at 20 users, goroutine-per-request serves many times what a
-// one-at-a-time server does, and compare says the gain is real.
+// one-at-a-time server does: over three runs a side the gain is real, and
+// a throughput gate fails for the worse server with exit status 5.
 func TestCompareSingleVsGoroutineIO(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "exp.db")
-	load := []string{"--users", "20", "--spawn-rate", "100", "--duration", "3s", "--wait", "0", "--tasks", "/io?ms=50"}
+	load := []string{"--users", "20", "--spawn-rate", "100", "--duration", "6s", "--wait", "0", "--tasks", "/io?ms=50", "--repeat", "3"}
 	runBoth(t, dbPath, append([]string{"--variant", "single", "--name", "single"}, load...),
 		append([]string{"--variant", "goroutine", "--name", "goroutine"}, load...))
 	out := filepath.Join(dir, "plots")
 	r := mustExp(t, "compare", "--db", dbPath, "single", "goroutine", "--out", out)
-	if j := judgements(t, r.stdout)["throughput"]; j != "real" {
-		t.Errorf("throughput gain judged %q:\n%s", j, r.stdout)
+	if !regexp.MustCompile(`(?m)^\s+throughput\s.*3\+3 runs \(df 4\)\s+real: better$`).MatchString(r.stdout) {
+		t.Errorf("throughput gain not judged real over 3+3 runs:\n%s", r.stdout)
 	}
-	for _, want := range []string{"Per endpoint:", "GET /io?ms=50 p95 (ms)", "Verdict for single:", "Verdict for goroutine:", "RPS plateau"} {
+	for _, want := range []string{"Per endpoint:", "GET /io?ms=50 p95 (ms)", "Verdict for single-1:", "Verdict for goroutine-3:", "RPS plateau"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("no %q in:\n%s", want, r.stdout)
 		}
 	}
 	checkPNGs(t, out, r.stdout)
-	// --baseline puts the named run first.
-	r = mustExp(t, "compare", "--db", dbPath, "single", "goroutine", "--baseline", "goroutine", "--out", out)
-	if !strings.Contains(r.stdout, "Comparison against goroutine") {
-		t.Errorf("--baseline ignored:\n%s", r.stdout)
+	// The worse server as the candidate fails a throughput gate.
+	r = exp(t, "compare", "--db", dbPath, "--baseline", "goroutine", "single", "--gate", "throughput:-3%", "--format", "json")
+	c := compareJSONOf(t, r)
+	if r.code != exitGate || !c.GateFailed || len(c.Candidates[0].Gates) != 1 || !c.Candidates[0].Gates[0].Failed {
+		t.Errorf("gate on a real regression: exit %d, want %d:\n%s", r.code, exitGate, r.stdout)
+	}
+	// One run a side: never real, whatever the change.
+	r = mustExp(t, "compare", "--db", dbPath, "single-1", "goroutine-1", "--format", "json", "--gate", "throughput:-3%")
+	for _, ch := range compareJSONOf(t, r).Candidates[0].Changes {
+		if ch.Judgement == "real" {
+			t.Errorf("%s: one run a side judged real:\n%s", ch.Figure, r.stdout)
+		}
+	}
+	// A calibration's noise decides single runs.
+	r = mustExp(t, "compare", "--db", dbPath, "single-1", "goroutine-1", "--noise", "goroutine", "--format", "json")
+	for _, ch := range compareJSONOf(t, r).Candidates[0].Changes {
+		if ch.Figure == "throughput" && (ch.Judgement != "real" || !strings.Contains(ch.Noise, "calibration goroutine")) {
+			t.Errorf("throughput with --noise: %s from %s:\n%s", ch.Judgement, ch.Noise, r.stdout)
+		}
 	}
 }
 
@@ -167,6 +221,9 @@ func TestCompareBadInput(t *testing.T) {
 		{"one", "one"},
 		{"one", "nosuch"},
 		{"one", "--baseline", "nosuch"},
+		{"one", "two", "--gate", "p95:-5%"},
+		{"one", "two", "--gate", "p97:+5%"},
+		{"one", "two", "--format", "xml"},
 	} {
 		r := exp(t, append([]string{"compare", "--db", dbPath}, args...)...)
 		if r.code != exitBadInput || strings.Count(strings.TrimSpace(r.stderr), "\n") > 0 {

@@ -19,6 +19,7 @@ const (
 	exitBadInput  = 2 // bad flags, arguments, names or files; nothing stored
 	exitAborted   = 3 // interrupted (Ctrl-C / SIGTERM); the run is kept as aborted
 	exitThreshold = 4 // the run completed but a --threshold was breached
+	exitGate      = 5 // compare: a --gate failed (a figure got worse beyond its tolerance, with confidence)
 )
 
 // exitError carries an exit status through cobra to main.
@@ -131,6 +132,7 @@ func newRootCmd() *cobra.Command {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return badInput(err) })
 	// Subcommands, one file each.
 	root.AddCommand(
+		newCalibrateCmd(),
 		newServeCmd(),
 		newRunCmd(),
 		newShowCmd(),

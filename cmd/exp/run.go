@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"exp/store"
 	"fmt"
 	"io"
 	"os"
@@ -15,6 +16,7 @@ import (
 
 func newRunCmd() *cobra.Command {
 	var f runFlags
+	var repeat int
 	cmd := &cobra.Command{
 		Use:   "run",
 		Short: "Run a load test against the built-in target (--variant) or any server (--url) and store it",
@@ -35,6 +37,10 @@ func newRunCmd() *cobra.Command {
 			}
 			defer db.Close()
 			l := &lab.Lab{DB: db, Version: version, Events: eventPrinter(cmd.ErrOrStderr(), cmd.ErrOrStderr())}
+			if cmd.Flags().Changed("repeat") {
+				rep, err := l.RunRepeats(cmd.Context(), spec, repeat, store.GroupRepeat)
+				return finishRepeats(cmd, db, rep, spec, err)
+			}
 			out, err := l.Run(cmd.Context(), spec)
 			if out.RunID != 0 {
 				// The store outlives an interrupt: the summary is printed.
@@ -58,7 +64,35 @@ func newRunCmd() *cobra.Command {
 		},
 	}
 	f.bind(cmd.Flags())
+	cmd.Flags().IntVar(&repeat, "repeat", 1, "run it N times, a fresh target each time, stored as the group --name (runs NAME-1 ... NAME-N) that compare takes as one side")
 	return cmd
+}
+
+// finishRepeats prints the summary of each run of a group, checks the
+// thresholds on each, and names the group.
+func finishRepeats(cmd *cobra.Command, db *store.DB, rep lab.Repeated, spec lab.RunSpec, err error) error {
+	bg := context.WithoutCancel(cmd.Context())
+	w := cmd.OutOrStdout()
+	var thErr error
+	for i, out := range rep.Outcomes {
+		fmt.Fprintf(w, "\n== %s (%d of %d)\n", out.Name, i+1, len(rep.Outcomes))
+		if perr := lab.PrintRun(bg, w, db, out.RunID); perr != nil && err == nil {
+			err = perr
+		}
+		if e := finishWithThresholds(w, out, spec); e != nil && thErr == nil {
+			thErr = e
+		}
+	}
+	if rep.Group != "" {
+		fmt.Fprintf(w, "\nGroup %s: %d runs (exp compare %s OTHER)\n", rep.Group, len(rep.Outcomes), rep.Group)
+	}
+	if errors.Is(err, lab.ErrInterrupted) && len(rep.Outcomes) > 0 {
+		return silentExit{code: exitAborted}
+	}
+	if err != nil {
+		return err
+	}
+	return thErr
 }
 
 // eventPrinter prints what happens while a run goes: progress on w (one

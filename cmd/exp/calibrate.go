@@ -1,0 +1,59 @@
+package main
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/spf13/cobra"
+
+	"exp/compare"
+	"exp/lab"
+)
+
+func newCalibrateCmd() *cobra.Command {
+	var f runFlags
+	var repeat int
+	cmd := &cobra.Command{
+		Use:   "calibrate",
+		Short: "Run one configuration several times and store its run-to-run noise, for exp compare --noise",
+		Long: `Run the same configuration --repeat times (default 5), each with a fresh
+target, stored as the calibration group --name, and store the spread of each
+compared figure (median, p95, p99 latency, throughput) across the runs: the
+run-to-run noise that one run cannot see. exp compare --noise NAME uses it,
+so that a comparison of single runs can be decided.`,
+		Args: exactArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			spec, err := f.spec(cmd.Flags())
+			if err != nil {
+				return badInput(err)
+			}
+			if err := lab.Preflight(spec.Target); err != nil {
+				return err
+			}
+			db, err := openStore(cmd)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			l := &lab.Lab{DB: db, Version: version, Events: eventPrinter(cmd.ErrOrStderr(), cmd.ErrOrStderr())}
+			rep, noise, err := l.Calibrate(cmd.Context(), spec, repeat)
+			if err != nil {
+				return finishRepeats(cmd, db, rep, spec, err)
+			}
+			w := cmd.OutOrStdout()
+			fmt.Fprintf(w, "Calibration %s: run-to-run noise over %d runs (standard deviation of each figure, as a share of it):\n", rep.Group, noise.Runs)
+			for _, fig := range compare.Figures {
+				if sd, ok := noise.SDLog[fig]; ok {
+					fmt.Fprintf(w, "  %-15s ±%.1f%%\n", fig.Label(), 100*(math.Exp(sd)-1))
+				} else {
+					fmt.Fprintf(w, "  %-15s too little data\n", fig.Label())
+				}
+			}
+			fmt.Fprintf(w, "Use it: exp compare --noise %s BASELINE CANDIDATE\n", rep.Group)
+			return nil
+		},
+	}
+	f.bind(cmd.Flags())
+	cmd.Flags().IntVar(&repeat, "repeat", 5, "runs to make, 3 at least")
+	return cmd
+}
