@@ -105,4 +105,3 @@ func CompareMarkdown(w io.Writer, c Comparison) error {
 	fmt.Fprintln(w, "Real: the 95% interval excludes 0 and the run-to-run noise was measured (repeats or a calibration); with one run a side it is unknown, and a change beyond the within-run interval is undecided.")
 	return ew.err
 }
-
