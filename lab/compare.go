@@ -1,7 +1,11 @@
 package lab
 
 import (
+	"errors"
+	"path/filepath"
+
 	"exp/compare"
+	"exp/plots"
 	"exp/report"
 	"exp/store"
 )
@@ -60,4 +64,43 @@ func SideRuns(sides []Side) []Stored {
 		out = append(out, s.Runs...)
 	}
 	return out
+}
+
+// WriteComparePlots writes the charts of a comparison into dir: each side
+// in its colour (a group's runs faint and its median bold over time), and
+// changes.png, every change on its interval.
+func WriteComparePlots(sides []Side, c report.Comparison, dir string) (written, skipped []string, err error) {
+	var series []plots.RunSeries
+	for i, s := range sides {
+		var rs []plots.RunSeries
+		for _, r := range s.Runs {
+			x := r.Series(i)
+			x.Faint = s.Group != nil && len(s.Runs) > 1
+			rs = append(rs, x)
+		}
+		series = append(series, rs...)
+		if s.Group != nil && len(s.Runs) > 1 {
+			series = append(series, plots.MedianSeries(s.Name+" (median)", i, rs))
+		}
+	}
+	if written, skipped, err = plots.WriteAll(series, dir); err != nil {
+		return written, skipped, err
+	}
+	var rows []plots.ChangeRow
+	for i, cs := range c.Changes {
+		for _, ch := range cs {
+			rows = append(rows, plots.ChangeRow{Label: c.Others[i].Name + " " + string(ch.Figure), Pct: ch.Pct,
+				Lo: ch.Lo, Hi: ch.Hi, Color: i + 1, Real: ch.Judgement == compare.Real})
+		}
+	}
+	path := filepath.Join(dir, "changes.png")
+	switch err := plots.Changes(rows, path); {
+	case errors.Is(err, plots.ErrNoData):
+		skipped = append(skipped, "changes.png: "+err.Error())
+	case err != nil:
+		return written, skipped, err
+	default:
+		written = append(written, path)
+	}
+	return written, skipped, nil
 }

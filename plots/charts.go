@@ -40,7 +40,11 @@ func WriteAll(runs []RunSeries, dir string) (written, skipped []string, err erro
 	}
 	for _, c := range Charts {
 		path := filepath.Join(dir, c.File)
-		err := c.Draw(runs, path)
+		in := runs
+		if c.File != "throughput.png" {
+			in = withoutMedians(runs)
+		}
+		err := c.Draw(in, path)
 		switch {
 		case errors.Is(err, ErrNoData):
 			skipped = append(skipped, fmt.Sprintf("%s: %v", c.File, err))
@@ -67,11 +71,11 @@ func Throughput(runs []RunSeries, path string) error {
 		if len(r.Seconds) == 0 {
 			continue
 		}
-		c := Color(r.Color)
-		if err := line(top, rpsOverTime(r), c, solid, r.Name); err != nil {
+		c, width, name := drawStyle(r)
+		if err := lineWidth(top, rpsOverTime(r), c, solid, name, width); err != nil {
 			return fmt.Errorf("throughput of run %s: %w", r.Name, err)
 		}
-		if err := line(bottom, loadOverTime(r), c, solid, ""); err != nil {
+		if err := lineWidth(bottom, loadOverTime(r), c, solid, "", width); err != nil {
 			return fmt.Errorf("load of run %s: %w", r.Name, err)
 		}
 		drawn++
@@ -158,6 +162,31 @@ func markKnee(p *plot.Plot, r RunSeries, c color.Color) error {
 		return nil
 	}
 	return line(p, plotter.XYs{{X: pl.KneeLoad, Y: pl.PeakRPS}, {X: pl.TopLoad, Y: pl.PeakRPS}}, c, dashed, "")
+}
+
+// drawStyle is how a run's line looks: a group's repeats faint and thin
+// without a legend entry, its median bold.
+func drawStyle(r RunSeries) (color.Color, vg.Length, string) {
+	switch {
+	case r.Faint:
+		return fade(Color(r.Color)), vg.Points(1), ""
+	case r.Bold:
+		return Color(r.Color), vg.Points(2.8), r.Name
+	}
+	return Color(r.Color), vg.Points(1.6), r.Name
+}
+
+// withoutMedians leaves out the groups' medians, which only the
+// throughput chart draws: the others show each run.
+func withoutMedians(runs []RunSeries) []RunSeries {
+	var out []RunSeries
+	for _, r := range runs {
+		if !r.Bold {
+			r.Faint = false
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // fade gives c at half opacity, for the per-second dots under the line.

@@ -254,3 +254,24 @@ func TestWriteFixtureForViewing(t *testing.T) {
 		}
 	}
 }
+
+// The intervals chart draws the rows that have an interval, and says when
+// none has.
+func TestChangesChart(t *testing.T) {
+	dir := t.TempDir()
+	nan := math.NaN()
+	rows := []ChangeRow{{Label: "after p50", Pct: 12, Lo: 8, Hi: 16, Color: 1, Real: true},
+		{Label: "after p99", Pct: nan, Lo: nan, Hi: nan, Color: 1},
+		{Label: "after throughput", Pct: -1, Lo: -3, Hi: 1, Color: 1}}
+	path := filepath.Join(dir, "changes.png")
+	if err := Changes(rows, path); err != nil {
+		t.Fatal(err)
+	}
+	img := decode(t, path)
+	if count(img, 1) == 0 {
+		t.Error("changes.png has none of the candidate's colour")
+	}
+	if err := Changes(rows[1:2], path); !errors.Is(err, ErrNoData) {
+		t.Errorf("no interval to draw: %v, want ErrNoData", err)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"exp/verdict"
 	"image/color"
 	"math"
+	"slices"
 	"time"
 
 	"gonum.org/v1/plot/plotter"
@@ -30,6 +31,11 @@ type RunSeries struct {
 	Spectrum  []analysis.Quantile // analysis.Spectrum of its latencies
 	Endpoints []analysis.Stats    // per endpoint, the aggregate row excluded
 	Plateau   verdict.Plateau
+	// Faint draws the run in throughput.png as one repeat of a group:
+	// thin, half opaque, no legend entry; the group's median (Bold, made
+	// by MedianSeries) carries the name. The other charts show each run
+	// and no median.
+	Faint, Bold bool
 }
 
 // palette is Okabe and Ito's, which colour-blind readers can tell apart,
@@ -188,3 +194,43 @@ func usageOverTime(r RunSeries, scope string, f func(monitor.Usage) float64) plo
 
 func cpuPct(u monitor.Usage) float64 { return u.CPUPct }
 func rssMB(u monitor.Usage) float64  { return float64(u.RSS) / (1 << 20) }
+
+// MedianSeries is a group's median run for the throughput chart: second
+// by second, the median of its runs' successful responses and load.
+func MedianSeries(name string, colour int, runs []RunSeries) RunSeries {
+	out := RunSeries{Name: name, Color: colour, Bold: true}
+	n := 0
+	for _, r := range runs {
+		n = max(n, len(r.Seconds))
+		out.Open = r.Open
+	}
+	for i := range n {
+		var succ, load []float64
+		for _, r := range runs {
+			if i < len(r.Seconds) {
+				succ = append(succ, float64(r.Seconds[i].Successes))
+				load = append(load, loadAt(r.Open, r.Seconds[i]))
+			}
+		}
+		sec := analysis.Second{T: i, Successes: int64(median(succ))}
+		if out.Open {
+			sec.TargetRate = median(load)
+		} else {
+			sec.ActiveUsers = int(median(load))
+		}
+		out.Seconds = append(out.Seconds, sec)
+	}
+	return out
+}
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	xs = slices.Clone(xs)
+	slices.Sort(xs)
+	if len(xs)%2 == 1 {
+		return xs[len(xs)/2]
+	}
+	return (xs[len(xs)/2-1] + xs[len(xs)/2]) / 2
+}

@@ -61,11 +61,15 @@ func (plainTicks) Ticks(lo, hi float64) []plot.Tick {
 
 // line adds xy as a line of colour c; the legend gets name unless empty.
 func line(p *plot.Plot, xy plotter.XYs, c color.Color, dashes []vg.Length, name string) error {
+	return lineWidth(p, xy, c, dashes, name, vg.Points(1.6))
+}
+
+func lineWidth(p *plot.Plot, xy plotter.XYs, c color.Color, dashes []vg.Length, name string, width vg.Length) error {
 	l, err := plotter.NewLine(xy)
 	if err != nil {
 		return err
 	}
-	l.Color, l.Width, l.Dashes = c, vg.Points(1.6), dashes
+	l.Color, l.Width, l.Dashes = c, width, dashes
 	p.Add(l)
 	if name != "" {
 		p.Legend.Add(name, l)

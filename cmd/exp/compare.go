@@ -142,7 +142,9 @@ func runCompare(cmd *cobra.Command, db *store.DB, names []string, o compareOpts)
 				out = filepath.Join("plots", lab.SafeName(strings.Join(names, "-vs-")))
 			}
 			fmt.Fprintln(w)
-			err = writePlots(w, errw, lab.SideRuns(sides), out)
+			err = printPlots(w, errw, out, func(dir string) ([]string, []string, error) {
+				return lab.WriteComparePlots(sides, c, dir)
+			})
 		}
 	}
 	if err != nil {
@@ -166,7 +168,12 @@ func warnRun(errw io.Writer, r lab.Stored) {
 // writePlots writes the charts of runs into dir and prints the files it
 // wrote; charts with nothing to draw are named on errw.
 func writePlots(w, errw io.Writer, runs []lab.Stored, dir string) error {
-	written, skipped, err := lab.WritePlots(runs, dir)
+	return printPlots(w, errw, dir, func(dir string) ([]string, []string, error) { return lab.WritePlots(runs, dir) })
+}
+
+// printPlots writes charts with write and names the files.
+func printPlots(w, errw io.Writer, dir string, write func(string) ([]string, []string, error)) error {
+	written, skipped, err := write(dir)
 	if len(written) > 0 {
 		fmt.Fprintln(w, "Plots:")
 	}
