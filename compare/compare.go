@@ -205,16 +205,13 @@ func compareFigure(base, other Side, noise *Noise, f Figure) Change {
 	c := Change{Figure: f, Lo: math.NaN(), Hi: math.NaN(), Runs: [2]int{len(base.Runs), len(other.Runs)}}
 	a, okA := logValues(base.Runs, f)
 	b, okB := logValues(other.Runs, f)
-	if len(a) > 0 {
-		c.Base = math.Exp(mean(a))
-	}
-	if len(b) > 0 {
-		c.Value = math.Exp(mean(b))
-	}
-	if !okA || !okB || len(a) == 0 || len(b) == 0 || c.Base == 0 {
+	if !okA || !okB || len(a) == 0 || len(b) == 0 {
+		// Shown, not judged: the figures as they are.
+		c.Base, c.Value = geoMean(base.Runs, f), geoMean(other.Runs, f)
 		c.Pct = pctChange(c.Base, c.Value)
 		return c
 	}
+	c.Base, c.Value = math.Exp(mean(a)), math.Exp(mean(b))
 	c.Pct = (math.Exp(mean(b)-mean(a)) - 1) * 100
 	ss, df := pooled(a, b, noise, f)
 	switch {
@@ -259,6 +256,21 @@ func logValues(runs []Run, f Figure) ([]float64, bool) {
 		out = append(out, math.Log(v))
 	}
 	return out, true
+}
+
+// geoMean is the geometric mean of the runs' positive figures, 0 when
+// none is.
+func geoMean(runs []Run, f Figure) float64 {
+	var logs []float64
+	for _, r := range runs {
+		if v := r.Value(f); v > 0 {
+			logs = append(logs, math.Log(v))
+		}
+	}
+	if len(logs) == 0 {
+		return 0
+	}
+	return math.Exp(mean(logs))
 }
 
 // pooled gives the sum of squared deviations of the log values about each

@@ -114,6 +114,9 @@ func (t tally) rates() (float64, float64) {
 // 5% plus sampling error, the 95% interval holding the truth (0) in 90%
 // or more. It prints the table (go test -run Simulated -v).
 func TestSimulatedFalsePositivesAndCoverage(t *testing.T) {
+	if raceEnabled {
+		t.Skip("simulation: no goroutines to race; it runs in the plain go test")
+	}
 	var table strings.Builder
 	fmt.Fprintf(&table, "%d pairs of identical configurations a model; median latency; %d s x %d req/s a run\n", simPairs, simSeconds, simPerSec)
 	fmt.Fprintf(&table, "%-36s | %-21s | %-30s | %-21s\n", "noise model", "old: per request, ±3%", "new, 1 run a side: beyond CI", "new, 3 repeats a side")
@@ -167,6 +170,9 @@ func TestSimulatedFalsePositivesAndCoverage(t *testing.T) {
 // repeats a side, the noisiest model: detected (real, the right way) in
 // 80% of pairs or more.
 func TestSimulatedPower(t *testing.T) {
+	if raceEnabled {
+		t.Skip("simulation: no goroutines to race; it runs in the plain go test")
+	}
 	for mi, m := range simModels[1:] {
 		rng := rand.New(rand.NewPCG(uint64(mi+100), 9))
 		detected, covered := 0, 0

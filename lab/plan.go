@@ -1,12 +1,14 @@
 package lab
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -28,6 +30,11 @@ type PlanSpec struct {
 	Variants []target.Variant // the built-in target's variants; none with an external target
 	Levels   []store.PlanLevel
 	Cell     RunSpec
+	// Repeat runs each cell that many times as a group named after the
+	// cell (its runs NAME-1 ... NAME-N); the plan links the repeat of
+	// median successful throughput and compares the variants as groups.
+	// 0 or 1: one run a cell.
+	Repeat int
 }
 
 // PlanCell is a cell ready to run: its row, and the run it makes.
@@ -90,6 +97,9 @@ func (p PlanSpec) Cells(plan string) ([]PlanCell, error) {
 
 // Check checks the whole plan before anything is opened or stored.
 func (p PlanSpec) Check() error {
+	if p.Repeat < 0 || p.Repeat > MaxRepeats {
+		return input.Errorf("repeat", "must be 1 to %d, got %d", MaxRepeats, p.Repeat)
+	}
 	_, err := p.Cells("check")
 	return err
 }
@@ -106,12 +116,16 @@ type planConfig struct {
 	Target     map[string]any `json:"target,omitempty"` // built-in target settings
 	TargetCmd  string         `json:"target_cmd,omitempty"`
 	TargetPID  int            `json:"target_pid,omitempty"`
+	Repeat     int            `json:"repeat,omitempty"` // runs of each cell, a group; 0: one run
 }
 
 func (p PlanSpec) config() (json.RawMessage, error) {
 	c, t := p.Cell.Load, p.Cell.Target
 	cfg := planConfig{Tasks: load.FormatTasks(c.Tasks), Wait: c.Wait.String(), Timeout: c.Timeout.String(),
 		KeepAlive: c.KeepAlive, TargetCmd: t.Command, TargetPID: t.PID}
+	if p.Repeat > 1 {
+		cfg.Repeat = p.Repeat
+	}
 	for _, th := range p.Cell.Thresholds {
 		cfg.Thresholds = append(cfg.Thresholds, th.Text)
 	}
@@ -172,7 +186,7 @@ func (l *Lab) RunPlan(ctx context.Context, p PlanSpec) (PlanOutcome, error) {
 			return PlanOutcome{}, err
 		}
 	}
-	status, failed := l.runCells(ctx, sp, cells)
+	status, failed := l.runCells(ctx, sp, cells, p.Repeat)
 	if err := l.DB.FinishPlan(bg, sp.ID, status, sp.OutDir, time.Now()); err != nil {
 		return PlanOutcome{}, err
 	}
@@ -209,13 +223,25 @@ func (l *Lab) preparePlan(ctx context.Context, p PlanSpec) (store.Plan, []PlanCe
 	if _, err := l.DB.FindPlan(ctx, sp.Name); err == nil {
 		return sp, nil, input.Errorf("name", "%q: a plan of that name exists already", sp.Name)
 	}
+	if err := p.Check(); err != nil {
+		return sp, nil, err
+	}
 	cells, err := p.Cells(sp.Name)
 	if err != nil {
 		return sp, nil, err
 	}
 	for _, c := range cells {
-		if _, err := l.DB.FindRun(ctx, c.RunName); err == nil {
-			return sp, nil, input.Errorf("name", "a run named %q exists already: give the plan another name", c.RunName)
+		names := []string{c.RunName}
+		for i := 1; p.Repeat > 1 && i <= p.Repeat; i++ {
+			names = append(names, fmt.Sprintf("%s-%d", c.RunName, i))
+		}
+		for _, n := range names {
+			if _, err := l.DB.FindRun(ctx, n); err == nil {
+				return sp, nil, input.Errorf("name", "a run named %q exists already: give the plan another name", n)
+			}
+		}
+		if _, err := l.DB.FindGroup(ctx, c.RunName); err == nil {
+			return sp, nil, input.Errorf("name", "a group named %q exists already: give the plan another name", c.RunName)
 		}
 	}
 	if sp.OutDir == "" {
@@ -226,14 +252,14 @@ func (l *Lab) preparePlan(ctx context.Context, p PlanSpec) (store.Plan, []PlanCe
 
 // runCells runs the cells in order, telling which cell runs and how far
 // the plan is.
-func (l *Lab) runCells(ctx context.Context, p store.Plan, cells []PlanCell) (string, int) {
+func (l *Lab) runCells(ctx context.Context, p store.Plan, cells []PlanCell, repeat int) (string, int) {
 	bg := context.WithoutCancel(ctx)
 	status, failed := store.PlanCompleted, 0
 	start := time.Now()
 	for i, c := range cells {
 		l.emit(Event{Kind: CellStarted, Text: fmt.Sprintf("plan %s: cell %d/%d %s (spawn %s/s), %v each; %s", p.Name, c.Cell, len(cells),
-			c.Label(), units.Exact(c.SpawnRate), p.Duration, planETA(time.Since(start), i, len(cells), p.Duration))})
-		out, err := l.Run(ctx, c.Spec)
+			c.Label(), units.Exact(c.SpawnRate), p.Duration, planETA(time.Since(start), i, len(cells), p.Duration*time.Duration(max(repeat, 1))))})
+		out, err := l.runCell(ctx, c, repeat)
 		if out.RunID != 0 {
 			if lerr := l.DB.LinkPlanRun(bg, p.ID, c.Cell, out.RunID); lerr != nil {
 				l.emit(Event{Kind: PlanNotice, Err: fmt.Errorf("plan %s: %w", p.Name, lerr)})
@@ -251,6 +277,24 @@ func (l *Lab) runCells(ctx context.Context, p store.Plan, cells []PlanCell) (str
 		}
 	}
 	return status, failed
+}
+
+// runCell makes a cell's run, or its group of repeats; a group gives the
+// outcome of its repeat of median successful throughput, the one the plan
+// links and its report shows.
+func (l *Lab) runCell(ctx context.Context, c PlanCell, repeat int) (Outcome, error) {
+	if repeat <= 1 {
+		return l.Run(ctx, c.Spec)
+	}
+	rep, err := l.RunRepeats(ctx, c.Spec, repeat, store.GroupRepeat)
+	if len(rep.Outcomes) == 0 {
+		return Outcome{}, err
+	}
+	outs := slices.Clone(rep.Outcomes)
+	slices.SortStableFunc(outs, func(a, b Outcome) int {
+		return cmp.Compare(a.Summary.Total.SuccessRPS, b.Summary.Total.SuccessRPS)
+	})
+	return outs[(len(outs)-1)/2], err
 }
 
 // planETA says how far the plan is: from the time the finished cells took

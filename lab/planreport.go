@@ -69,7 +69,20 @@ func WritePlanReport(ctx context.Context, db *store.DB, name, dir string, th []a
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return out, input.Errorf("out", "%w", err)
 	}
-	b := planBuilder{p: p, cells: cells, runs: byID, dir: dir, th: th}
+	// A cell run as a group of repeats is compared as that group.
+	sides := map[int64]Side{}
+	for _, id := range ids {
+		g, err := db.GroupOfRun(ctx, id)
+		if err != nil {
+			return out, err
+		}
+		if g != "" {
+			if sides[id], err = LoadSide(ctx, db, g); err != nil {
+				return out, err
+			}
+		}
+	}
+	b := planBuilder{p: p, cells: cells, runs: byID, sides: sides, dir: dir, th: th}
 	if out.Report, err = b.build(); err != nil {
 		return out, err
 	}
@@ -106,6 +119,7 @@ type planBuilder struct {
 	p     store.Plan
 	cells []store.PlanCell
 	runs  map[int64]Stored
+	sides map[int64]Side // by linked run: the group it is the median repeat of
 	dir   string
 	th    []analysis.Threshold
 }
@@ -233,8 +247,14 @@ func (b planBuilder) level(lv store.PlanLevel, cells []report.PlanCell) (report.
 		return out, nil
 	}
 	if len(runs) > 1 {
+		sides := singleSides(runs)
+		for i, r := range runs {
+			if g, ok := b.sides[r.Run.ID]; ok {
+				sides[i] = g
+			}
+		}
 		var err error
-		if out.Compare, err = compareText(runs); err != nil {
+		if out.Compare, err = compareText(sides); err != nil {
 			return out, err
 		}
 	}
@@ -251,10 +271,9 @@ func (b planBuilder) level(lv store.PlanLevel, cells []report.PlanCell) (report.
 	return out, err
 }
 
-// compareText is `exp compare` of the runs, the first the baseline.
-func compareText(runs []Stored) (string, error) {
+// compareText is `exp compare` of the sides, the first the baseline.
+func compareText(sides []Side) (string, error) {
 	var sb strings.Builder
-	sides := singleSides(runs)
 	err := report.Compare(&sb, Comparison(sides[0], sides[1:], nil, nil))
 	return sb.String(), err
 }
@@ -273,6 +292,9 @@ func (b planBuilder) settings() ([][2]string, error) {
 	out := [][2]string{{"variants", strings.Join(p.Variants, ", ")}, {"levels", strings.Join(levels, ", ")},
 		{"duration of each run", p.Duration.String()}, {"task mix", cfg.Tasks}, {"think time", cfg.Wait},
 		{"request timeout", cfg.Timeout}, {"client keep-alive", fmt.Sprint(cfg.KeepAlive)}}
+	if cfg.Repeat > 1 {
+		out = append(out, [2]string{"repeats", fmt.Sprintf("%d runs a cell, a group each (the cell shows its repeat of median successful throughput; the comparisons take the groups)", cfg.Repeat)})
+	}
 	switch {
 	case p.TargetURL != "":
 		tgt := p.TargetURL

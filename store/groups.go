@@ -139,3 +139,19 @@ func (db *DB) Noise(ctx context.Context, groupID int64) ([]GroupNoise, error) {
 	}
 	return out, nil
 }
+
+// GroupOfRun names the group a run belongs to; "" when none.
+func (db *DB) GroupOfRun(ctx context.Context, runID int64) (string, error) {
+	if !db.applied[groupsMigration] {
+		return "", nil
+	}
+	var names []string
+	if err := db.x.SelectContext(ctx, &names, `SELECT g.name FROM groups g JOIN group_runs gr ON gr.group_id = g.id
+		WHERE gr.run_id = ?`, runID); err != nil {
+		return "", fmt.Errorf("group of run %d: %w", runID, err)
+	}
+	if len(names) == 0 {
+		return "", nil
+	}
+	return names[0], nil
+}

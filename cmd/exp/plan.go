@@ -30,6 +30,7 @@ type planFlags struct {
 	run              runFlags // shared by every cell
 	variants, levels string
 	out, name        string
+	repeat           int
 }
 
 // planRunFlags are the flags of `exp run` that `exp plan` passes to every
@@ -81,11 +82,12 @@ func bindPlanFlags(fs *pflag.FlagSet, pf *planFlags) {
 	fs.StringVar(&pf.levels, "levels", defaultLevels, "load levels users:spawn-rate,... (users per second)")
 	fs.StringVar(&pf.out, "out", "", "directory of the report (default ./plans/<plan name>/)")
 	fs.StringVar(&pf.name, "name", "", "unique name of the plan (default plan-N); runs are named <plan>-<variant>-<users>")
+	fs.IntVar(&pf.repeat, "repeat", 1, "run each cell N times, a group named <plan>-<variant>-<users> (runs ...-1 to ...-N); the report compares the groups")
 }
 
 // spec turns the plan's flags into a checked PlanSpec.
 func (pf *planFlags) spec(fl *pflag.FlagSet) (lab.PlanSpec, error) {
-	p := lab.PlanSpec{Name: pf.name, OutDir: pf.out}
+	p := lab.PlanSpec{Name: pf.name, OutDir: pf.out, Repeat: pf.repeat}
 	var err error
 	if p.Levels, err = lab.ParseLevels(pf.levels); err != nil {
 		return p, err
