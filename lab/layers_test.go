@@ -10,12 +10,13 @@ import (
 // a package may import only packages of a lower layer.
 var layer = map[string]int{
 	"exp/input": 0, "exp/units": 0, "exp/monitor": 0,
-	"exp/target": 1, "exp/load": 1,
-	"exp/analysis": 2,
-	"exp/verdict":  3, "exp/store": 3, "exp/locust": 3, "exp/compare": 3,
-	"exp/plots": 4, "exp/report": 4,
-	"exp/lab":     5,
-	"exp/cmd/exp": 6,
+	"exp/scenario": 1,
+	"exp/target":   2, "exp/load": 2, "exp/locustfile": 2,
+	"exp/analysis": 3,
+	"exp/verdict":  4, "exp/store": 4, "exp/locust": 4, "exp/compare": 4,
+	"exp/plots": 5, "exp/report": 5,
+	"exp/lab":     6,
+	"exp/cmd/exp": 7,
 }
 
 // forbidden are imports that the layers allow but the design does not:

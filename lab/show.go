@@ -2,6 +2,7 @@ package lab
 
 import (
 	"context"
+	"exp/scenario"
 	"fmt"
 	"io"
 	"strings"
@@ -77,6 +78,9 @@ func PrintRun(ctx context.Context, w io.Writer, db *store.DB, id int64) error {
 
 // ModelText says which model ran, for a run's header.
 func ModelText(c load.RunConfig) string {
+	if c.ScenarioFile != "" {
+		return scenarioModelText(c)
+	}
 	switch {
 	case c.Model == load.Open && len(c.RateStages) > 0:
 		return fmt.Sprintf("open model, rate stages %s, %s arrivals, max in-flight %d", load.FormatRateStages(c.RateStages), c.Arrivals, c.MaxInflight)
@@ -86,6 +90,29 @@ func ModelText(c load.RunConfig) string {
 		return fmt.Sprintf("closed model, stages %s, spawn %s/s, wait %s", load.FormatStages(c.Stages), units.Exact(c.SpawnRate), c.Wait)
 	}
 	return fmt.Sprintf("closed model, %d users, spawn %s/s, wait %s", c.Users, units.Exact(c.SpawnRate), c.Wait)
+}
+
+// scenarioModelText says how a scenario's users came and which classes
+// they belong to, with each class's weight and think time.
+func scenarioModelText(c load.RunConfig) string {
+	users := fmt.Sprintf("%d users", c.Users)
+	if len(c.Stages) > 0 {
+		users = "stages " + load.FormatStages(c.Stages)
+	}
+	text := fmt.Sprintf("closed model, %s, spawn %s/s, scenario", users, units.Exact(c.SpawnRate))
+	f, err := scenario.Decode("stored scenario", []byte(c.ScenarioFile))
+	if err != nil {
+		return text
+	}
+	var cls []string
+	for _, u := range f.Users {
+		w, wait := max(u.Weight, 1), u.Wait
+		if wait == "" {
+			wait = "0"
+		}
+		cls = append(cls, fmt.Sprintf("%s (weight %d, wait %s)", u.Name, w, wait))
+	}
+	return text + ": " + strings.Join(cls, ", ")
 }
 
 // TargetText says what a run loads: the URL of an external server, or the

@@ -15,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"exp/scenario"
 )
 
 // benchServeEnv makes the test binary a plain httptest server: the engine
@@ -82,24 +84,61 @@ func benchTarget(b *testing.B) string {
 // the generator's allocations and CPU time per request (this process only:
 // engine, client and the sample channel; the store is measured apart by
 // store.BenchmarkWriter). The net/http sub-benchmark is the fallback
-// client, for comparison.
+// client, for comparison; the scenario one logs in, captures a token and
+// sends templated requests with it in a header, half of them POSTs of a
+// JSON body (compare its cpu-ns/req with h1's: the cost of a scenario).
 func BenchmarkEngine(b *testing.B) {
 	url := benchTarget(b)
+	plain := RunConfig{URL: url, Model: Closed, Users: 16, SpawnRate: 1e6, Duration: time.Hour,
+		Tasks: []Task{{"GET", "/health", 1}}, Timeout: 5 * time.Second, KeepAlive: true}
 	for _, bc := range []struct {
-		name    string
-		netHTTP bool
-	}{{"h1", false}, {"nethttp", true}} {
+		name     string
+		netHTTP  bool
+		scenario bool
+	}{{"h1", false, false}, {"nethttp", true, false}, {"scenario", false, true}} {
 		b.Run(bc.name, func(b *testing.B) {
 			forceNetHTTP = bc.netHTTP
 			defer func() { forceNetHTTP = false }()
-			benchEngine(b, url)
+			cfg := plain
+			if bc.scenario {
+				cfg = benchScenario(b, plain)
+			}
+			benchEngine(b, cfg)
 		})
 	}
 }
 
-func benchEngine(b *testing.B, url string) {
-	cfg := RunConfig{URL: url, Model: Closed, Users: 16, SpawnRate: 1e6, Duration: time.Hour,
-		Tasks: []Task{{"GET", "/health", 1}}, Timeout: 5 * time.Second, KeepAlive: true}
+// benchScenarioYAML: the child server answers {"status":"ok"} anywhere,
+// which the login captures as the token.
+const benchScenarioYAML = `
+users:
+  - name: u
+    on_start:
+      - {method: POST, path: /login, json: {user: "u{{user}}", password: pw}, capture: [{var: token, json: status}]}
+    tasks:
+      - path: /items/{{randint 1 1000}}
+        name: /items/[id]
+        headers: {Authorization: "Bearer {{token}}"}
+      - method: POST
+        path: /cart
+        json: {item: "{{randint 1 1000}}", qty: 1, user: "{{user}}"}
+        headers: {Authorization: "Bearer {{token}}"}
+`
+
+func benchScenario(b *testing.B, cfg RunConfig) RunConfig {
+	f, err := scenario.Decode("bench.yaml", []byte(benchScenarioYAML))
+	if err != nil {
+		b.Fatal(err)
+	}
+	sc, err := scenario.Compile(f, scenario.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg.Scenario, cfg.Tasks = sc, ScenarioTasks(sc)
+	return cfg
+}
+
+func benchEngine(b *testing.B, cfg RunConfig) {
 	e, err := NewEngine(cfg)
 	if err != nil {
 		b.Fatal(err)

@@ -141,6 +141,20 @@ func (c *h1Client) do(i int, start time.Time) (int, int64, bool, error) {
 // was read: if not, on a kept-alive connection, the server most likely
 // closed it as idle before it saw the request.
 func (c *h1Client) roundTrip(r *h1Request, start time.Time) (status int, n int64, reused, answered bool, err error) {
+	return c.roundTripKeep(r, start, nil)
+}
+
+// send sends r (a scenario's request, built by the caller) as do sends a
+// task, keeping in k what the scenario needs of the response.
+func (c *h1Client) send(r *h1Request, start time.Time, k *h1Keep) (int, int64, bool, error) {
+	status, n, reused, answered, err := c.roundTripKeep(r, start, k)
+	if err != nil && reused && !answered && r.replayable && !errors.Is(err, os.ErrDeadlineExceeded) {
+		status, n, reused, _, err = c.roundTripKeep(r, start, k)
+	}
+	return status, n, reused, err
+}
+
+func (c *h1Client) roundTripKeep(r *h1Request, start time.Time, k *h1Keep) (status int, n int64, reused, answered bool, err error) {
 	if c.conn == nil {
 		if err := c.dial(start); err != nil {
 			return 0, 0, false, false, err
@@ -154,7 +168,7 @@ func (c *h1Client) roundTrip(r *h1Request, start time.Time) (status int, n int64
 		c.drop()
 		return 0, 0, reused, false, err
 	}
-	status, n, keep, answered, err := readResponse(c.br, r.head)
+	status, n, keep, answered, err := readResponseKeep(c.br, r.head, k)
 	if err != nil || !keep || !c.keepAlive {
 		c.drop()
 	}

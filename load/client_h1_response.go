@@ -24,6 +24,13 @@ type h1Header struct {
 // request; answered, whether any byte of a response was read. Interim 1xx
 // responses are skipped; 101 ends the connection's HTTP life.
 func readResponse(br *bufio.Reader, head bool) (status int, n int64, keep, answered bool, err error) {
+	return readResponseKeep(br, head, nil)
+}
+
+// readResponseKeep is readResponse that, with k, keeps what a scenario's
+// captures, checks and cookie jar need: the Set-Cookie lines, the headers
+// k names, and (k.wantBody) the body, up to maxCaptureBody.
+func readResponseKeep(br *bufio.Reader, head bool, k *h1Keep) (status int, n int64, keep, answered bool, err error) {
 	for {
 		line, full, err := readLine(br)
 		if err != nil {
@@ -39,7 +46,8 @@ func readResponse(br *bufio.Reader, head bool) (status int, n int64, keep, answe
 				return status, 0, false, true, err
 			}
 		}
-		h, err := readHeader(br, http10)
+		k.reset()
+		h, err := readHeaderKeep(br, http10, k)
 		if err != nil {
 			return status, 0, false, true, err
 		}
@@ -51,12 +59,12 @@ func readResponse(br *bufio.Reader, head bool) (status int, n int64, keep, answe
 		case head || status == 204 || status == 304:
 			return status, 0, h.keep, true, nil
 		case h.chunked:
-			n, err = discardChunked(br)
+			n, err = takeChunked(br, k)
 		case h.encoded || h.length < 0:
-			n, err = discardAll(br) // the body ends when the connection does
+			n, err = takeAll(br, k) // the body ends when the connection does
 			h.keep = false
 		default:
-			n, err = discardN(br, h.length)
+			n, err = takeN(br, h.length, k)
 		}
 		return status, n, h.keep && err == nil, true, err
 	}
@@ -119,6 +127,10 @@ func parseStatusLine(line []byte) (status int, http10, ok bool) {
 
 // readHeader reads header lines up to the empty line.
 func readHeader(br *bufio.Reader, http10 bool) (h h1Header, err error) {
+	return readHeaderKeep(br, http10, nil)
+}
+
+func readHeaderKeep(br *bufio.Reader, http10 bool, k *h1Keep) (h h1Header, err error) {
 	h.length, h.keep = -1, !http10
 	for {
 		line, full, err := readLine(br)
@@ -134,6 +146,7 @@ func readHeader(br *bufio.Reader, http10 bool) (h h1Header, err error) {
 		if err := h.add(line); err != nil {
 			return h, err
 		}
+		k.header(line)
 		if full {
 			if err := skipLine(br); err != nil {
 				return h, err
@@ -270,9 +283,10 @@ func discardAll(br *bufio.Reader) (int64, error) {
 	}
 }
 
-// discardChunked discards a chunked body and its trailer, and returns the
-// length of the data, as net/http's body reader would.
-func discardChunked(br *bufio.Reader) (int64, error) {
+// takeChunked discards (or keeps, see takeN) a chunked body and its
+// trailer, and returns the length of the data, as net/http's body reader
+// would.
+func takeChunked(br *bufio.Reader, k *h1Keep) (int64, error) {
 	var n int64
 	for {
 		line, full, err := readLine(br)
@@ -295,7 +309,7 @@ func discardChunked(br *bufio.Reader) (int64, error) {
 			_, err := readHeader(br, false) // the trailer, ignored
 			return n, err
 		}
-		d, err := discardN(br, size)
+		d, err := takeN(br, size, k)
 		n += d
 		if err != nil {
 			return n, err

@@ -1,10 +1,12 @@
 package load
 
 import (
-	"exp/input"
-	"exp/units"
 	"net/url"
 	"time"
+
+	"exp/input"
+	"exp/scenario"
+	"exp/units"
 )
 
 // Model is the load model of a run, stored by its name.
@@ -48,6 +50,23 @@ type RunConfig struct {
 	KeepAlive   bool          `json:"keepalive"`
 	// Headers are sent with every request. Stored with secrets redacted.
 	Headers map[string]string `json:"headers,omitempty"`
+	// Scenario, when set, is what the users do (closed model): each user
+	// belongs to one of its classes and runs its flows; Tasks are then its
+	// endpoints (ScenarioTasks), which the figures are grouped by.
+	Scenario *scenario.Scenario `json:"-"`
+	// ScenarioFile is the scenario as written, YAML with secrets redacted,
+	// and ScenarioData its data files: stored so that a run can be read
+	// and made again.
+	ScenarioFile string         `json:"scenario,omitempty"`
+	ScenarioData []ScenarioData `json:"scenario_data,omitempty"`
+}
+
+// ScenarioData names a data file a scenario read and its content's hash.
+type ScenarioData struct {
+	Name   string `json:"name"`
+	File   string `json:"file"`
+	SHA256 string `json:"sha256"`
+	Rows   int    `json:"rows"`
 }
 
 // Bounds of a config, so that a mistyped value is refused before it
@@ -76,7 +95,11 @@ func (c *RunConfig) Validate() error {
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return input.Errorf("url", "%q: scheme must be http or https, not %q", c.URL, u.Scheme)
 	}
-	if len(c.Tasks) == 0 {
+	if c.Scenario != nil {
+		if err := c.validateScenario(); err != nil {
+			return err
+		}
+	} else if len(c.Tasks) == 0 {
 		return input.Errorf("tasks", "is empty: want path:weight,... such as %q", DefaultTasks)
 	}
 	if c.Timeout <= 0 || c.Timeout > MaxTimeout {

@@ -27,6 +27,9 @@ type Engine struct {
 	scheduled   atomic.Int64 // open model: arrivals scheduled (sent or dropped)
 	workers     atomic.Int64 // open model: workers started
 	loadStopped atomic.Int64 // offset from start at which the load stopped, ns
+
+	classes []int  // scenario: the class of user i is classes[i % len]
+	waits   []Wait // scenario: each class's think time
 }
 
 // NewEngine validates cfg and returns an engine for it.
@@ -34,7 +37,15 @@ func NewEngine(cfg RunConfig) (*Engine, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &Engine{cfg: cfg, Grace: min(cfg.Timeout, 2*time.Second)}, nil
+	e := &Engine{cfg: cfg, Grace: min(cfg.Timeout, 2*time.Second)}
+	if sc := cfg.Scenario; sc != nil {
+		e.classes = classCycle(sc.Classes)
+		for _, c := range sc.Classes {
+			w, _ := ParseWait(c.Wait) // checked by Validate
+			e.waits = append(e.waits, w)
+		}
+	}
+	return e, nil
 }
 
 // Active is the number of active virtual users (closed model) or requests
@@ -142,6 +153,10 @@ func (e *Engine) runClosed(sched UserSchedule, load, inflight context.Context, o
 // user is one virtual user: pick a task by weight, send it, record it,
 // think, until stopped. A stopped user finishes its current request.
 func (e *Engine) user(load, inflight context.Context, stop <-chan struct{}, id uint32, out chan<- Sample) {
+	if e.cfg.Scenario != nil {
+		e.scenarioUser(load, inflight, stop, id, out)
+		return
+	}
 	e.active.Add(1)
 	defer e.active.Add(-1)
 	c, err := newClient(inflight, &e.cfg, nil)

@@ -30,11 +30,17 @@ const (
 	// Cancelled: still in flight when the run ended (its grace passed, or
 	// an interrupt); its latency is the time it had taken so far.
 	Cancelled
+	// Check: a scenario's check on the response did not hold, or a capture
+	// found nothing (the server answered; its latency counts).
+	Check
+	// NoData: a scenario's queue data file had no row left (on_end fail);
+	// not sent.
+	NoData
 	// LastClass is the highest class, for tables over all of them.
-	LastClass = Cancelled
+	LastClass = NoData
 )
 
-var classNames = [...]string{"", "refused", "timeout", "reset", "port-exhaustion", "dns", "tls", "http", "dropped", "other", "cancelled"}
+var classNames = [...]string{"", "refused", "timeout", "reset", "port-exhaustion", "dns", "tls", "http", "dropped", "other", "cancelled", "check", "data"}
 
 // String gives the stored name of the class; HTTP failures are named by
 // code with Name.

@@ -46,7 +46,7 @@ func (c RunConfig) Redacted() RunConfig {
 	}
 	h := make(map[string]string, len(c.Headers))
 	for k, v := range c.Headers {
-		if secretHeader(k) {
+		if IsSecret(k) {
 			v = "[redacted]"
 		}
 		h[k] = v
@@ -55,7 +55,9 @@ func (c RunConfig) Redacted() RunConfig {
 	return c
 }
 
-func secretHeader(name string) bool {
+// IsSecret reports a header (or field) name whose value is a secret:
+// credentials, cookies, tokens, keys, passwords, sessions.
+func IsSecret(name string) bool {
 	n := strings.ToLower(name)
 	for _, s := range []string{"auth", "cookie", "token", "secret", "key", "password", "session", "credential"} {
 		if strings.Contains(n, s) {

@@ -20,12 +20,13 @@ type Sample struct {
 	Reused   bool   // the request went over a kept-alive connection
 	User     uint32 // virtual user (closed model) or worker (open model)
 	Bytes    int64  // response body bytes
+	Step     uint16 // scenario: the request's index in its flow (task or on_start); 0 otherwise
 }
 
 // Failed reports whether the sample counts as a failure.
 func (s Sample) Failed() bool { return s.Class != OK }
 
 // Responded reports whether the server answered: a whole HTTP response,
-// of any status. Latency statistics are over these; a request that was
+// of any status (a failed scenario check included). Latency statistics are over these; a request that was
 // refused, reset, timed out, dropped or cancelled has no response.
-func (s Sample) Responded() bool { return s.Class == OK || s.Class == HTTP }
+func (s Sample) Responded() bool { return s.Class == OK || s.Class == HTTP || s.Class == Check }

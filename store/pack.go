@@ -38,8 +38,16 @@ func pack(r load.Sample) (start, times, bytes, small int64) {
 	if r.Reused {
 		small |= 1
 	}
-	return int64(r.Start / us), lat<<32 | svc, r.Bytes, small
+	return int64(r.Start / us), lat<<32 | svc, min(max(r.Bytes, 0), maxBytes) | int64(min(r.Step, maxStep))<<stepShift, small
 }
+
+// The 3rd value: body bytes (48 bits: 256 TB), a scenario's step above
+// (15 bits, so the value stays positive).
+const (
+	stepShift = 48
+	maxBytes  = 1<<stepShift - 1
+	maxStep   = 1<<15 - 1
+)
 
 // insertSQL is the INSERT of n samples of a run: a VALUES list of packed
 // rows, unpacked column by column. Parameters are anonymous (?) because a
@@ -47,11 +55,11 @@ func pack(r load.Sample) (start, times, bytes, small int64) {
 func insertSQL(runID int64, n int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `INSERT INTO samples (run_id, t_us, latency_us, service_us, endpoint_id,
-		status, error_class, bytes, user, reused)
+		status, error_class, bytes, user, reused, step)
 	SELECT %d, column1, column2 >> 32, column2 & %d, (column4 >> %d) & %d,
-		(column4 >> %d) & %d, %s, column3, column4 >> %d, column4 & 1
+		(column4 >> %d) & %d, %s, column3 & %d, column4 >> %d, column4 & 1, column3 >> %d
 	FROM (VALUES `, runID, uint32(1<<32-1), endpointShift, 1<<16-1,
-		statusShift, maxStatus, classCase(), userShift)
+		statusShift, maxStatus, classCase(), int64(maxBytes), userShift, stepShift)
 	for i := range n {
 		if i > 0 {
 			b.WriteByte(',')
@@ -89,16 +97,22 @@ func unpack(start, times, bytes, small int64) load.Sample {
 		Class:    load.ErrorClass(small>>classShift) & 15,
 		Reused:   small&1 != 0,
 		User:     uint32(small >> userShift),
-		Bytes:    bytes,
+		Bytes:    bytes & maxBytes,
+		Step:     uint16(bytes >> stepShift),
 	}
 }
 
 // selectSQL reads a run's samples packed, in recording order. Its
 // parameters are the run's range of samples.id and its id.
-func selectSQL() string {
+func selectSQL(hasStep bool) string {
 	var b strings.Builder
 	// SQLite gives << and | the same precedence: every shift is bracketed.
-	b.WriteString("SELECT t_us, (latency_us << 32) | service_us, bytes, ")
+	b.WriteString("SELECT t_us, (latency_us << 32) | service_us, ")
+	if hasStep {
+		fmt.Fprintf(&b, "bytes | (step << %d), ", stepShift)
+	} else {
+		b.WriteString("bytes, ") // a file opened read-only from before 0007
+	}
 	fmt.Fprintf(&b, "(user << %d) | (endpoint_id << %d) | (status << %d) | reused | CASE", userShift,
 		endpointShift, statusShift)
 	b.WriteString(" WHEN error_class IS NULL THEN 0")

@@ -13,11 +13,12 @@ func TestPackRoundTrip(t *testing.T) {
 	tests := []load.Sample{
 		{},
 		{Start: 3 * time.Hour, Latency: maxMicros * us, Service: maxMicros * us, Endpoint: math.MaxUint16,
-			Status: 599, Class: load.HTTP, Reused: true, User: math.MaxUint32, Bytes: math.MaxInt64},
+			Status: 599, Class: load.HTTP, Reused: true, User: math.MaxUint32, Bytes: maxBytes, Step: maxStep},
+		{Class: load.Check, Status: 200, Step: 3, Bytes: 12},
 		{Start: time.Microsecond, Latency: time.Microsecond, Status: 0, Class: load.Other, Bytes: 0},
 		{Endpoint: 1, Status: 999, Class: load.HTTP, User: 1},
 	}
-	for c := load.OK; c <= load.Other; c++ {
+	for c := load.OK; c <= load.LastClass; c++ {
 		tests = append(tests, load.Sample{Class: c, Status: 503, Endpoint: uint16(c), User: uint32(c)})
 	}
 	for _, s := range tests {

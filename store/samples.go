@@ -51,7 +51,7 @@ func (db *DB) SampleCount(ctx context.Context, id int64) (int64, error) {
 // is. Rows are read from the driver directly: database/sql's Scan would
 // convert every value through reflection.
 func (db *DB) EachSample(ctx context.Context, id int64, fn func(load.Sample) error) error {
-	return db.scanSamples(ctx, id, selectSQL(), 4, func(v []driver.Value) error {
+	return db.scanSamples(ctx, id, selectSQL(db.applied[scenariosMigration]), 4, func(v []driver.Value) error {
 		s, ok1 := v[0].(int64)
 		times, ok2 := v[1].(int64)
 		b, ok3 := v[2].(int64)
@@ -66,7 +66,10 @@ func (db *DB) EachSample(ctx context.Context, id int64, fn func(load.Sample) err
 // latencySQL reads only the latencies of a run's answered samples (a
 // success or an HTTP failure: latency statistics are over responses).
 const latencySQL = `SELECT t_us, latency_us FROM samples WHERE id BETWEEN ? AND ? AND run_id = ?
-	AND (error_class IS NULL OR error_class GLOB 'http-*')`
+	AND (error_class IS NULL OR error_class GLOB 'http-*' OR error_class = 'check')`
+
+// scenariosMigration adds samples.step.
+const scenariosMigration = "0007_scenarios.sql"
 
 // EachLatency calls fn with the start (µs from the run start) and the
 // latency (µs) of each answered sample of a run (see Sample.Responded), in

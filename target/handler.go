@@ -20,8 +20,8 @@ const maxMemHeldMB = 2048
 var (
 	healthBody  = []byte(`{"status":"ok"}` + "\n")
 	busyBody    = []byte(`{"error":"queue full"}` + "\n")
-	notFound    = []byte(`{"error":"not found; endpoints: /health /io /cpu /mem"}` + "\n")
-	badMethod   = []byte(`{"error":"method not allowed; use GET"}` + "\n")
+	notFound    = []byte(`{"error":"not found; endpoints: /health /io /cpu /mem; the demo shop: / /api/login /api/products /api/cart"}` + "\n")
+	badMethod   = []byte(`{"error":"method not allowed (see the Allow header)"}` + "\n")
 	memFullBody = []byte(`{"error":"memory budget of /mem exhausted"}` + "\n")
 	contentJSON = []string{"application/json"}
 	allowGET    = []string{"GET, HEAD"}
@@ -64,7 +64,7 @@ func route(path string) endpoint {
 	case "/mem":
 		return (*handler).mem
 	}
-	return nil
+	return shopRoute(path)
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -73,8 +73,8 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case ep == nil:
 		write(w, http.StatusNotFound, notFound)
 		return
-	case r.Method != http.MethodGet && r.Method != http.MethodHead:
-		w.Header()["Allow"] = allowGET
+	case !methodAllowed(r):
+		w.Header()["Allow"] = []string{allowOf(r.URL.Path)}
 		write(w, http.StatusMethodNotAllowed, badMethod)
 		return
 	}
@@ -93,7 +93,24 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !h.stall.wait(ctx) {
 		return
 	}
+	if status == http.StatusOK && r.URL.Path == "/api/login" {
+		setSession(w, body)
+	}
 	write(w, status, body)
+}
+
+func methodAllowed(r *http.Request) bool {
+	if shopMethod(r.URL.Path) == http.MethodPost && shopRoute(r.URL.Path) != nil {
+		return r.Method == http.MethodPost
+	}
+	return r.Method == http.MethodGet || r.Method == http.MethodHead
+}
+
+func allowOf(path string) string {
+	if shopMethod(path) == http.MethodPost && shopRoute(path) != nil {
+		return http.MethodPost
+	}
+	return allowGET[0]
 }
 
 func write(w http.ResponseWriter, status int, body []byte) {

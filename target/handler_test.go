@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -268,6 +269,55 @@ func TestHealthAllocatesNothing(t *testing.T) {
 		w := nopWriter{h: http.Header{}}
 		if n := testing.AllocsPerRun(100, func() { h.ServeHTTP(w, req) }); n != 0 {
 			t.Errorf("%s: /health allocates %v times per request", v, n)
+		}
+	}
+}
+
+// The demo shop: login gives a token and a session cookie; the other shop
+// endpoints want one of them; the cart wants its JSON body.
+func TestShop(t *testing.T) {
+	srv := httptest.NewServer(NewHandler(DefaultOptions()))
+	defer srv.Close()
+	do := func(method, path, body string, hdr map[string]string) (int, string, *http.Response) {
+		req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+		for k, v := range hdr {
+			req.Header.Set(k, v)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b), resp
+	}
+	code, body, resp := do("POST", "/api/login", `{"user":"alice","password":"x"}`, nil)
+	tok := shopToken("alice")
+	if code != 200 || !strings.Contains(body, tok) || len(resp.Cookies()) != 1 || resp.Cookies()[0].Value != tok {
+		t.Fatalf("login: %d %s %v", code, body, resp.Cookies())
+	}
+	bearer := map[string]string{"Authorization": "Bearer " + tok}
+	cookie := map[string]string{"Cookie": "session=" + tok}
+	tests := []struct {
+		method, path, body string
+		hdr                map[string]string
+		want               int
+	}{
+		{"GET", "/api/products?page=1", "", bearer, 200},
+		{"GET", "/api/products/7", "", cookie, 200},
+		{"GET", "/api/products/7", "", nil, 401},
+		{"GET", "/api/products/x", "", bearer, 404},
+		{"POST", "/api/cart", `{"product":7,"qty":1}`, bearer, 200},
+		{"POST", "/api/cart", `{"product":7}`, bearer, 400},
+		{"POST", "/api/cart", `{"product":7,"qty":1}`, nil, 401},
+		{"GET", "/api/cart", "", bearer, 405},
+		{"POST", "/api/login", `{}`, nil, 400},
+		{"GET", "/", "", nil, 200},
+		{"POST", "/health", "", nil, 405},
+	}
+	for _, tt := range tests {
+		if code, body, _ := do(tt.method, tt.path, tt.body, tt.hdr); code != tt.want {
+			t.Errorf("%s %s: %d %s, want %d", tt.method, tt.path, code, body, tt.want)
 		}
 	}
 }

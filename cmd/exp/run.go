@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"exp/scenario"
 	"exp/store"
 	"fmt"
 	"io"
@@ -17,6 +18,7 @@ import (
 func newRunCmd() *cobra.Command {
 	var f runFlags
 	var repeat int
+	var printScenario bool
 	cmd := &cobra.Command{
 		Use:   "run",
 		Short: "Run a load test against the built-in target (--variant) or any server (--url) and store it",
@@ -25,6 +27,9 @@ func newRunCmd() *cobra.Command {
 			spec, err := f.spec(cmd.Flags())
 			if err != nil {
 				return badInput(err)
+			}
+			if printScenario {
+				return printScenarioOf(cmd.OutOrStdout(), spec)
 			}
 			// Before the database is opened (or created): bad input
 			// leaves no file behind.
@@ -64,8 +69,23 @@ func newRunCmd() *cobra.Command {
 		},
 	}
 	f.bind(cmd.Flags())
+	cmd.Flags().BoolVar(&printScenario, "print-scenario", false, "print the scenario --scenario or --locustfile gives, as YAML, and exit without running")
 	cmd.Flags().IntVar(&repeat, "repeat", 1, "run it N times, a fresh target each time, stored as the group --name (runs NAME-1 ... NAME-N) that compare takes as one side")
 	return cmd
+}
+
+// printScenarioOf prints the scenario a run would run, as YAML.
+func printScenarioOf(w io.Writer, spec lab.RunSpec) error {
+	sc := spec.Load.Scenario
+	if sc == nil {
+		return badInput(errors.New("--print-scenario goes with --scenario or --locustfile"))
+	}
+	y, err := scenario.Marshal(sc.File)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(y)
+	return err
 }
 
 // finishRepeats prints the summary of each run of a group, checks the

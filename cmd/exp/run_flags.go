@@ -24,6 +24,7 @@ type runFlags struct {
 	targetCmd                                            string
 	headers, thresholds                                  []string
 	serve                                                target.Options
+	scenario, locustfile                                 string
 }
 
 func (f *runFlags) bind(fs *pflag.FlagSet) {
@@ -45,6 +46,8 @@ func (f *runFlags) bind(fs *pflag.FlagSet) {
 	fs.IntVar(&f.targetPID, "target-pid", 0, "with --url: PID of the server to monitor (its child processes count too)")
 	fs.StringVar(&f.targetCmd, "target-cmd", "", "with --url: command that starts the server; it is monitored and stopped afterwards")
 	fs.DurationVar(&f.sampleEvery, "sample-every", lab.DefaultSampleEvery, "resource sampling interval")
+	fs.StringVar(&f.scenario, "scenario", "", "scenario file (YAML): user classes, flows, bodies, captures, data files; replaces --tasks and --wait")
+	fs.StringVar(&f.locustfile, "locustfile", "", "a Locust locustfile.py to run as a scenario (its HttpUser classes); replaces --tasks and --wait")
 	fs.StringArrayVar(&f.thresholds, "threshold", nil, "pass/fail criterion such as 'p95<300ms', 'fail_rate<1%', 'rps>100', '/io:p99<400ms' (repeatable)")
 	// The built-in target's flags; its keep-alive is the server's, named
 	// apart from the client's.
@@ -107,6 +110,9 @@ func (f *runFlags) spec(fl *pflag.FlagSet) (lab.RunSpec, error) {
 	if err := f.checkTarget(fl); err != nil {
 		return spec, err
 	}
+	if err := f.useScenario(fl, &cfg, &spec); err != nil {
+		return spec, err
+	}
 	if cfg.Headers, err = load.ParseHeaders(f.headers); err != nil {
 		return spec, err
 	}
@@ -115,6 +121,38 @@ func (f *runFlags) spec(fl *pflag.FlagSet) (lab.RunSpec, error) {
 	}
 	spec.Load = cfg
 	return spec, spec.Check()
+}
+
+// useScenario reads --scenario or --locustfile into cfg. The file's host
+// is the target when neither --url nor --variant says otherwise (as
+// Locust's --host overrides a locustfile's host).
+func (f *runFlags) useScenario(fl *pflag.FlagSet, cfg *load.RunConfig, spec *lab.RunSpec) error {
+	if f.scenario == "" && f.locustfile == "" {
+		return nil
+	}
+	switch {
+	case f.scenario != "" && f.locustfile != "":
+		return errors.New("--scenario and --locustfile: give one")
+	case fl.Changed("tasks") || fl.Changed("wait"):
+		return errors.New("--tasks and --wait come from the scenario (its tasks, each user class's wait): drop them")
+	case cfg.Model == load.Open:
+		return errors.New("a scenario runs the closed model (--users, --stages): --rate does not take one")
+	}
+	read, path := lab.ReadScenario, f.scenario
+	if f.locustfile != "" {
+		read, path = lab.ReadLocustfile, f.locustfile
+	}
+	sc, err := read(path)
+	if err != nil {
+		return err
+	}
+	if err := lab.UseScenario(cfg, sc); err != nil {
+		return err
+	}
+	if f.url == "" && sc.Host != "" && !fl.Changed("variant") {
+		f.url, cfg.URL, spec.Target.URL = sc.Host, sc.Host, sc.Host
+	}
+	return nil
 }
 
 // checkTarget refuses flags of one kind of target given with the other.

@@ -20,7 +20,10 @@ func newShowCmd() *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			if err := lab.PrintRun(cmd.Context(), cmd.OutOrStdout(), db, r.ID); err != nil || plotsDir == "" {
+			if err := lab.PrintRun(cmd.Context(), cmd.OutOrStdout(), db, r.ID); err != nil {
+				return err
+			}
+			if err := lab.PrintScenario(cmd.OutOrStdout(), r); err != nil || plotsDir == "" {
 				return err
 			}
 			s, err := lab.Load(cmd.Context(), db, r.ID)
