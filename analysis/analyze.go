@@ -91,6 +91,10 @@ func NewAnalyzer(cfg load.RunConfig) *Analyzer {
 		failures: map[failKey]*failAcc{}, closeLag: max(cfg.Timeout, 0) + 2*time.Second}
 }
 
+// SetStages replaces the closed model's stages (the users changed while
+// the run went), before Summary: the seconds' users come from them.
+func (a *Analyzer) SetStages(st []load.Stage) { a.cfg.Stages = st }
+
 // SetLoadWindow sets how long the load ran (an interrupted run's is
 // shorter than planned), before any Add: only responses completed within
 // it count in the rates.

@@ -49,7 +49,10 @@ type Progress struct {
 // Event is one thing that happened while a run or a plan went; the fields
 // that do not belong to its Kind are zero.
 type Event struct {
-	Kind     EventKind
+	Kind EventKind
+	// Control changes the load of the run while it goes (RunStarted only;
+	// nil for other kinds).
+	Control  *Control
 	Run      string // the run's name
 	Text     string
 	Progress Progress
@@ -71,3 +74,10 @@ func (l *Lab) emit(e Event) {
 		l.Events(e)
 	}
 }
+
+// Control changes a running run's load, as Locust's "edit running test"
+// does; the change is kept in the run as a stage.
+type Control struct{ e *load.Engine }
+
+// SetUsers sets a closed-model run's users from the next whole second on.
+func (c *Control) SetUsers(n int) error { return c.e.SetUsers(n) }

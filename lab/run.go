@@ -87,10 +87,20 @@ func (l *Lab) Run(ctx context.Context, spec RunSpec) (Outcome, error) {
 	if err != nil {
 		return Outcome{}, err
 	}
-	l.emit(Event{Kind: RunStarted, Run: cfg.Name, Text: TargetText(cfg.URL, spec.Target.Variant(), procPID(proc)) + "; " + ModelText(cfg)})
+	l.emit(Event{Kind: RunStarted, Run: cfg.Name, Text: TargetText(cfg.URL, spec.Target.Variant(), procPID(proc)) + "; " + ModelText(cfg),
+		Control: &Control{e: engine}})
 
 	d, runErr := l.drive(ctx, runID, engine, sampler, proc, cfg, time.Now())
 	res := d.res
+	if st := engine.Stages(); st != nil {
+		// Its users were changed while it ran: the stages it followed are
+		// its load, for the store and for the figures by second.
+		cfg.Stages, cfg.Users = st, load.StagesPeak(st)
+		d.live.SetStages(st)
+		if err := l.DB.SetStages(bg, runID, st); err != nil && runErr == nil {
+			runErr = err
+		}
+	}
 	status := store.StatusCompleted
 	switch {
 	case runErr != nil:

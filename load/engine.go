@@ -30,6 +30,11 @@ type Engine struct {
 
 	classes []int  // scenario: the class of user i is classes[i % len]
 	waits   []Wait // scenario: each class's think time
+
+	schedMu sync.Mutex    // guards stages and changed (SetUsers)
+	stages  []Stage       // the closed model's stages once changed while running
+	changed bool          // SetUsers changed them
+	kick    chan struct{} // wakes runClosed to follow a change at once
 }
 
 // NewEngine validates cfg and returns an engine for it.
@@ -37,7 +42,7 @@ func NewEngine(cfg RunConfig) (*Engine, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	e := &Engine{cfg: cfg, Grace: min(cfg.Timeout, 2*time.Second)}
+	e := &Engine{cfg: cfg, Grace: min(cfg.Timeout, 2*time.Second), kick: make(chan struct{}, 1)}
 	if sc := cfg.Scenario; sc != nil {
 		e.classes = classCycle(sc.Classes)
 		for _, c := range sc.Classes {
@@ -73,7 +78,9 @@ type Result struct {
 // returns. start is the run's time zero; samples are offsets from it.
 func (e *Engine) Run(ctx context.Context, start time.Time, out chan<- Sample) Result {
 	defer close(out)
+	e.schedMu.Lock()
 	e.started, e.end = start, start.Add(e.cfg.TotalDuration())
+	e.schedMu.Unlock()
 	// load stops new requests; inflight cancels requests still running.
 	load, stopLoad := context.WithDeadline(ctx, e.end)
 	defer stopLoad()
@@ -98,7 +105,7 @@ func (e *Engine) Run(ctx context.Context, start time.Time, out chan<- Sample) Re
 	case RateSchedule:
 		e.runOpen(sched, load, inflight, out)
 	case UserSchedule:
-		e.runClosed(sched, load, inflight, out)
+		e.runClosed(load, inflight, out)
 	}
 	cancelInflight()
 	stopLoad()
@@ -113,13 +120,16 @@ func (e *Engine) Run(ctx context.Context, start time.Time, out chan<- Sample) Re
 
 // runClosed follows the user schedule: it starts and stops virtual users
 // as the schedule says and waits for them all to finish.
-func (e *Engine) runClosed(sched UserSchedule, load, inflight context.Context, out chan<- Sample) {
+func (e *Engine) runClosed(load, inflight context.Context, out chan<- Sample) {
 	var wg sync.WaitGroup
 	var stops []chan struct{} // one per running user, newest last
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	<-timer.C
 	for id := 0; ; {
+		e.schedMu.Lock()
+		sched := e.userSchedule()
+		e.schedMu.Unlock()
 		elapsed := time.Since(e.started)
 		want := sched.At(elapsed)
 		for len(stops) < want {
@@ -146,6 +156,8 @@ func (e *Engine) runClosed(sched UserSchedule, load, inflight context.Context, o
 			wg.Wait()
 			return
 		case <-timer.C:
+		case <-e.kick: // SetUsers: follow the new schedule
+			timer.Stop()
 		}
 	}
 }

@@ -33,9 +33,6 @@ type Feeder struct {
 	rows     [][]string
 	mu       sync.Mutex
 	next     int
-	// Share and Of split a queue between the workers of a distributed run
-	// (row k goes to worker k mod Of); Of 0 or 1: every row here.
-	Share, Of int
 }
 
 // loadFeeder reads a CSV file with a header row.
@@ -74,15 +71,11 @@ func (f *Feeder) Row(st *State) ([]string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.Strategy == Queue {
-		k := f.next
-		if f.Of > 1 {
-			k = f.next*f.Of + f.Share
-		}
-		if k >= len(f.rows) {
+		if f.next >= len(f.rows) {
 			return nil, ErrDataUsedUp
 		}
 		f.next++
-		return f.rows[k], nil
+		return f.rows[f.next-1], nil
 	}
 	r := f.rows[f.next%len(f.rows)]
 	f.next++

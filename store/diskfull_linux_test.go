@@ -5,6 +5,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"exp/internal/skiplog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,7 +18,7 @@ func mountTmpfs(t *testing.T, size string) string {
 	t.Helper()
 	dir := t.TempDir()
 	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size, "tmpfs", dir).CombinedOutput(); err != nil {
-		t.Skipf("SKIPPED: cannot mount a small tmpfs for the disk-full test (needs root): %v %s", err, out)
+		skiplog.Skip(t, "cannot mount a small tmpfs for the disk-full test (needs root): %v %s", err, out)
 	}
 	t.Cleanup(func() { exec.Command("umount", "-l", dir).Run() })
 	return dir

@@ -214,3 +214,23 @@ func (db *DB) PlanCells(ctx context.Context, planID int64) ([]PlanCell, error) {
 	}
 	return out, nil
 }
+
+// ListPlans lists the plans, newest first, with their names and statuses.
+func (db *DB) ListPlans(ctx context.Context) ([]Plan, error) {
+	if !db.applied[plansMigration] {
+		return nil, nil
+	}
+	var rows []struct {
+		ID     int64  `db:"id"`
+		Name   string `db:"name"`
+		Status string `db:"status"`
+	}
+	if err := db.x.SelectContext(ctx, &rows, `SELECT id, name, status FROM plans ORDER BY id DESC`); err != nil {
+		return nil, fmt.Errorf("list plans: %w", err)
+	}
+	out := make([]Plan, len(rows))
+	for i, r := range rows {
+		out[i] = Plan{ID: r.ID, Name: r.Name, Status: r.Status}
+	}
+	return out, nil
+}

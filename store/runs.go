@@ -381,3 +381,29 @@ func (db *DB) RunByID(ctx context.Context, id int64) (Run, error) {
 	}
 	return db.runOf(ctx, r)
 }
+
+// SetStages records the stages a closed-model run followed when its users
+// were changed while it ran (the web UI's "edit running test"): they go
+// into runs.config and runs.stages, and runs.users becomes their peak, so
+// the store says what load ran when.
+func (db *DB) SetStages(ctx context.Context, id int64, stages []load.Stage) error {
+	var raw string
+	if err := db.x.GetContext(ctx, &raw, `SELECT config FROM runs WHERE id = ?`, id); err != nil {
+		return fmt.Errorf("set stages of run %d: %w", id, err)
+	}
+	var cfg map[string]any
+	if err := json.Unmarshal([]byte(raw), &cfg); err != nil {
+		return fmt.Errorf("set stages of run %d: config: %w", id, err)
+	}
+	st, err := json.Marshal(stages)
+	if err != nil {
+		return err
+	}
+	cfg["stages"], cfg["users"] = json.RawMessage(st), load.StagesPeak(stages)
+	b, err := json.Marshal(cfg)
+	if err != nil {
+		return err
+	}
+	return db.updateRun(ctx, id, "set stages of", `UPDATE runs SET config = ?, stages = ?, users = ? WHERE id = ?`,
+		string(b), string(st), load.StagesPeak(stages), id)
+}

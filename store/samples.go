@@ -92,13 +92,40 @@ func (db *DB) EachLatency(ctx context.Context, id int64, fn func(startUS int64, 
 // every value through reflection. An error from fn stops the scan and is
 // returned as is.
 func (db *DB) scanSamples(ctx context.Context, id int64, query string, cols int, fn func([]driver.Value) error) error {
+	_, err := db.scanSamplesAfter(ctx, id, 0, query, cols, fn)
+	return err
+}
+
+// EachSampleAfter is EachSample of the samples stored after the mark a
+// previous call returned (0 at first), for a reader following a run as it
+// is written (the web UI's live view). It returns the new mark.
+func (db *DB) EachSampleAfter(ctx context.Context, id, mark int64, fn func(load.Sample) error) (int64, error) {
+	return db.scanSamplesAfter(ctx, id, mark, selectSQL(db.applied[scenariosMigration]), 4, func(v []driver.Value) error {
+		s, ok1 := v[0].(int64)
+		times, ok2 := v[1].(int64)
+		b, ok3 := v[2].(int64)
+		small, ok4 := v[3].(int64)
+		if !ok1 || !ok2 || !ok3 || !ok4 {
+			return fmt.Errorf("sample row %v: not integers", v)
+		}
+		return fn(unpack(s, times, b, small))
+	})
+}
+
+// scanSamplesAfter scans the run's samples of id above mark and returns
+// the last id of the run's range.
+func (db *DB) scanSamplesAfter(ctx context.Context, id, mark int64, query string, cols int, fn func([]driver.Value) error) (int64, error) {
 	lo, hi, ok, err := db.sampleRange(ctx, id)
 	if err != nil || !ok {
-		return err
+		return mark, err
+	}
+	lo = max(lo, mark+1)
+	if lo > hi {
+		return mark, nil
 	}
 	conn, err := db.x.DB.Conn(ctx)
 	if err != nil {
-		return fmt.Errorf("read samples of run %d: %w", id, err)
+		return mark, fmt.Errorf("read samples of run %d: %w", id, err)
 	}
 	defer conn.Close()
 	var fnErr error
@@ -121,12 +148,12 @@ func (db *DB) scanSamples(ctx context.Context, id int64, query string, cols int,
 		}
 	})
 	if fnErr != nil {
-		return fnErr
+		return mark, fnErr
 	}
 	if err != nil {
-		return fmt.Errorf("read samples of run %d: %w", id, err)
+		return mark, fmt.Errorf("read samples of run %d: %w", id, err)
 	}
-	return nil
+	return hi, nil
 }
 
 // querySamples runs query (selectSQL, or latencySQL) on a driver

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"exp/runflags"
 	"fmt"
 	"math"
 
@@ -11,7 +12,7 @@ import (
 )
 
 func newCalibrateCmd() *cobra.Command {
-	var f runFlags
+	var f runflags.Flags
 	var repeat int
 	cmd := &cobra.Command{
 		Use:   "calibrate",
@@ -23,7 +24,7 @@ run-to-run noise that one run cannot see. exp compare --noise NAME uses it,
 so that a comparison of single runs can be decided.`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			spec, err := f.spec(cmd.Flags())
+			spec, err := f.Spec(cmd.Flags())
 			if err != nil {
 				return badInput(err)
 			}
@@ -53,7 +54,7 @@ so that a comparison of single runs can be decided.`,
 			return nil
 		},
 	}
-	f.bind(cmd.Flags())
+	f.Bind(cmd.Flags())
 	cmd.Flags().IntVar(&repeat, "repeat", 5, "runs to make, 3 at least")
 	return cmd
 }

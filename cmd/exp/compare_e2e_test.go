@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"exp/internal/skiplog"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -39,7 +40,7 @@ func TestVerdictStagedCPUOnSingle(t *testing.T) {
 	target := queryFloat(t, db, `select cpu_pct from resources where scope = 'target' order by cpu_pct
 		limit 1 offset (select count(*)/2 from resources where scope = 'target')`)
 	if target < 85 && v != "cpu-bound" {
-		t.Skipf("SKIPPED: the single server held only %.0f%% of its core (the machine was shared): "+
+		skiplog.Skip(t, "the single server held only %.0f%% of its core (the machine was shared): "+
 			"the premise of a server at full CPU does not hold (verdict %q)", target, v)
 	}
 	if v != "cpu-bound" {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"exp/internal/skiplog"
 	"math"
 	"path/filepath"
 	"regexp"
@@ -156,7 +157,7 @@ func TestOneCoreExternalServerIsCPUBound(t *testing.T) {
 			t.Errorf("verdict %q with the machine at %.0f%%, want machine-bound:\n%s", v, machine, r.stdout)
 		}
 	case target < 90:
-		t.Skipf("SKIPPED: the target held only %.0f%% of a core (the machine was shared, at %.0f%%): "+
+		skiplog.Skip(t, "the target held only %.0f%% of a core (the machine was shared, at %.0f%%): "+
 			"the premise of a server at one full core does not hold:\n%s", target, machine, r.stdout)
 	case v != "cpu-bound" || !strings.Contains(r.stdout, "one core, the most this server used"):
 		t.Errorf("verdict %q with the target at %.0f%% of a core, want cpu-bound on one core:\n%s", v, target, r.stdout)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"exp/lab"
 	"exp/report"
+	"exp/runflags"
 	"exp/units"
 	"fmt"
 	"io"
@@ -27,7 +28,7 @@ const (
 // planFlags are the flags of `exp plan`: the sweep, and the run flags
 // every cell shares.
 type planFlags struct {
-	run              runFlags // shared by every cell
+	run              runflags.Flags // shared by every cell
 	variants, levels string
 	out, name        string
 	repeat           int
@@ -69,7 +70,7 @@ written. ` + "`exp plan show PLAN`" + ` writes the report again from the store.`
 
 func bindPlanFlags(fs *pflag.FlagSet, pf *planFlags) {
 	all := pflag.NewFlagSet("run", pflag.ContinueOnError)
-	pf.run.bind(all)
+	pf.run.Bind(all)
 	d := all.Lookup("duration")
 	d.Value.Set(defaultCellTime.String())
 	d.DefValue, d.Usage = d.Value.String(), "length of each run (cell), from its first user"
@@ -93,14 +94,14 @@ func (pf *planFlags) spec(fl *pflag.FlagSet) (lab.PlanSpec, error) {
 		return p, err
 	}
 	switch {
-	case pf.run.url != "" && fl.Changed("variants"):
+	case pf.run.URL() != "" && fl.Changed("variants"):
 		return p, errors.New("--variants sweeps the built-in target and cannot be used with --url")
-	case pf.run.url == "":
+	case pf.run.URL() == "":
 		if p.Variants, err = target.ParseVariants(pf.variants); err != nil {
 			return p, err
 		}
 	}
-	if p.Cell, err = pf.run.spec(fl); err != nil {
+	if p.Cell, err = pf.run.Spec(fl); err != nil {
 		return p, err
 	}
 	return p, p.Check()

@@ -2,8 +2,8 @@ package main
 
 import (
 	"errors"
+	"exp/runflags"
 	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -94,30 +94,8 @@ func isBadInput(err error) bool {
 	return errors.As(err, &pe)
 }
 
-// flagOf spells a spec's field as the flag that sets it; "" for a field
-// given as an argument.
-var flagOf = map[string]string{"header": "-H", "prefix": "", "out": "--out"}
-
-// errorText is an error as the CLI prints it: an input error's field by
-// its flag ("--users must be at least 1, got 0"). The field's own text is
-// exactly the *input.Error's rendering, so it is found in the message and
-// given the flag's name in place.
-func errorText(err error) string {
-	msg := err.Error()
-	e, ok := input.As(err)
-	if !ok {
-		return msg
-	}
-	flag, named := flagOf[e.Field]
-	if !named {
-		flag = "--" + e.Field
-	}
-	with := e.Err.Error()
-	if flag != "" {
-		with = flag + " " + with
-	}
-	return strings.Replace(msg, e.Error(), with, 1)
-}
+// errorText is an error as the CLI prints it (see runflags.ErrorText).
+func errorText(err error) string { return runflags.ErrorText(err) }
 
 func newRootCmd() *cobra.Command {
 	root := &cobra.Command{
@@ -133,6 +111,7 @@ func newRootCmd() *cobra.Command {
 	// Subcommands, one file each.
 	root.AddCommand(
 		newCalibrateCmd(),
+		newUICmd(),
 		newServeCmd(),
 		newRunCmd(),
 		newShowCmd(),

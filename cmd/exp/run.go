@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"exp/runflags"
 	"exp/scenario"
 	"exp/store"
 	"fmt"
@@ -16,7 +17,7 @@ import (
 )
 
 func newRunCmd() *cobra.Command {
-	var f runFlags
+	var f runflags.Flags
 	var repeat int
 	var printScenario bool
 	cmd := &cobra.Command{
@@ -24,7 +25,7 @@ func newRunCmd() *cobra.Command {
 		Short: "Run a load test against the built-in target (--variant) or any server (--url) and store it",
 		Args:  exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			spec, err := f.spec(cmd.Flags())
+			spec, err := f.Spec(cmd.Flags())
 			if err != nil {
 				return badInput(err)
 			}
@@ -68,7 +69,7 @@ func newRunCmd() *cobra.Command {
 			return thErr
 		},
 	}
-	f.bind(cmd.Flags())
+	f.Bind(cmd.Flags())
 	cmd.Flags().BoolVar(&printScenario, "print-scenario", false, "print the scenario --scenario or --locustfile gives, as YAML, and exit without running")
 	cmd.Flags().IntVar(&repeat, "repeat", 1, "run it N times, a fresh target each time, stored as the group --name (runs NAME-1 ... NAME-N) that compare takes as one side")
 	return cmd

@@ -1,4 +1,4 @@
-package main
+package runflags
 
 import (
 	"errors"
@@ -13,8 +13,10 @@ import (
 	"exp/target"
 )
 
-// runFlags are the flags of `exp run` (and of each cell of `exp plan`).
-type runFlags struct {
+// Flags are the flags of `exp run` (and of each cell of `exp plan`, and
+// the fields of the web UI's form): bound to a pflag.FlagSet, turned into
+// a lab.RunSpec by Spec.
+type Flags struct {
 	url, name, tasks, wait, stages, rateStages, arrivals string
 	users, maxInflight                                   int
 	spawnRate, rate                                      float64
@@ -27,7 +29,8 @@ type runFlags struct {
 	scenario, locustfile                                 string
 }
 
-func (f *runFlags) bind(fs *pflag.FlagSet) {
+// Bind defines the flags on fs.
+func (f *Flags) Bind(fs *pflag.FlagSet) {
 	fs.StringVar(&f.url, "url", "", "load an external server at this base URL instead of the built-in target")
 	fs.StringVar(&f.name, "name", "", "unique name of the run (default: variant-users-N)")
 	fs.IntVar(&f.users, "users", 10, "virtual users (closed model)")
@@ -65,10 +68,10 @@ func (f *runFlags) bind(fs *pflag.FlagSet) {
 	})
 }
 
-// spec turns the flags into a RunSpec; every error is the user's input at
+// Spec turns the flags into a RunSpec; every error is the user's input at
 // fault. What depends on which flags were given is checked here; what
 // the values must be, by the spec's own Check.
-func (f *runFlags) spec(fl *pflag.FlagSet) (lab.RunSpec, error) {
+func (f *Flags) Spec(fl *pflag.FlagSet) (lab.RunSpec, error) {
 	cfg := load.RunConfig{Name: f.name, URL: f.url, Users: f.users, SpawnRate: f.spawnRate,
 		Duration: f.duration, Timeout: f.timeout, KeepAlive: f.keepAlive, Model: load.Closed}
 	spec := lab.RunSpec{Target: lab.Target{URL: f.url, Builtin: f.serve, PID: f.targetPID, Command: f.targetCmd},
@@ -126,7 +129,7 @@ func (f *runFlags) spec(fl *pflag.FlagSet) (lab.RunSpec, error) {
 // useScenario reads --scenario or --locustfile into cfg. The file's host
 // is the target when neither --url nor --variant says otherwise (as
 // Locust's --host overrides a locustfile's host).
-func (f *runFlags) useScenario(fl *pflag.FlagSet, cfg *load.RunConfig, spec *lab.RunSpec) error {
+func (f *Flags) useScenario(fl *pflag.FlagSet, cfg *load.RunConfig, spec *lab.RunSpec) error {
 	if f.scenario == "" && f.locustfile == "" {
 		return nil
 	}
@@ -155,8 +158,11 @@ func (f *runFlags) useScenario(fl *pflag.FlagSet, cfg *load.RunConfig, spec *lab
 	return nil
 }
 
+// URL is the --url given ("" for the built-in target).
+func (f *Flags) URL() string { return f.url }
+
 // checkTarget refuses flags of one kind of target given with the other.
-func (f *runFlags) checkTarget(fl *pflag.FlagSet) error {
+func (f *Flags) checkTarget(fl *pflag.FlagSet) error {
 	if fl.Changed("target-pid") && f.targetPID <= 0 {
 		return fmt.Errorf("--target-pid %d is not a process ID", f.targetPID)
 	}

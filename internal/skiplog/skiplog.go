@@ -1,0 +1,24 @@
+// Package skiplog makes a skipped test loud: Skip skips it and, when
+// $EXP_SKIP_LOG names a file (CI sets it), appends the reason there, so
+// that CI prints every test that could not run even though go test, for
+// packages that pass, prints nothing but "ok".
+package skiplog
+
+import (
+	"fmt"
+	"os"
+	"testing"
+)
+
+// Skip skips t with a message that starts with SKIPPED and logs it.
+func Skip(t testing.TB, format string, args ...any) {
+	t.Helper()
+	msg := fmt.Sprintf("SKIPPED: %s: %s", t.Name(), fmt.Sprintf(format, args...))
+	if path := os.Getenv("EXP_SKIP_LOG"); path != "" {
+		if f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644); err == nil {
+			fmt.Fprintln(f, msg)
+			f.Close()
+		}
+	}
+	t.Skip(msg)
+}

@@ -1,0 +1,279 @@
+package ui
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"exp/store"
+)
+
+// newTestUI is a UI over a fresh store, with a loopback target to load.
+func newTestUI(t *testing.T) (*Server, *httptest.Server, string) {
+	t.Helper()
+	db, err := store.Open(filepath.Join(t.TempDir(), "exp.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	tgt := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(2 * time.Millisecond)
+		if r.URL.Path == "/missing" {
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(tgt.Close)
+	s, err := NewServer(Config{DB: db, Addr: "127.0.0.1:0", Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s.Handler())
+	t.Cleanup(func() { ts.Close(); s.Close() })
+	return s, ts, tgt.URL
+}
+
+func post(t *testing.T, s *Server, ts *httptest.Server, path string, body any) (int, map[string]any) {
+	t.Helper()
+	b, _ := json.Marshal(body)
+	req, _ := http.NewRequest("POST", ts.URL+path, strings.NewReader(string(b)))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-CSRF-Token", s.csrf)
+	req.Header.Set("Origin", ts.URL)
+	return do(t, req)
+}
+
+func get(t *testing.T, ts *httptest.Server, path string) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", ts.URL+path, nil)
+	return do(t, req)
+}
+
+func do(t *testing.T, req *http.Request) (int, map[string]any) {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	b, _ := io.ReadAll(resp.Body)
+	json.Unmarshal(b, &out)
+	if out == nil {
+		out = map[string]any{"_raw": string(b)}
+	}
+	return resp.StatusCode, out
+}
+
+func waitStatus(t *testing.T, ts *httptest.Server, name string, want ...string) map[string]any {
+	t.Helper()
+	for range 300 {
+		code, out := get(t, ts, "/api/runs/"+name)
+		if code == 200 {
+			st := out["run"].(map[string]any)["status"].(string)
+			for _, w := range want {
+				if st == w {
+					return out
+				}
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("run %s never reached %v", name, want)
+	return nil
+}
+
+func form(url, name, duration string) map[string]string {
+	return map[string]string{"url": url, "users": "4", "spawn-rate": "100", "duration": duration, "tasks": "/ok:3,/missing:1",
+		"wait": "0", "name": name}
+}
+
+// Start, watch live, stop, and read every endpoint against the runs made.
+func TestRunLifecycleThroughTheAPI(t *testing.T) {
+	s, ts, tgt := newTestUI(t)
+	code, out := post(t, s, ts, "/api/runs", form(tgt, "a", "2s"))
+	if code != 201 || out["name"] != "a" {
+		t.Fatalf("start: %d %v", code, out)
+	}
+	done := waitStatus(t, ts, "a", "completed")
+	if len(done["endpoints"].([]any)) != 2 || done["summary_text"] == "" {
+		t.Errorf("run a: %v", done)
+	}
+	if len(done["series"].(map[string]any)["t"].([]any)) == 0 {
+		t.Error("run a has no series")
+	}
+	// A long run, followed live, then stopped: aborted, every sample kept.
+	if code, out = post(t, s, ts, "/api/runs", form(tgt, "long", "30s")); code != 201 {
+		t.Fatalf("start long: %d %v", code, out)
+	}
+	events := liveEvents(t, ts, "long", 2)
+	if events[len(events)-1].Requests == 0 {
+		t.Errorf("live events counted no request: %+v", events)
+	}
+	// Edit the running test: 6 users from the next second, kept as a stage.
+	if code, out = post(t, s, ts, "/api/runs/long/load", map[string]int{"users": 6}); code != 200 {
+		t.Fatalf("change load: %d %v", code, out)
+	}
+	if code, out = post(t, s, ts, "/api/runs/long/load", map[string]int{"users": -1}); code != 400 || out["field"] != "users" {
+		t.Errorf("change load to -1: %d %v", code, out)
+	}
+	liveEvents(t, ts, "long", 3)
+	if code, out = post(t, s, ts, "/api/runs/long/stop", nil); code != 202 {
+		t.Fatalf("stop: %d %v", code, out)
+	}
+	stopped := waitStatus(t, ts, "long", "aborted")
+	run, _ := s.cfg.DB.FindRun(context.Background(), "long")
+	n, _ := s.cfg.DB.SampleCount(context.Background(), run.ID)
+	if got := int64(stopped["aggregated"].(map[string]any)["requests"].(float64)); got != n || n == 0 {
+		t.Errorf("stopped run shows %d requests, the store holds %d samples", got, n)
+	}
+	if st := run.Config.Stages; len(st) != 2 || st[0].Users != 4 || st[1].Users != 6 {
+		t.Errorf("stored stages %v, want 4 users then 6", st)
+	}
+	series := stopped["series"].(map[string]any)["load"].([]any)
+	if len(series) < 3 || series[0].(float64) != 4 || series[len(series)-1].(float64) != 6 {
+		t.Errorf("users by second %v: want 4 at first, 6 at the end", series)
+	}
+	if code, out = post(t, s, ts, "/api/runs/long/stop", nil); code != 409 {
+		t.Errorf("stop of an ended run: %d %v, want 409", code, out)
+	}
+	code, list := get(t, ts, "/api/runs")
+	if code != 200 || len(list["runs"].([]any)) != 2 {
+		t.Errorf("list: %d %v", code, list)
+	}
+	code, cmp := get(t, ts, "/api/compare?names=a,long")
+	if code != 200 || !strings.Contains(cmp["text"].(string), "Is it real?") || len(cmp["runs"].([]any)) != 2 {
+		t.Errorf("compare: %d %v", code, cmp)
+	}
+	for _, path := range []string{"/api/runs/a/export.csv", "/api/runs/a/export.json", "/api/runs/a/plots/throughput.png",
+		"/api/compare/plots/changes.png?names=a,long", "/api/form", "/", "/assets/app.js"} {
+		resp, err := http.Get(ts.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || len(b) == 0 {
+			t.Errorf("GET %s: %d, %d bytes", path, resp.StatusCode, len(b))
+		}
+	}
+	if code, _ := get(t, ts, "/api/runs/nosuch"); code != 404 {
+		t.Errorf("unknown run: %d", code)
+	}
+}
+
+type event struct {
+	Status   string
+	Requests int64
+	Point    *livePoint
+}
+
+// liveEvents reads n events of a run's live stream.
+func liveEvents(t *testing.T, ts *httptest.Server, name string, n int) []event {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", ts.URL+"/api/runs/"+name+"/live", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if ct := resp.Header.Get("Content-Type"); ct != "text/event-stream" {
+		t.Fatalf("live: content type %q", ct)
+	}
+	var out []event
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() && len(out) < n {
+		if d, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
+			var e event
+			json.Unmarshal([]byte(d), &e)
+			out = append(out, e)
+		}
+	}
+	if len(out) < n {
+		t.Fatalf("live: %d events of %d", len(out), n)
+	}
+	return out
+}
+
+// The form's errors are the CLI's, with the flag they are about.
+func TestStartErrors(t *testing.T) {
+	s, ts, tgt := newTestUI(t)
+	tests := []struct {
+		form        map[string]string
+		field, text string
+	}{
+		{map[string]string{"url": tgt, "users": "0"}, "users", "--users must be from 1"},
+		{map[string]string{"url": tgt, "duration": "abc"}, "duration", `invalid argument "abc" for "--duration" flag`},
+		{map[string]string{"url": tgt, "tasks": "health"}, "tasks", "--tasks"},
+		{map[string]string{"url": tgt, "nosuch": "1"}, "nosuch", "unknown flag: --nosuch"},
+		{map[string]string{"url": "http://10.1.2.3:80"}, "url", "allow-remote-targets"},
+		{map[string]string{"url": tgt, "rate": "10", "users": "3"}, "", "cannot be used together"},
+	}
+	for _, tt := range tests {
+		code, out := post(t, s, ts, "/api/runs", tt.form)
+		if code != 400 || out["field"] != tt.field || !strings.Contains(out["error"].(string), tt.text) || strings.Contains(out["error"].(string), "\n") {
+			t.Errorf("%v: %d %v; want 400, field %q, error with %q", tt.form, code, out, tt.field, tt.text)
+		}
+	}
+	if code, _ := get(t, ts, "/api/runs"); code != 200 {
+		t.Error("list after bad forms")
+	}
+	if rows, _ := s.cfg.DB.ListRuns(context.Background()); len(rows) != 0 {
+		t.Errorf("bad forms stored %d runs", len(rows))
+	}
+}
+
+// A cross-origin POST, a missing CSRF token and a foreign Host are
+// refused; a non-loopback address needs a token, which then guards every
+// request.
+func TestGuards(t *testing.T) {
+	s, ts, tgt := newTestUI(t)
+	b, _ := json.Marshal(form(tgt, "x", "1s"))
+	for _, h := range []map[string]string{
+		{"Origin": "http://evil.example", "X-CSRF-Token": s.csrf},
+		{"Origin": ts.URL},
+		{"Origin": ts.URL, "X-CSRF-Token": "wrong"},
+	} {
+		req, _ := http.NewRequest("POST", ts.URL+"/api/runs", strings.NewReader(string(b)))
+		for k, v := range h {
+			req.Header.Set(k, v)
+		}
+		if code, out := do(t, req); code != 403 {
+			t.Errorf("POST with %v: %d %v, want 403", h, code, out)
+		}
+	}
+	req, _ := http.NewRequest("GET", ts.URL+"/api/runs", nil)
+	req.Host = "evil.example:8089"
+	if code, _ := do(t, req); code != 403 {
+		t.Errorf("foreign Host: %d, want 403", code)
+	}
+	if _, err := NewServer(Config{DB: s.cfg.DB, Addr: "0.0.0.0:8089"}); !errors.Is(err, ErrNeedsToken) {
+		t.Errorf("non-loopback without a token: %v", err)
+	}
+	tok, err := NewServer(Config{DB: s.cfg.DB, Addr: "0.0.0.0:8089", Token: "sesame"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tts := httptest.NewServer(tok.Handler())
+	defer tts.Close()
+	if code, _ := get(t, tts, "/api/runs"); code != 401 {
+		t.Errorf("no token: %d, want 401", code)
+	}
+	if code, _ := get(t, tts, "/api/runs?token=sesame"); code != 200 {
+		t.Errorf("with ?token: %d", code)
+	}
+	req, _ = http.NewRequest("GET", tts.URL+"/api/runs", nil)
+	req.Header.Set("Authorization", "Bearer sesame")
+	if code, _ := do(t, req); code != 200 {
+		t.Errorf("with a bearer token: %d", code)
+	}
+}

@@ -1,0 +1,230 @@
+package ui
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"sort"
+	"sync"
+
+	"github.com/spf13/pflag"
+
+	"exp/lab"
+	"exp/runflags"
+	"exp/target"
+)
+
+// activeRun is a run started here.
+type activeRun struct {
+	name     string
+	cancel   context.CancelFunc
+	done     chan struct{}
+	mu       sync.Mutex
+	progress lab.Progress // the latest, for the live view
+	control  *lab.Control
+}
+
+func (a *activeRun) latest() lab.Progress {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.progress
+}
+
+// formGroups places each flag of the form in a fieldset.
+var formGroups = map[string]string{
+	"variant": "target", "url": "target", "pool-size": "target", "queue": "target", "server-keepalive": "target",
+	"idle-timeout": "target", "cpu-work": "target", "stall-every": "target", "stall-for": "target",
+	"target-pid": "target", "target-cmd": "target",
+	"users": "load", "spawn-rate": "load", "duration": "load", "stages": "load",
+	"rate": "open", "rate-stages": "open", "arrivals": "open", "max-inflight": "open",
+	"tasks": "requests", "wait": "requests", "timeout": "requests", "keepalive": "requests",
+	"scenario": "requests", "locustfile": "requests", "header": "requests",
+}
+
+// formSkip are flags the form does not offer: the address of the
+// built-in target is picked by the UI, and a form has no stdout.
+var formSkip = map[string]bool{"addr": true, "print-scenario": true, "sample-every": false}
+
+func newFlagSet() (*pflag.FlagSet, *runflags.Flags) {
+	fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	f := &runflags.Flags{}
+	f.Bind(fs)
+	return fs, f
+}
+
+func (s *Server) form(w http.ResponseWriter, r *http.Request) {
+	fs, _ := newFlagSet()
+	type field struct {
+		Name    string `json:"name"`
+		Default string `json:"default"`
+		Usage   string `json:"usage"`
+		Group   string `json:"group"`
+	}
+	var fields []field
+	fs.VisitAll(func(fl *pflag.Flag) {
+		if formSkip[fl.Name] {
+			return
+		}
+		g := formGroups[fl.Name]
+		if g == "" {
+			g = "other"
+		}
+		def := fl.DefValue
+		if def == "[]" {
+			def = ""
+		}
+		fields = append(fields, field{Name: fl.Name, Default: def, Usage: fl.Usage, Group: g})
+	})
+	sort.SliceStable(fields, func(i, j int) bool { return groupOrder(fields[i].Group) < groupOrder(fields[j].Group) })
+	variants := []string{}
+	for _, v := range target.Variants() {
+		variants = append(variants, string(v))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"variants": variants, "fields": fields,
+		"allow_remote_targets": s.cfg.AllowRemoteTargets})
+}
+
+func groupOrder(g string) int {
+	for i, n := range []string{"target", "load", "open", "requests", "other"} {
+		if n == g {
+			return i
+		}
+	}
+	return 9
+}
+
+// startRun starts a run from the form's fields (exp run's flag names),
+// checked by exactly the CLI's code, and answers with its name once it is
+// stored (or the one-line error and the flag it is about).
+func (s *Server) startRun(w http.ResponseWriter, r *http.Request) {
+	var form map[string]string
+	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&form); err != nil {
+		writeError(w, http.StatusBadRequest, "", "the form: "+err.Error())
+		return
+	}
+	spec, field, err := specOf(form)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, field, err.Error())
+		return
+	}
+	if u := spec.Target.URL; u != "" && !s.cfg.AllowRemoteTargets && !loopbackURL(u) {
+		writeError(w, http.StatusBadRequest, "url", fmt.Sprintf("--url %s: not a loopback address; exp ui --allow-remote-targets lets the form load other hosts", u))
+		return
+	}
+	if err := lab.Preflight(spec.Target); err != nil {
+		writeError(w, http.StatusBadRequest, runflags.Flag(err), runflags.ErrorText(err))
+		return
+	}
+	name, err := s.launch(spec)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, runflags.Flag(err), runflags.ErrorText(err))
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]string{"name": name})
+}
+
+// specOf parses the form as the CLI parses its flags.
+func specOf(form map[string]string) (lab.RunSpec, string, error) {
+	fs, f := newFlagSet()
+	keys := make([]string, 0, len(form))
+	for k := range form {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v := form[k]
+		if v == "" {
+			continue
+		}
+		if fs.Lookup(k) == nil || formSkip[k] {
+			return lab.RunSpec{}, k, fmt.Errorf("unknown flag: --%s", k)
+		}
+		if err := fs.Set(k, v); err != nil {
+			return lab.RunSpec{}, k, fmt.Errorf("invalid argument %q for \"--%s\" flag: %v", v, k, err)
+		}
+	}
+	spec, err := f.Spec(fs)
+	if err != nil {
+		return spec, runflags.Flag(err), fmt.Errorf("%s", runflags.ErrorText(err))
+	}
+	return spec, "", nil
+}
+
+func loopbackURL(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && (u.Hostname() == "localhost" || loopbackHost(u.Hostname()))
+}
+
+// launch starts the run in the background and returns its name once the
+// target is up and the run stored, or the error that stopped it first.
+func (s *Server) launch(spec lab.RunSpec) (string, error) {
+	ctx, cancel := context.WithCancel(bg)
+	a := &activeRun{cancel: cancel, done: make(chan struct{})}
+	started := make(chan string, 1)
+	l := &lab.Lab{DB: s.cfg.DB, Exe: s.cfg.Exe, Version: s.cfg.Version, Events: func(e lab.Event) {
+		switch e.Kind {
+		case lab.RunStarted:
+			a.mu.Lock()
+			a.control = e.Control
+			a.mu.Unlock()
+			select {
+			case started <- e.Run:
+			default:
+			}
+		case lab.Progressed:
+			a.mu.Lock()
+			a.progress = e.Progress
+			a.mu.Unlock()
+		}
+	}}
+	failed := make(chan error, 1)
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		defer cancel()
+		defer close(a.done)
+		_, err := l.Run(ctx, spec)
+		failed <- err
+		s.mu.Lock()
+		if s.active[a.name] == a {
+			delete(s.active, a.name)
+		}
+		s.mu.Unlock()
+	}()
+	select {
+	case name := <-started:
+		a.name = name
+		s.mu.Lock()
+		s.active[name] = a
+		s.mu.Unlock()
+		return name, nil
+	case err := <-failed:
+		if err == nil {
+			err = fmt.Errorf("the run ended before it started")
+		}
+		return "", err
+	}
+}
+
+// stopRun stops a run started here, as Ctrl-C stops `exp run`: it is kept
+// as aborted, with every sample taken.
+func (s *Server) stopRun(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	s.mu.Lock()
+	a := s.active[name]
+	s.mu.Unlock()
+	if a == nil {
+		if _, err := s.cfg.DB.FindRun(r.Context(), name); err != nil {
+			writeError(w, http.StatusNotFound, "", err.Error())
+			return
+		}
+		writeError(w, http.StatusConflict, "", fmt.Sprintf("run %s was not started by this exp ui (or has ended): stop it where it runs", name))
+		return
+	}
+	a.cancel()
+	writeJSON(w, http.StatusAccepted, map[string]string{"status": "stopping"})
+}
