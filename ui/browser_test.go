@@ -21,21 +21,20 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"exp/internal/skiplog"
 	"exp/store"
 )
 
 // TestBrowser drives the web UI in a real (headless) Chromium: the runs
-// list, the form starting a run, its live charts, Stop, compare, and a
-// form error. It skips, loudly, only where no Chromium is installed.
+// list, the form starting a run, its live charts, a change of its users,
+// Stop, compare, and a form error. It skips, loudly (skiplog), only where
+// no Chromium is installed.
 // Screenshots go to $EXP_UI_SCREENSHOTS (else a temporary directory);
 // with EXP_UI_DOCS=1 the live run's page also goes to docs/ui-run.png.
 func TestBrowser(t *testing.T) {
 	chrome := findChromium()
 	if chrome == "" {
-		t.Skip("SKIPPED: no Chromium (looked for chromium, chromium-browser, google-chrome on PATH): the browser test of exp ui did not run; install one (Debian: apt-get install chromium)")
-	}
-	if testing.Short() {
-		t.Skip("browser test: not in -short mode")
+		skiplog.Skip(t, "no Chromium (none of chromium, chromium-browser, google-chrome on PATH): the web UI was not tested in a browser; install one (Debian: apt-get install chromium)")
 	}
 	shots := os.Getenv("EXP_UI_SCREENSHOTS")
 	if shots == "" {
@@ -86,7 +85,7 @@ func TestBrowser(t *testing.T) {
 		chromedp.WindowSize(1400, 1000), chromedp.UserDataDir(t.TempDir()))...)
 	bctx, cancelBrowser := chromedp.NewContext(allocCtx)
 	t.Cleanup(func() { cancelBrowser(); cancelAlloc() }) // before ts.Close: the page's streams end with it
-	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
+	step := func(what string, steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
 		if err := chromedp.Do(bctx, steps...); err != nil {
 			t.Fatalf("%s: %v", what, err)
@@ -95,6 +94,8 @@ func TestBrowser(t *testing.T) {
 	if err := chromedp.Do(bctx); err != nil { // starts the browser
 		t.Fatalf("start %s: %v", chrome, err)
 	}
+	// Only now: chromedp starts a context's browser unsynchronised, so a
+	// first use from two goroutines at once launches two.
 	jsErrors := watchConsole(bctx)
 	shot := func(file string) string {
 		t.Helper()
@@ -111,7 +112,7 @@ func TestBrowser(t *testing.T) {
 	}
 	goHash := func(hash string) {
 		t.Helper()
-		do("go to "+hash, chromedp.Evaluate[chromedp.Void](fmt.Sprintf("location.hash = %q", hash)))
+		step("go to "+hash, chromedp.Evaluate[chromedp.Void](fmt.Sprintf("location.hash = %q", hash)))
 	}
 	text := func(sel string) string {
 		t.Helper()
@@ -123,22 +124,23 @@ func TestBrowser(t *testing.T) {
 	}
 
 	// 2. The runs list shows both.
-	do("open the runs list", chromedp.Navigate(ts.URL+"/#/"),
+	step("open the runs list", chromedp.Navigate(ts.URL+"/#/"),
 		chromedp.WaitVisible(chromedp.CSS(`tr[data-run="a"]`)), chromedp.WaitVisible(chromedp.CSS(`tr[data-run="b"]`)))
 	shot("1-runs.png")
 
 	// 3. The form starts a run; its charts grow live; Stop aborts it.
-	do("open the form", chromedp.Click(chromedp.CSS(`nav a[data-nav="new"]`)), chromedp.WaitVisible(chromedp.ID("f-users")))
-	do("fill the form", chromedp.SetValue(chromedp.ID("f-variant"), "goroutine"),
+	step("open the form", chromedp.Click(chromedp.CSS(`nav a[data-nav="new"]`)), chromedp.WaitVisible(chromedp.ID("f-users")))
+	step("fill the form", chromedp.SetValue(chromedp.ID("f-variant"), "goroutine"),
 		chromedp.SendKeys(chromedp.ID("f-users"), "5"), chromedp.SendKeys(chromedp.ID("f-spawn-rate"), "100"),
 		chromedp.SendKeys(chromedp.ID("f-duration"), liveDuration), chromedp.SendKeys(chromedp.ID("f-tasks"), "/health:1"),
 		chromedp.SendKeys(chromedp.ID("f-wait"), "0"), chromedp.SendKeys(chromedp.ID("f-name"), "live"))
-	do("start the run", chromedp.Click(chromedp.ID("start")))
+	step("start the run", chromedp.Click(chromedp.ID("start")))
+	startedAt := time.Now()
 	waitFor(ctx, t, "the page of run live", 100*time.Millisecond, func() (bool, error) {
 		loc, err := chromedp.Run(bctx, chromedp.Location())
 		return strings.HasSuffix(loc, "#/run/live"), err
 	})
-	do("the live page", chromedp.WaitVisible(chromedp.ID("stop")), chromedp.WaitReady(chromedp.CSS(`#chart-rps[data-points]`)))
+	step("the live page", chromedp.WaitVisible(chromedp.ID("stop")), chromedp.WaitReady(chromedp.CSS(`#chart-rps[data-points]`)))
 	points := func() int {
 		a, err := chromedp.Run(bctx, chromedp.AttributeValue(chromedp.CSS("#chart-rps"), "data-points"))
 		if err != nil {
@@ -164,23 +166,39 @@ func TestBrowser(t *testing.T) {
 	if st := text("#run-status"); st != "running" {
 		t.Fatalf("#run-status while live = %q, want running", st)
 	}
+	step("change the users", chromedp.SendKeys(chromedp.ID("change-load"), "3"), chromedp.Click(chromedp.ID("change-load-apply")))
+	waitFor(ctx, t, "the answer to the change of users", 100*time.Millisecond, func() (bool, error) {
+		s, err := chromedp.Run(bctx, chromedp.Text(chromedp.ID("change-load-msg")))
+		if s = strings.TrimSpace(s); s != "" && s != "users set to 3" {
+			return false, fmt.Errorf("#change-load-msg = %q, want users set to 3", s)
+		}
+		return s != "", err
+	})
 	live := shot("2-live.png")
 	if os.Getenv("EXP_UI_DOCS") == "1" {
+		docs := filepath.Join("..", "docs")
 		b, err := os.ReadFile(live)
 		if err == nil {
-			err = os.WriteFile(filepath.Join("..", "docs", "ui-run.png"), b, 0o644)
+			err = os.MkdirAll(docs, 0o755)
+		}
+		if err == nil {
+			err = os.WriteFile(filepath.Join(docs, "ui-run.png"), b, 0o644)
 		}
 		if err != nil {
 			t.Fatalf("EXP_UI_DOCS=1: write docs/ui-run.png: %v", err)
 		}
 		t.Logf("wrote docs/ui-run.png")
 	}
-	do("stop the run", chromedp.Click(chromedp.ID("stop")))
+	step("stop the run", chromedp.Click(chromedp.ID("stop")))
+	t.Logf("Stop clicked %v after Start", time.Since(startedAt).Round(time.Millisecond))
 	waitFor(ctx, t, "#run-status aborted", 100*time.Millisecond, func() (bool, error) {
 		s, err := chromedp.Run(bctx, chromedp.Text(chromedp.ID("run-status")))
-		return strings.TrimSpace(s) == "aborted", err
+		if s = strings.TrimSpace(s); s != "running" && s != "aborted" {
+			return false, fmt.Errorf("the run ended %s before Stop took effect", s)
+		}
+		return s == "aborted", err
 	})
-	do("the stopped page", chromedp.WaitNotPresent(chromedp.ID("stop")))
+	step("the stopped page", chromedp.WaitNotPresent(chromedp.ID("stop")))
 	shot("3-aborted.png")
 	shown := text("#run-requests")
 	row := api.run(ctx, "live")
@@ -194,7 +212,7 @@ func TestBrowser(t *testing.T) {
 	if shown != strconv.FormatInt(n, 10) {
 		t.Fatalf("#run-requests after the run = %q, the store has %d samples", shown, n)
 	}
-	do("reload the run's page", chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("run-status")))
+	step("reload the run's page", chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("run-status")))
 	if st, req := text("#run-status"), text("#run-requests"); st != "aborted" || req != shown {
 		t.Fatalf("after a reload: #run-status %q, #run-requests %q; want aborted, %s", st, req, shown)
 	}
@@ -202,7 +220,7 @@ func TestBrowser(t *testing.T) {
 
 	// 4. Compare a with b: every change has its judgement.
 	goHash("#/compare?names=a,b")
-	do("the comparison", chromedp.WaitVisible(chromedp.CSS("td.judgement")))
+	step("the comparison", chromedp.WaitVisible(chromedp.CSS("td.judgement")))
 	judgements, err := chromedp.Run(bctx, chromedp.Evaluate[[]string](
 		`[...document.querySelectorAll('td.judgement')].map(e => e.textContent.trim())`))
 	if err != nil {
@@ -221,7 +239,7 @@ func TestBrowser(t *testing.T) {
 
 	// 5. A bad value: the CLI's one-line error, next to its field.
 	goHash("#/new")
-	do("the form again", chromedp.WaitVisible(chromedp.ID("f-users")), chromedp.SendKeys(chromedp.ID("f-users"), "0"),
+	step("the form again", chromedp.WaitVisible(chromedp.ID("f-users")), chromedp.SendKeys(chromedp.ID("f-users"), "0"),
 		chromedp.Click(chromedp.ID("start")), chromedp.WaitVisible(chromedp.CSS(`.field-error[data-field="users"]`)))
 	msg := text(`.field-error[data-field="users"]`)
 	if !strings.Contains(msg, "users") || !strings.Contains(msg, "must be") || strings.Contains(msg, "\n") {
@@ -236,10 +254,12 @@ func TestBrowser(t *testing.T) {
 	t.Logf("browser test done in %v", time.Since(began).Round(time.Millisecond))
 }
 
-// liveDuration is the run the form starts and Stop aborts: long enough
-// that the live chart grows twice (a second is sent once whole, about
-// two seconds after it began) and Stop comes well before the end.
-const liveDuration = "4s"
+// liveDuration is the run the form starts and Stop aborts. A second is
+// sent live once whole, about two seconds after it began, so the chart has
+// grown twice some 3.5 s after Start: with a 4 s run, Stop came 0.5 s
+// before its end, too close on a busy machine; 10 s leaves room, and a
+// run that completes instead fails the test at once.
+const liveDuration = "10s"
 
 func findChromium() string {
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {

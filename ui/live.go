@@ -10,7 +10,6 @@ import (
 	"exp/analysis"
 	"exp/load"
 	"exp/store"
-	"exp/units"
 )
 
 // livePoint is one whole second of a running run.
@@ -25,15 +24,16 @@ type livePoint struct {
 }
 
 type liveEvent struct {
-	Status   string     `json:"status"`
-	Elapsed  float64    `json:"elapsed_s"`
-	Total    float64    `json:"total_s"`
-	Requests int64      `json:"requests"`
-	Failures int64      `json:"failures"`
-	RPS      float64    `json:"rps"`
-	P95      float64    `json:"p95_ms"`
-	Active   int        `json:"active"`
-	Point    *livePoint `json:"point"`
+	Status   string      `json:"status"`
+	Elapsed  float64     `json:"elapsed_s"`
+	Total    float64     `json:"total_s"`
+	Requests int64       `json:"requests"`
+	Failures int64       `json:"failures"`
+	RPS      float64     `json:"rps"`
+	P95      float64     `json:"p95_ms"`
+	Active   int         `json:"active"`
+	Point    *livePoint  `json:"point"`  // the newest whole second, when one came
+	Points   []livePoint `json:"points"` // every whole second that came since the last event
 }
 
 // follower reads a running run's new samples from the store each second
@@ -44,7 +44,8 @@ type follower struct {
 	requests int64
 	failures int64
 	secs     map[int]*liveSec
-	sent     int // seconds before this were sent
+	sent     int        // seconds before this were sent
+	last     *livePoint // the newest sent: its figures stand until the next
 }
 
 type liveSec struct {
@@ -72,10 +73,9 @@ func (f *follower) add(s load.Sample) {
 	}
 }
 
-// point gives the seconds before upTo not sent yet, the last of them as a
-// point (earlier ones come back with the run's page after it ends).
-func (f *follower) point(upTo int, model load.Model, cfg load.RunConfig) *livePoint {
-	var p *livePoint
+// points gives the whole seconds before upTo not sent yet.
+func (f *follower) points(upTo int, model load.Model, cfg load.RunConfig) []livePoint {
+	var out []livePoint
 	for ; f.sent < upTo; f.sent++ {
 		b := f.secs[f.sent]
 		if b == nil {
@@ -83,14 +83,15 @@ func (f *follower) point(upTo int, model load.Model, cfg load.RunConfig) *livePo
 		}
 		slices.Sort(b.lat)
 		ms := func(q float64) float64 { return float64(analysis.Percentile(b.lat, q)) / 1000 }
-		p = &livePoint{T: f.sent, RPS: float64(b.n), Failures: float64(b.fails), P50: ms(50), P95: ms(95), P99: ms(99),
+		p := livePoint{T: f.sent, RPS: float64(b.n), Failures: float64(b.fails), P50: ms(50), P95: ms(95), P99: ms(99),
 			Load: float64(len(b.users))}
 		if model == load.Open {
 			p.Load = cfg.Schedule().(load.RateSchedule).RateAt(time.Duration(f.sent) * time.Second)
 		}
 		delete(f.secs, f.sent)
+		out = append(out, p)
 	}
-	return p
+	return out
 }
 
 // live streams a running run's figures as Server-Sent Events, one a
@@ -141,11 +142,15 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request) {
 func (s *Server) event(run store.Run, f *follower) liveEvent {
 	elapsed := time.Since(run.StartedAt)
 	// A second is whole once the writer's flush (every 500 ms) has passed it.
-	p := f.point(int((elapsed-time.Second)/time.Second), run.Config.Model, run.Config)
+	ps := f.points(int((elapsed-time.Second)/time.Second), run.Config.Model, run.Config)
 	ev := liveEvent{Status: run.Status, Elapsed: elapsed.Seconds(), Total: run.Config.TotalDuration().Seconds(),
-		Requests: f.requests, Failures: f.failures, Point: p}
-	if p != nil {
-		ev.RPS, ev.P95, ev.Active = p.RPS, p.P95, int(p.Load)
+		Requests: f.requests, Failures: f.failures, Points: ps}
+	if len(ps) > 0 {
+		p := ps[len(ps)-1]
+		ev.Point, f.last = &p, &p
+	}
+	if f.last != nil {
+		ev.RPS, ev.P95, ev.Active = f.last.RPS, f.last.P95, int(f.last.Load)
 	}
 	s.mu.Lock()
 	a := s.active[run.Name]
@@ -155,6 +160,5 @@ func (s *Server) event(run store.Run, f *follower) liveEvent {
 			ev.Active = pr.Active
 		}
 	}
-	_ = units.Millis
 	return ev
 }

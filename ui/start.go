@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/spf13/pflag"
@@ -143,8 +144,16 @@ func specOf(form map[string]string) (lab.RunSpec, string, error) {
 		if fs.Lookup(k) == nil || formSkip[k] {
 			return lab.RunSpec{}, k, fmt.Errorf("unknown flag: --%s", k)
 		}
-		if err := fs.Set(k, v); err != nil {
-			return lab.RunSpec{}, k, fmt.Errorf("invalid argument %q for \"--%s\" flag: %v", v, k, err)
+		// A repeatable flag (header, threshold) takes one value a line.
+		vals := []string{v}
+		if fl := fs.Lookup(k); fl.Value.Type() == "stringArray" {
+			vals = strings.Split(strings.TrimSpace(v), "\n")
+		}
+		for _, one := range vals {
+			if err := fs.Set(k, strings.TrimSpace(one)); err != nil {
+				// pflag says it as the CLI does: invalid argument "abc" for "--duration" flag: ...
+				return lab.RunSpec{}, k, err
+			}
 		}
 	}
 	spec, err := f.Spec(fs)

@@ -144,13 +144,14 @@
 
     function runRow(r) {
       const fails = `${fmtInt(r.failures)}` + (isNum(r.fail_pct) && r.failures ? ` (${fmtFix(r.fail_pct, 2)}%)` : '');
+      const none = r.status === 'running' && !r.requests; // figures come when it ends
+      const fig = (f, v) => h('td', { class: 'num' }, none ? '–' : f(v));
       return h('tr', { 'data-run': r.name, class: r.failures ? 'has-failures' : '' },
         h('td', {}, box('data-name', r.name)),
         h('td', {}, h('a', { href: '#/run/' + enc(r.name) }, r.name), h('div', { class: 'muted small' }, fmtTime(r.started_at))),
         h('td', { class: 'status' }, statusBadge(r.status)),
         h('td', {}, r.target || ''), h('td', { class: 'load' }, r.load || ''),
-        h('td', { class: 'num' }, fmtInt(r.requests)), h('td', { class: 'num' }, fmtFix(r.rps, 1)),
-        h('td', { class: 'num' }, fmtMs(r.p95_ms)), h('td', { class: 'num' }, fails),
+        fig(fmtInt, r.requests), fig(v => fmtFix(v, 1), r.rps), fig(fmtMs, r.p95_ms), fig(() => fails),
         h('td', {}, r.verdict || ''), h('td', {}, r.group || ''));
     }
     function render() {
@@ -201,15 +202,16 @@
     resizeTimer = setTimeout(() => charts.forEach(c => c.fit()), 100);
   });
 
-  // makeChart draws a uPlot chart into el. series: [{label, scale, color,
-  // fmt, dash}] after x; axes: {x, y, y2} labels (y2: scale name is the
-  // second series scale); data: () => [xs, ys...]. The element's
-  // data-points says how many x points are drawn.
+  // makeChart draws a uPlot chart into el: series [{label, scale, color,
+  // fmt, dash, points}] after x, on the y axis (yLabel) or, for those
+  // whose scale is y2Scale, on a second one at the right (y2Label); data()
+  // gives [xs, ys...] at each refresh. The element's data-points says how
+  // many x points are drawn. A zoom (drag) stays while points come in.
   function makeChart(el, { title, xLabel, series, yLabel, y2Label, y2Scale, xAxis, data, empty }) {
     const yScale = series[0].scale || 'y';
     const axes = [Object.assign({ label: xLabel || 'seconds', grid: { stroke: '#eee' } }, xAxis || {}),
-      { scale: yScale, label: yLabel, grid: { stroke: '#eee' }, size: 55 }];
-    if (y2Scale) axes.push({ scale: y2Scale, label: y2Label, side: 1, grid: { show: false }, size: 55 });
+      { scale: yScale, label: yLabel, grid: { stroke: '#eee' }, size: axisSize }];
+    if (y2Scale) axes.push({ scale: y2Scale, label: y2Label, side: 1, grid: { show: false }, size: axisSize });
     const opts = {
       title, width: 600, height: 260,
       scales: { x: { time: false } },
@@ -228,8 +230,13 @@
     let u = null;
     const c = {
       refresh() {
-        const d = data();
-        if (u) u.setData(d); else u = new uPlot(opts, d, wrap);
+        const d = data().map(col => col.slice()); // uPlot keeps what it is given
+        if (!u) u = new uPlot(opts, d, wrap);
+        else {
+          const xs = u.data[0], sx = u.scales.x; // as drawn so far
+          const zoomed = xs.length > 1 && sx.min != null && (sx.min > xs[0] || sx.max < xs[xs.length - 1]);
+          u.setData(d, !zoomed);
+        }
         el.setAttribute('data-points', String(d[0].length));
         msg.textContent = d[0].length ? 'drag to zoom, double-click to reset' : (empty || 'no data');
       },
@@ -240,6 +247,18 @@
     c.refresh();
     charts.add(c);
     return c;
+  }
+
+  // axisSize makes a y axis as wide as its longest tick label.
+  function axisSize(u, values, i, cycle) {
+    const ax = u.axes[i];
+    if (cycle > 1) return ax._size;
+    let w = 0;
+    if (values) {
+      u.ctx.font = ax.font[0];
+      for (const v of values) w = Math.max(w, u.ctx.measureText(String(v)).width);
+    }
+    return Math.ceil(ax.ticks.size + ax.gap + w / (window.devicePixelRatio || 1)) + 4;
   }
 
   // overlay joins per-run [xs, ys] tables onto one x (uPlot.join) for a
@@ -271,7 +290,12 @@
       if (!alive()) return;
       drop();
       view = renderRun(name, d);
-      if (d.run && d.run.status === 'running') connect();
+      // After the load event: a stream opened before it would hold the
+      // page "loading" for as long as the run goes on.
+      if (d.run && d.run.status === 'running') {
+        if (document.readyState === 'complete') connect();
+        else window.addEventListener('load', () => alive() && connect(), { once: true });
+      }
     }
     // connect follows the run's /live stream until its end event, then
     // loads the finished run once.
@@ -314,12 +338,16 @@
       h('span', {}, 'requests ', requests), h('span', {}, 'req/s ', rps), h('span', {}, 'p95 ', p95, ' ms'), progress);
     const parts = [h('h1', {}, 'Run ', h('span', { class: 'run-name' }, name), ' ', status), facts,
       h('p', { class: 'muted' }, [run.target, run.load, run.started_at ? 'started ' + fmtTime(run.started_at) : ''].filter(Boolean).join(' · '))];
-    const controls = running ? runControls(name, run, S) : null;
+    const controls = running ? runControls(name, run, S, d.started_here) : null;
     if (controls) parts.push(controls.el);
 
     const chartBox = id => h('div', { id, class: 'chart', 'data-points': '0' });
     const boxes = { rps: chartBox('chart-rps'), lat: chartBox('chart-latency'), fail: chartBox('chart-failures'), res: chartBox('chart-resources') };
     parts.push(h('h2', {}, 'Charts'), h('div', { class: 'charts' }, Object.values(boxes)));
+    if (running) {
+      parts.push(h('p', { class: 'muted small', id: 'stale-note' }, `The run is going on: the tables and the summary below are as of ${fmtTime(new Date().toISOString())}, `
+        + 'when this page loaded; they are filled in when it ends. The charts and the figures at the top are live.'));
+    }
     parts.push(h('h2', {}, 'Endpoints'), endpointTable(d.endpoints || [], agg));
     parts.push(h('h2', {}, 'Failures by class'), failureTable(d.failures || []));
     parts.push(verdictBlock(d.verdict));
@@ -355,36 +383,44 @@
     function live(ev) {
       if (ev.status) { status.textContent = ev.status; status.className = `badge status-${ev.status}`; }
       if (isNum(ev.requests)) requests.textContent = fmtInt(ev.requests);
-      if (isNum(ev.rps)) rps.textContent = fmtFix(ev.rps, 1);
-      if ('p95_ms' in ev) p95.textContent = fmtMs(ev.p95_ms);
+      // rps and p95 are the latest whole second's: 0 in an event without one.
+      if (ev.point && isNum(ev.rps)) rps.textContent = fmtFix(ev.rps, 1);
+      if (ev.point && isNum(ev.p95_ms)) p95.textContent = fmtMs(ev.p95_ms);
       const bits = [];
       if (isNum(ev.elapsed_s)) bits.push(`${ev.elapsed_s.toFixed(0)} s` + (isNum(ev.total_s) && ev.total_s > 0 ? ` of ${ev.total_s.toFixed(0)} s` : ''));
-      if (isNum(ev.active)) bits.push(`${ev.active} active`);
+      if (isNum(ev.active) && (ev.active || ev.point)) bits.push(`${ev.active} active`);
       if (isNum(ev.failures) && ev.failures) bits.push(`${ev.failures} failures`);
       progress.textContent = bits.join(' · ');
-      const p = ev.point;
-      if (p && isNum(p.t) && (!S.t.length || p.t > S.t[S.t.length - 1])) {
+      // Every whole second since the last event (points), else the newest.
+      const pts = Array.isArray(ev.points) && ev.points.length ? ev.points : (ev.point ? [ev.point] : []);
+      let grew = false;
+      for (const p of pts) {
+        if (!isNum(p.t) || (S.t.length && p.t <= S.t[S.t.length - 1])) continue;
         const v = k => (p[k] == null ? null : p[k]);
         S.t.push(p.t); S.rps.push(v('rps')); S.fail.push(v('failures_per_s')); S.load.push(v('load'));
         S.ok.push(isNum(p.rps) ? p.rps - (p.failures_per_s || 0) : null);
         S.p50.push(v('p50_ms')); S.p95.push(v('p95_ms')); S.p99.push(v('p99_ms'));
-        timeCharts.forEach(c => c.refresh());
+        grew = true;
       }
+      if (grew) timeCharts.forEach(c => c.refresh());
       if (controls && ev.status && ev.status !== 'running') controls.el.remove();
     }
     return { charts: list, live };
   }
 
   // runControls: Stop, and a new number of users (closed) or rate (open).
-  function runControls(name, run, S) {
+  function runControls(name, run, S, startedHere) {
     const cfg = run.config || {};
     const open = cfg.model === 'open' || /^open/i.test(run.load || '') || /rate/i.test(S.loadLabel);
-    const msg = h('span', { id: 'control-msg', class: 'muted', role: 'status' });
-    const say = (text, bad) => { msg.textContent = text; msg.className = bad ? 'error' : 'muted'; };
+    const message = id => {
+      const el = h('span', { id, class: 'muted', role: 'status' });
+      return { el, say: (text, bad) => { el.textContent = text; el.className = bad ? 'error' : 'muted'; } };
+    };
+    const stopMsg = message('stop-msg'), loadMsg = message('change-load-msg');
     const stop = h('button', { id: 'stop', type: 'button', class: 'danger', onclick: async () => {
       stop.disabled = true;
-      try { await post('/api/runs/' + enc(name) + '/stop'); say('stopping…'); } catch (e) {
-        say(e.message, true);
+      try { await post('/api/runs/' + enc(name) + '/stop'); stopMsg.say('stopping…'); } catch (e) {
+        stopMsg.say(e.message, true);
         if (e.status !== 409) stop.disabled = false;
       }
     } }, 'Stop');
@@ -393,17 +429,17 @@
       placeholder: isNum(last) ? String(last) : '', 'aria-label': open ? 'new rate (req/s)' : 'new number of users' });
     const apply = h('button', { id: 'change-load-apply', type: 'button', onclick: async () => {
       const n = Number(input.value);
-      if (input.value.trim() === '' || !Number.isFinite(n)) { say('give a number', true); return; }
+      if (input.value.trim() === '' || !Number.isFinite(n)) { loadMsg.say('give a number', true); return; }
       apply.disabled = true;
       try {
         await post('/api/runs/' + enc(name) + '/load', open ? { rate: n } : { users: n });
-        say(open ? `rate set to ${n} req/s` : `users set to ${n}`);
-      } catch (e) { say(e.message, true); }
+        loadMsg.say(open ? `rate set to ${n} req/s` : `users set to ${n}`);
+      } catch (e) { loadMsg.say(e.message, true); }
       apply.disabled = false;
     } }, 'Apply');
-    const el = h('div', { class: 'controls', id: 'run-controls' }, stop,
-      h('label', { for: 'change-load' }, open ? 'rate (req/s)' : 'users'), input, apply, msg,
-      run.started_here === false ? h('span', { class: 'muted small' }, 'started outside this UI: it may refuse to stop or change it') : null);
+    const el = h('div', { class: 'controls', id: 'run-controls' }, stop, stopMsg.el,
+      h('label', { for: 'change-load' }, open ? 'rate (req/s)' : 'users'), input, apply, loadMsg.el,
+      startedHere === false ? h('span', { class: 'muted small' }, 'started outside this exp ui: stop or change it where it runs') : null);
     return { el };
   }
 
