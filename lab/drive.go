@@ -37,7 +37,8 @@ func (l *Lab) drive(ctx context.Context, runID int64, engine *load.Engine, sampl
 	// Fed live, the analyzer saves reading every sample back at the end
 	// (its window is the planned load: an interrupted run is read back).
 	an := analysis.NewAnalyzer(cfg)
-	go func() { collected <- load.Collect(samples, 500*time.Millisecond, writer, live, an) }()
+	recs := append([]load.Recorder{writer, live, an}, l.Recorders...)
+	go func() { collected <- load.Collect(samples, 500*time.Millisecond, recs...) }()
 
 	watch, stopWatch := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup

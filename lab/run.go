@@ -26,6 +26,10 @@ type Lab struct {
 	// Events, when set, hears what happens while a run or plan goes. It is
 	// called from the lab's goroutines, one event at a time per run.
 	Events func(Event)
+	// Recorders, when set, get every sample of a run as the store does (from
+	// the collector's goroutine): the web UI's live view of a run it
+	// started reads them instead of reading the store back.
+	Recorders []load.Recorder
 }
 
 // ErrInterrupted: the context was cancelled. A run that had started is

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"sync"
 	"time"
 
 	"exp/analysis"
@@ -36,16 +37,19 @@ type liveEvent struct {
 	Points   []livePoint `json:"points"` // every whole second that came since the last event
 }
 
-// follower reads a running run's new samples from the store each second
-// and sums them by the second they started in: the same figures for a run
-// started here as for one `exp run` writes in a terminal.
-type follower struct {
-	mark     int64
+// secAgg sums a running run's samples by the second they started in, and
+// closes each second into a point once it is whole. A run started here
+// feeds it as a load.Recorder, from the collector, sample by sample (no
+// read-back: what watching costs the generator is this); a run written
+// by another process is fed from the store's new samples each second.
+type secAgg struct {
+	cfg      load.RunConfig
+	mu       sync.Mutex
 	requests int64
 	failures int64
 	secs     map[int]*liveSec
-	sent     int        // seconds before this were sent
-	last     *livePoint // the newest sent: its figures stand until the next
+	closed   []livePoint // whole seconds, in order
+	upTo     int         // seconds before this are closed
 }
 
 type liveSec struct {
@@ -54,18 +58,26 @@ type liveSec struct {
 	users    map[uint32]bool
 }
 
-func (f *follower) add(s load.Sample) {
-	f.requests++
+func newSecAgg(cfg load.RunConfig) *secAgg { return &secAgg{cfg: cfg, secs: map[int]*liveSec{}} }
+
+// Add takes a sample (load.Recorder).
+func (a *secAgg) Add(s load.Sample) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.requests++
 	sec := int(s.Start / time.Second)
-	b := f.secs[sec]
+	if sec < a.upTo {
+		return // a straggler of a second already shown: counted, not drawn
+	}
+	b := a.secs[sec]
 	if b == nil {
 		b = &liveSec{users: map[uint32]bool{}}
-		f.secs[sec] = b
+		a.secs[sec] = b
 	}
 	b.n++
 	b.users[s.User] = true
 	if s.Failed() {
-		f.failures++
+		a.failures++
 		b.fails++
 	}
 	if s.Responded() {
@@ -73,25 +85,33 @@ func (f *follower) add(s load.Sample) {
 	}
 }
 
-// points gives the whole seconds before upTo not sent yet.
-func (f *follower) points(upTo int, model load.Model, cfg load.RunConfig) []livePoint {
-	var out []livePoint
-	for ; f.sent < upTo; f.sent++ {
-		b := f.secs[f.sent]
+func (a *secAgg) Flush() error { return nil }
+func (a *secAgg) Close() error { return nil }
+
+// since closes the seconds before upTo and gives the points from index i
+// on, with the totals.
+func (a *secAgg) since(i, upTo int) (pts []livePoint, requests, failures int64) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for ; a.upTo < upTo; a.upTo++ {
+		b := a.secs[a.upTo]
 		if b == nil {
 			continue
 		}
 		slices.Sort(b.lat)
 		ms := func(q float64) float64 { return float64(analysis.Percentile(b.lat, q)) / 1000 }
-		p := livePoint{T: f.sent, RPS: float64(b.n), Failures: float64(b.fails), P50: ms(50), P95: ms(95), P99: ms(99),
+		p := livePoint{T: a.upTo, RPS: float64(b.n), Failures: float64(b.fails), P50: ms(50), P95: ms(95), P99: ms(99),
 			Load: float64(len(b.users))}
-		if model == load.Open {
-			p.Load = cfg.Schedule().(load.RateSchedule).RateAt(time.Duration(f.sent) * time.Second)
+		if a.cfg.Model == load.Open {
+			p.Load = a.cfg.Schedule().(load.RateSchedule).RateAt(time.Duration(a.upTo) * time.Second)
 		}
-		delete(f.secs, f.sent)
-		out = append(out, p)
+		delete(a.secs, a.upTo)
+		a.closed = append(a.closed, p)
 	}
-	return out
+	if i < len(a.closed) {
+		pts = slices.Clone(a.closed[i:])
+	}
+	return pts, a.requests, a.failures
 }
 
 // live streams a running run's figures as Server-Sent Events, one a
@@ -110,7 +130,14 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
 	ctx := r.Context()
-	f := &follower{secs: map[int]*liveSec{}}
+	s.mu.Lock()
+	a := s.active[run.Name]
+	s.mu.Unlock()
+	agg, mark, sent := newSecAgg(run.Config), int64(0), 0
+	if a != nil {
+		agg = a.agg
+	}
+	var last *livePoint
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	for {
@@ -118,8 +145,10 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return
 		}
-		if f.mark, err = s.cfg.DB.EachSampleAfter(ctx, run.ID, f.mark, func(x load.Sample) error { f.add(x); return nil }); err != nil {
-			return
+		if a == nil { // written by another process: follow the store
+			if mark, err = s.cfg.DB.EachSampleAfter(ctx, run.ID, mark, func(x load.Sample) error { agg.Add(x); return nil }); err != nil {
+				return
+			}
 		}
 		if cur.Status != store.StatusRunning {
 			b, _ := json.Marshal(map[string]string{"status": cur.Status})
@@ -127,7 +156,25 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request) {
 			fl.Flush()
 			return
 		}
-		ev := s.event(cur, f)
+		elapsed := time.Since(cur.StartedAt)
+		// A second is whole once it is a second behind (the store's writer
+		// flushes every 500 ms; the collector polls every 10 ms).
+		pts, req, fails := agg.since(sent, int((elapsed-time.Second)/time.Second))
+		sent += len(pts)
+		ev := liveEvent{Status: cur.Status, Elapsed: elapsed.Seconds(), Total: cur.Config.TotalDuration().Seconds(),
+			Requests: req, Failures: fails, Points: pts}
+		if len(pts) > 0 {
+			p := pts[len(pts)-1]
+			ev.Point, last = &p, &p
+		}
+		if last != nil {
+			ev.RPS, ev.P95, ev.Active = last.RPS, last.P95, int(last.Load)
+		}
+		if a != nil {
+			if pr := a.latest(); pr.Total > 0 {
+				ev.Active = pr.Active
+			}
+		}
 		b, _ := json.Marshal(ev)
 		fmt.Fprintf(w, "data: %s\n\n", b)
 		fl.Flush()
@@ -137,28 +184,4 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request) {
 		case <-tick.C:
 		}
 	}
-}
-
-func (s *Server) event(run store.Run, f *follower) liveEvent {
-	elapsed := time.Since(run.StartedAt)
-	// A second is whole once the writer's flush (every 500 ms) has passed it.
-	ps := f.points(int((elapsed-time.Second)/time.Second), run.Config.Model, run.Config)
-	ev := liveEvent{Status: run.Status, Elapsed: elapsed.Seconds(), Total: run.Config.TotalDuration().Seconds(),
-		Requests: f.requests, Failures: f.failures, Points: ps}
-	if len(ps) > 0 {
-		p := ps[len(ps)-1]
-		ev.Point, f.last = &p, &p
-	}
-	if f.last != nil {
-		ev.RPS, ev.P95, ev.Active = f.last.RPS, f.last.P95, int(f.last.Load)
-	}
-	s.mu.Lock()
-	a := s.active[run.Name]
-	s.mu.Unlock()
-	if a != nil {
-		if pr := a.latest(); pr.Total > 0 {
-			ev.Active = pr.Active
-		}
-	}
-	return ev
 }

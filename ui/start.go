@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"exp/lab"
+	"exp/load"
 	"exp/runflags"
 	"exp/target"
 )
@@ -26,6 +27,7 @@ type activeRun struct {
 	mu       sync.Mutex
 	progress lab.Progress // the latest, for the live view
 	control  *lab.Control
+	agg      *secAgg // every sample, by second, for the live view
 }
 
 func (a *activeRun) latest() lab.Progress {
@@ -172,9 +174,9 @@ func loopbackURL(raw string) bool {
 // target is up and the run stored, or the error that stopped it first.
 func (s *Server) launch(spec lab.RunSpec) (string, error) {
 	ctx, cancel := context.WithCancel(bg)
-	a := &activeRun{cancel: cancel, done: make(chan struct{})}
+	a := &activeRun{cancel: cancel, done: make(chan struct{}), agg: newSecAgg(spec.Load)}
 	started := make(chan string, 1)
-	l := &lab.Lab{DB: s.cfg.DB, Exe: s.cfg.Exe, Version: s.cfg.Version, Events: func(e lab.Event) {
+	l := &lab.Lab{DB: s.cfg.DB, Exe: s.cfg.Exe, Version: s.cfg.Version, Recorders: []load.Recorder{a.agg}, Events: func(e lab.Event) {
 		switch e.Kind {
 		case lab.RunStarted:
 			a.mu.Lock()
