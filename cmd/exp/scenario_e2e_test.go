@@ -31,15 +31,25 @@ func TestScenarioAndLocustfileRun(t *testing.T) {
 		if n := queryInt(t, db, `SELECT count(*) FROM samples s JOIN runs r ON r.id = s.run_id WHERE r.name = ? AND s.error_class IS NOT NULL`, run); n != 0 {
 			t.Errorf("%s: %d failures", run, n)
 		}
-		if n := queryInt(t, db, `SELECT count(*) FROM samples s JOIN runs r ON r.id = s.run_id JOIN endpoints e ON e.run_id = r.id AND e.id = s.endpoint_id
-			WHERE r.name = ? AND e.path = '/api/products/[id]'`, run); n == 0 {
-			t.Errorf("%s: no request grouped as /api/products/[id]", run)
+		// One endpoint row for every product id: the display name.
+		if n := queryInt(t, db, `SELECT count(*) FROM endpoints e JOIN runs r ON r.id = e.run_id
+			WHERE r.name = ? AND e.path = '/api/products/[id]'`, run); n != 1 {
+			t.Errorf("%s: %d endpoint rows named /api/products/[id], want 1", run, n)
 		}
-		// The product task sets pid (step 0), then sends its request (step 1).
-		if n := queryInt(t, db, `SELECT count(*) FROM samples s JOIN runs r ON r.id = s.run_id JOIN endpoints e ON e.run_id = r.id AND e.id = s.endpoint_id
-			WHERE r.name = ? AND e.path = '/api/products/[id]' AND s.step != 1`, run); n != 0 {
-			t.Errorf("%s: %d product requests not at step 1", run, n)
-		}
+	}
+	// A flow of a set step then a request: every request is its step 1.
+	flow := filepath.Join(dir, "flow.yaml")
+	os.WriteFile(flow, []byte("users:\n  - name: u\n    tasks:\n      - steps:\n          - {set: pid, value: \"{{randint 1 9}}\"}\n"+
+		"          - {path: \"/api/products/{{pid}}\", name: \"/api/products/[id]\", headers: {Authorization: \"Bearer {{tok}}\"}}\n"+
+		"    on_start:\n      - {method: POST, path: /api/login, json: {user: a, password: b}, capture: [{var: tok, json: token}]}\n"), 0o644)
+	mustExp(t, append([]string{"run", "--scenario", flow, "--name", "flow"}, common...)...)
+	if n := queryInt(t, db, `SELECT count(*) FROM samples s JOIN runs r ON r.id = s.run_id JOIN endpoints e ON e.run_id = r.id AND e.id = s.endpoint_id
+		WHERE r.name = 'flow' AND e.path = '/api/products/[id]' AND s.step = 1 AND s.error_class IS NULL`); n < 10 {
+		t.Errorf("flow: %d successful product requests at step 1", n)
+	}
+	if n := queryInt(t, db, `SELECT count(*) FROM samples s JOIN runs r ON r.id = s.run_id JOIN endpoints e ON e.run_id = r.id AND e.id = s.endpoint_id
+		WHERE r.name = 'flow' AND e.path = '/api/products/[id]' AND s.step != 1`); n != 0 {
+		t.Errorf("flow: %d product requests not at step 1", n)
 	}
 	show := mustExp(t, "show", "--db", dbPath, "py")
 	if !strings.Contains(show.stdout, "Scenario (as stored, secrets redacted):") || strings.Contains(show.stdout, "s3cret") ||
