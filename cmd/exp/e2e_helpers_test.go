@@ -79,7 +79,9 @@ func mustExp(t *testing.T, args ...string) result {
 // openDB opens a database file the binary wrote, read-only, for checks.
 func openDB(t *testing.T, path string) *sql.DB {
 	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	// A reader may meet a writer's lock for a moment (a checkpoint of
+	// another run still writing): wait for it as exp itself does.
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(5000)")
 	if err != nil {
 		t.Fatal(err)
 	}
