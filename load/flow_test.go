@@ -133,6 +133,8 @@ users:
       - path: /use?id={{rows.id}}
 `
 	_, ss := runScenario(t, srv.URL, yaml, dir, 10, 2*time.Second)
+	mu.Lock() // the handlers wrote seen under it
+	defer mu.Unlock()
 	if len(seen) != 50 || len(ss) != 50 {
 		t.Fatalf("%d rows seen by the server, %d samples; want 50 each", len(seen), len(ss))
 	}
