@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -38,9 +39,16 @@ func Read(path string, opt Options) (*Scenario, []byte, error) {
 var yamlPos = regexp.MustCompile(`^\[(\d+):(\d+)\]\s*`)
 
 // Decode reads the YAML of a scenario file.
-func Decode(path string, src []byte) (*File, error) {
-	var f File
-	if err := yaml.UnmarshalWithOptions(src, &f, yaml.DisallowUnknownField()); err != nil {
+func Decode(path string, src []byte) (f *File, err error) {
+	// The YAML reader panics on some malformed input (a tag where a
+	// sequence belongs, found by FuzzScenario): bad input, not a crash.
+	defer func() {
+		if p := recover(); p != nil {
+			f, err = nil, input.Errorf("scenario", "%s:1: not YAML the reader can parse (%v)", path, oneLine(fmt.Sprint(p)))
+		}
+	}()
+	f = &File{}
+	if err := yaml.UnmarshalWithOptions(src, f, yaml.DisallowUnknownField()); err != nil {
 		msg := yaml.FormatError(err, false, false)
 		msg, _, _ = strings.Cut(msg, "\n")
 		line := "1"
@@ -49,7 +57,12 @@ func Decode(path string, src []byte) (*File, error) {
 		}
 		return nil, input.Errorf("scenario", "%s:%s: %s", path, line, msg)
 	}
-	return &f, nil
+	return f, nil
+}
+
+func oneLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
 }
 
 // Located turns a compile error at a YAML path into one line naming the
