@@ -237,6 +237,14 @@ func appendJSON(t *Template, v any, names *Names) error {
 		if err != nil {
 			return err
 		}
+		if len(st.parts) == 1 && st.parts[0].kind != litPart {
+			// "{{products.id}}" alone: a number when it renders as one.
+			p := st.parts[0]
+			p.auto = true
+			t.parts = append(t.parts, p)
+			t.json = true
+			return nil
+		}
 		lit(`"`)
 		for _, p := range st.parts {
 			if p.kind == litPart {

@@ -37,7 +37,7 @@ func TestReadShop(t *testing.T) {
 	}
 	st.Rows[0] = row
 	body := string(checkout.Steps[0].Req.Body.Append(nil, st))
-	if body != `{"note":"user 4","product":"7","qty":1}` {
+	if body != `{"note":"user 4","product":7,"qty":1}` {
 		t.Errorf("json body %s", body)
 	}
 	login := sc.Classes[0].OnStart.Steps[0].Req
@@ -54,6 +54,27 @@ func TestReadShop(t *testing.T) {
 	}
 	if err := prod.Steps[1].Req.Apply(HTTPMeta{}, []byte(`{"name":"x"}`), st); !errors.Is(err, ErrCheck) {
 		t.Errorf("check of a missing id: %v", err)
+	}
+}
+
+// A JSON value of one template is a number when it renders as one.
+func TestJSONNumbers(t *testing.T) {
+	names := &Names{Vars: map[string]int{"v": 0}, Data: map[string]dataNames{}}
+	tpl, err := jsonTemplate(map[string]any{"a": "{{v}}", "b": "x{{v}}", "c": "{{randint 5 5}}"}, names)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for v, want := range map[string]string{
+		"12":     `{"a":12,"b":"x12","c":5}`,
+		"-1.5e3": `{"a":-1.5e3,"b":"x-1.5e3","c":5}`,
+		"01234":  `{"a":"01234","b":"x01234","c":5}`,
+		"a\"b":   `{"a":"a\"b","b":"xa\"b","c":5}`,
+		"":       `{"a":"","b":"x","c":5}`,
+	} {
+		st := &State{Vars: []string{v}, Rand: rand.New(rand.NewPCG(1, 1))}
+		if got := string(tpl.Append(nil, st)); got != want {
+			t.Errorf("v=%q: %s, want %s", v, got, want)
+		}
 	}
 }
 

@@ -40,6 +40,7 @@ const (
 
 type part struct {
 	kind  partKind
+	auto  bool // a JSON value of one template: a number as is, anything else quoted
 	lit   string
 	index int // variable, or data file
 	col   int // data column
@@ -178,6 +179,10 @@ const alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 // Append renders the template for st after dst.
 func (t Template) Append(dst []byte, st *State) []byte {
 	for _, p := range t.parts {
+		if p.auto {
+			dst = t.appendAuto(dst, p, st)
+			continue
+		}
 		switch p.kind {
 		case litPart:
 			dst = append(dst, p.lit...)
@@ -200,6 +205,59 @@ func (t Template) Append(dst []byte, st *State) []byte {
 		}
 	}
 	return dst
+}
+
+// appendAuto appends a JSON value of one template: as is when it reads as
+// a JSON number, else as a JSON string.
+func (t Template) appendAuto(dst []byte, p part, st *State) []byte {
+	one := Template{parts: []part{{kind: p.kind, lit: p.lit, index: p.index, col: p.col, a: p.a, b: p.b, words: p.words}}}
+	start := len(dst)
+	dst = one.Append(dst, st)
+	if jsonNumber(dst[start:]) {
+		return dst
+	}
+	v := string(dst[start:])
+	dst = append(dst[:start], '"')
+	dst = t.value(dst, v)
+	return append(dst, '"')
+}
+
+// jsonNumber reports a JSON number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+func jsonNumber(b []byte) bool {
+	i := 0
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	digits := func() int {
+		n := 0
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+			n++
+		}
+		return n
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case digits() == 0:
+		return false
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		if digits() == 0 {
+			return false
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return i == len(b) && len(b) > 0
 }
 
 // value appends a value, JSON-escaped inside a JSON string.
