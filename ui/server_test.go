@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"exp/lab"
+	"exp/load"
 	"exp/store"
 )
 
@@ -275,5 +277,33 @@ func TestGuards(t *testing.T) {
 	req.Header.Set("Authorization", "Bearer sesame")
 	if code, _ := do(t, req); code != 200 {
 		t.Errorf("with a bearer token: %d", code)
+	}
+}
+
+// A plan's report, written from the store, served as HTML.
+func TestPlanReportEndpoint(t *testing.T) {
+	s, ts, tgt := newTestUI(t)
+	tasks, _ := load.ParseTasks("/ok:1")
+	spec := lab.RunSpec{Load: load.RunConfig{Model: load.Closed, Tasks: tasks, SpawnRate: 100, Duration: time.Second,
+		Timeout: time.Second, KeepAlive: true}, Target: lab.Target{URL: tgt}, SampleEvery: time.Second}
+	l := &lab.Lab{DB: s.cfg.DB, Version: "test"}
+	if _, err := l.RunPlan(context.Background(), lab.PlanSpec{Name: "p", OutDir: t.TempDir(),
+		Levels: []store.PlanLevel{{Users: 2, SpawnRate: 100}}, Cell: spec}); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Get(ts.URL + "/api/plans/p")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Type"), "text/html") || !strings.Contains(string(b), "p-2") {
+		t.Errorf("plan report: %d %s, %d bytes", resp.StatusCode, resp.Header.Get("Content-Type"), len(b))
+	}
+	if code, list := get(t, ts, "/api/runs"); code != 200 || len(list["plans"].([]any)) != 1 {
+		t.Errorf("plans in the list: %v", list["plans"])
+	}
+	if resp, _ := http.Get(ts.URL + "/api/plans/nosuch"); resp.StatusCode != 404 {
+		t.Errorf("unknown plan: %d", resp.StatusCode)
 	}
 }
