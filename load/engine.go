@@ -201,18 +201,26 @@ func (e *Engine) user(load, inflight context.Context, stop <-chan struct{}, id u
 		if s.Class == Cancelled {
 			return
 		}
-		d := e.cfg.Wait.next(rng.Uint32(), t1.Sub(t0))
-		if d <= 0 {
-			continue
-		}
-		wait.Reset(d)
-		select {
-		case <-load.Done():
+		if !think(wait, e.cfg.Wait.next(rng.Uint32(), t1.Sub(t0)), load, stop) {
 			return
-		case <-stop:
-			return
-		case <-wait.C:
 		}
+	}
+}
+
+// think waits d on timer (not at all when d ≤ 0) and reports whether the
+// user goes on: false when the load ended or the user was stopped.
+func think(timer *time.Timer, d time.Duration, load context.Context, stop <-chan struct{}) bool {
+	if d <= 0 {
+		return true
+	}
+	timer.Reset(d)
+	select {
+	case <-load.Done():
+		return false
+	case <-stop:
+		return false
+	case <-timer.C:
+		return true
 	}
 }
 

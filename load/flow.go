@@ -145,17 +145,8 @@ func (e *Engine) scenarioUser(load, inflight context.Context, stop <-chan struct
 		if u.run(&cl.Tasks[pick.pick(rng.Uint32())], done, out) {
 			return
 		}
-		d := e.waits[ci].next(rng.Uint32(), time.Since(t0))
-		if d <= 0 {
-			continue
-		}
-		wait.Reset(d)
-		select {
-		case <-load.Done():
+		if !think(wait, e.waits[ci].next(rng.Uint32(), time.Since(t0)), load, stop) {
 			return
-		case <-stop:
-			return
-		case <-wait.C:
 		}
 	}
 }

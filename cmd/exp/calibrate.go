@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"exp/compare"
-	"exp/lab"
 )
 
 func newCalibrateCmd() *cobra.Command {
@@ -28,15 +27,12 @@ so that a comparison of single runs can be decided.`,
 			if err != nil {
 				return badInput(err)
 			}
-			if err := lab.Preflight(spec.Target); err != nil {
-				return err
-			}
-			db, err := openStore(cmd)
+			l, err := openLab(cmd, spec)
 			if err != nil {
 				return err
 			}
+			db := l.DB
 			defer db.Close()
-			l := &lab.Lab{DB: db, Version: version, Events: eventPrinter(cmd.ErrOrStderr(), cmd.ErrOrStderr())}
 			rep, noise, err := l.Calibrate(cmd.Context(), spec, repeat)
 			if err != nil {
 				return finishRepeats(cmd, db, rep, spec, err)

@@ -32,17 +32,12 @@ func newRunCmd() *cobra.Command {
 			if printScenario {
 				return printScenarioOf(cmd.OutOrStdout(), spec)
 			}
-			// Before the database is opened (or created): bad input
-			// leaves no file behind.
-			if err := lab.Preflight(spec.Target); err != nil {
-				return err
-			}
-			db, err := openStore(cmd)
+			l, err := openLab(cmd, spec)
 			if err != nil {
 				return err
 			}
+			db := l.DB
 			defer db.Close()
-			l := &lab.Lab{DB: db, Version: version, Events: eventPrinter(cmd.ErrOrStderr(), cmd.ErrOrStderr())}
 			if cmd.Flags().Changed("repeat") {
 				rep, err := l.RunRepeats(cmd.Context(), spec, repeat, store.GroupRepeat)
 				return finishRepeats(cmd, db, rep, spec, err)
@@ -73,6 +68,20 @@ func newRunCmd() *cobra.Command {
 	cmd.Flags().BoolVar(&printScenario, "print-scenario", false, "print the scenario --scenario or --locustfile gives, as YAML, and exit without running")
 	cmd.Flags().IntVar(&repeat, "repeat", 1, "run it N times, a fresh target each time, stored as the group --name (runs NAME-1 ... NAME-N) that compare takes as one side")
 	return cmd
+}
+
+// openLab checks the spec's target, then opens the store (bad input
+// leaves no file behind) and gives the lab that prints its events; the
+// caller closes l.DB.
+func openLab(cmd *cobra.Command, spec lab.RunSpec) (*lab.Lab, error) {
+	if err := lab.Preflight(spec.Target); err != nil {
+		return nil, err
+	}
+	db, err := openStore(cmd)
+	if err != nil {
+		return nil, err
+	}
+	return &lab.Lab{DB: db, Version: version, Events: eventPrinter(cmd.ErrOrStderr(), cmd.ErrOrStderr())}, nil
 }
 
 // printScenarioOf prints the scenario a run would run, as YAML.
