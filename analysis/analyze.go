@@ -95,6 +95,10 @@ func NewAnalyzer(cfg load.RunConfig) *Analyzer {
 // the run went), before Summary: the seconds' users come from them.
 func (a *Analyzer) SetStages(st []load.Stage) { a.cfg.Stages = st }
 
+// SetRateStages replaces the open model's schedule (the rate changed while
+// the run went), before Summary: the seconds' offered rates come from it.
+func (a *Analyzer) SetRateStages(st []load.RateStage) { a.cfg.RateStages, a.cfg.Rate = st, 0 }
+
 // SetLoadWindow sets how long the load ran (an interrupted run's is
 // shorter than planned), before any Add: only responses completed within
 // it count in the rates.

@@ -81,3 +81,10 @@ type Control struct{ e *load.Engine }
 
 // SetUsers sets a closed-model run's users from the next whole second on.
 func (c *Control) SetUsers(n int) error { return c.e.SetUsers(n) }
+
+// SetRate sets an open-model run's arrival rate from the next whole second on.
+func (c *Control) SetRate(r float64) error { return c.e.SetRate(r) }
+
+// LoadAt is the users or arrival rate the run's schedule asks for at
+// elapsed time t, changes included.
+func (c *Control) LoadAt(t time.Duration) float64 { return c.e.LoadAt(t) }

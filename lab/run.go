@@ -105,6 +105,14 @@ func (l *Lab) Run(ctx context.Context, spec RunSpec) (Outcome, error) {
 			runErr = err
 		}
 	}
+	if st := engine.RateStages(); st != nil {
+		// Its rate was changed while it ran: likewise.
+		cfg.RateStages, cfg.Rate = st, 0
+		d.live.SetRateStages(st)
+		if err := l.DB.SetRateStages(bg, runID, st); err != nil && runErr == nil {
+			runErr = err
+		}
+	}
 	status := store.StatusCompleted
 	switch {
 	case runErr != nil:

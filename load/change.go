@@ -76,3 +76,83 @@ func (e *Engine) Stages() []Stage {
 	}
 	return append([]Stage(nil), e.stages...)
 }
+
+// SetRate changes a running open-model run's arrival rate from the next
+// whole second on: the rate steps to r there and holds until the planned
+// end. The change becomes rate stages (a step is a stage of no duration),
+// which RateStages returns for the store. Arrivals before that second are
+// those of the old schedule, so none is repeated or skipped.
+func (e *Engine) SetRate(r float64) error {
+	if e.cfg.Model != Open {
+		return input.Errorf("rate", "the run is in the closed model: change its users instead")
+	}
+	if r != r || r < 0 || r > MaxRate {
+		return input.Errorf("rate", "must be a number of requests per second from 0 to %g, got %g", float64(MaxRate), r)
+	}
+	e.schedMu.Lock()
+	defer e.schedMu.Unlock()
+	if e.started.IsZero() {
+		return input.Errorf("rate", "the run has not started")
+	}
+	at := time.Since(e.started).Truncate(time.Second) + time.Second
+	cur := e.rateSchedule()
+	if at >= cur.Duration() {
+		return input.Errorf("rate", "the run ends within the second: nothing to change")
+	}
+	next := RateSchedule{Stages: CutRateStages(cur, at, r)}
+	e.rates.Store(&next)
+	e.changed = true
+	return nil
+}
+
+// CutRateStages is the schedule's stages up to at (a stage running across
+// at ends there at the rate it had reached), then a step to r held to the
+// schedule's end. A schedule that starts at a rate (From) begins with a
+// step to it, so the stages alone say the whole load.
+func CutRateStages(s RateSchedule, at time.Duration, r float64) []RateStage {
+	var out []RateStage
+	if s.From != 0 {
+		out = append(out, RateStage{Rate: s.From})
+	}
+	start, total := time.Duration(0), s.Duration()
+	for _, st := range s.Stages {
+		if start+st.Duration <= at {
+			out = append(out, st)
+			start += st.Duration
+			continue
+		}
+		if at > start {
+			out = append(out, RateStage{Duration: at - start, Rate: s.RateAt(at)})
+		}
+		break
+	}
+	return append(out, RateStage{Rate: r}, RateStage{Duration: total - at, Rate: r})
+}
+
+// rateSchedule is the schedule the open model follows now.
+func (e *Engine) rateSchedule() RateSchedule {
+	if p := e.rates.Load(); p != nil {
+		return *p
+	}
+	return e.cfg.RateSchedule()
+}
+
+// RateStages are the rate stages the run followed when its rate was
+// changed while it ran (nil otherwise): what to store as its load.
+func (e *Engine) RateStages() []RateStage {
+	if p := e.rates.Load(); p != nil {
+		return append([]RateStage(nil), p.Stages...)
+	}
+	return nil
+}
+
+// LoadAt is the load the run's current schedule asks for at elapsed time
+// t: users or arrivals per second, changes included.
+func (e *Engine) LoadAt(t time.Duration) float64 {
+	if e.cfg.Model == Open {
+		return e.rateSchedule().RateAt(t)
+	}
+	e.schedMu.Lock()
+	defer e.schedMu.Unlock()
+	return e.userSchedule().Load(t)
+}

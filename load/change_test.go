@@ -72,3 +72,94 @@ func TestSetUsers(t *testing.T) {
 		t.Error("SetUsers after the end accepted")
 	}
 }
+
+func TestCutRateStages(t *testing.T) {
+	s := time.Second
+	tests := []struct {
+		in   RateSchedule
+		at   time.Duration
+		r    float64
+		want []RateStage
+	}{
+		// A constant rate: a step to it, held to the change, a step to r.
+		{RateSchedule{Stages: []RateStage{{10 * s, 50}}, From: 50}, 3 * s, 80,
+			[]RateStage{{0, 50}, {3 * s, 50}, {0, 80}, {7 * s, 80}}},
+		// A ramp cut midway ends at the rate it had reached.
+		{RateSchedule{Stages: []RateStage{{4 * s, 100}, {4 * s, 100}}}, 2 * s, 10,
+			[]RateStage{{2 * s, 50}, {0, 10}, {6 * s, 10}}},
+		// A change on a stage's edge keeps the stage whole.
+		{RateSchedule{Stages: []RateStage{{2 * s, 20}, {2 * s, 40}}}, 2 * s, 0,
+			[]RateStage{{2 * s, 20}, {0, 0}, {2 * s, 0}}},
+	}
+	for _, tt := range tests {
+		got := CutRateStages(tt.in, tt.at, tt.r)
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("CutRateStages(%v, %v, %g) = %v, want %v", tt.in, tt.at, tt.r, got, tt.want)
+		}
+		// Before the change the new schedule is the old one, arrival by arrival.
+		cut := RateSchedule{Stages: got}
+		for h := 0.0; ; h++ {
+			old, ok := tt.in.TimeOf(h)
+			if !ok || old >= tt.at {
+				break
+			}
+			if now, _ := cut.TimeOf(h); absDur(now-old) > time.Microsecond {
+				t.Errorf("%v: arrival %g moved from %v to %v", tt.in, h, old, now)
+			}
+		}
+	}
+}
+
+func absDur(d time.Duration) time.Duration { return max(d, -d) }
+
+// The rate changed while an open-model run goes: arrivals follow from the
+// next whole second, and the rate stages say so.
+func TestSetRate(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	cfg := RunConfig{URL: srv.URL, Model: Open, Rate: 50, Arrivals: Uniform, MaxInflight: 50, Duration: 4 * time.Second,
+		Tasks: []Task{{"GET", "/", 1}}, Timeout: time.Second, KeepAlive: true}
+	e, err := NewEngine(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.SetRate(100); err == nil {
+		t.Error("SetRate before the start accepted")
+	}
+	out := make(chan Sample, 1<<16)
+	bySecond := map[int]int{}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for s := range out {
+			bySecond[int(s.Start/time.Second)]++
+		}
+	}()
+	go func() {
+		time.Sleep(1200 * time.Millisecond)
+		if err := e.SetRate(200); err != nil {
+			t.Error(err)
+		}
+		if err := e.SetUsers(3); err == nil {
+			t.Error("SetUsers on an open-model run accepted")
+		}
+	}()
+	res := e.Run(context.Background(), time.Now(), out)
+	<-done
+	want := []RateStage{{0, 50}, {2 * time.Second, 50}, {0, 200}, {2 * time.Second, 200}}
+	if st := e.RateStages(); !reflect.DeepEqual(st, want) {
+		t.Fatalf("rate stages %v, want %v", st, want)
+	}
+	if got := (map[int]int{0: bySecond[0], 1: bySecond[1], 2: bySecond[2], 3: bySecond[3]}); !reflect.DeepEqual(got, map[int]int{0: 50, 1: 50, 2: 200, 3: 200}) {
+		t.Errorf("arrivals by second %v, want 50, 50, 200, 200", got)
+	}
+	if res.Scheduled != 500 {
+		t.Errorf("scheduled %d arrivals, want 500", res.Scheduled)
+	}
+	if e.LoadAt(3500*time.Millisecond) != 200 {
+		t.Errorf("LoadAt(3.5s) = %g, want 200", e.LoadAt(3500*time.Millisecond))
+	}
+	if err := e.SetRate(10); err == nil {
+		t.Error("SetRate after the end accepted")
+	}
+}

@@ -31,10 +31,13 @@ type Engine struct {
 	classes []int  // scenario: the class of user i is classes[i % len]
 	waits   []Wait // scenario: each class's think time
 
-	schedMu sync.Mutex    // guards stages and changed (SetUsers)
+	schedMu sync.Mutex    // guards stages and changed (SetUsers, SetRate)
 	stages  []Stage       // the closed model's stages once changed while running
-	changed bool          // SetUsers changed them
+	changed bool          // SetUsers or SetRate changed them
 	kick    chan struct{} // wakes runClosed to follow a change at once
+	// rates is the open model's schedule once SetRate changed it; the
+	// scheduler loads it at each arrival and after each sleep.
+	rates atomic.Pointer[RateSchedule]
 }
 
 // NewEngine validates cfg and returns an engine for it.

@@ -52,7 +52,7 @@ func FuzzParseStages(f *testing.F) {
 }
 
 func FuzzParseRateStages(f *testing.F) {
-	for _, s := range []string{"30s:100,30s:200", "1s:0.5", "1s:1e400"} {
+	for _, s := range []string{"30s:100,30s:200", "1s:0.5", "1s:1e400", "0s:50,2s:50"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -61,9 +61,15 @@ func FuzzParseRateStages(f *testing.F) {
 			return
 		}
 		for _, r := range st {
-			if r.Rate < 0 || r.Duration <= 0 {
+			if r.Rate < 0 || r.Duration < 0 {
 				t.Fatalf("%q parsed to invalid %v", s, st)
 			}
+		}
+		if RateStagesDuration(st) <= 0 {
+			t.Fatalf("%q parsed to stages of no length %v", s, st)
+		}
+		if back, err := ParseRateStages(FormatRateStages(st)); err != nil || len(back) != len(st) {
+			t.Fatalf("%q: FormatRateStages %q does not parse back: %v", s, FormatRateStages(st), err)
 		}
 	})
 }

@@ -133,14 +133,19 @@ func (e *Engine) schedule(sched RateSchedule, load context.Context, p *pool, out
 	if poisson {
 		h = rng.ExpFloat64()
 	}
+	cur := e.rates.Load() // nil: the config's schedule
 	for {
+		if p := e.rates.Load(); p != cur {
+			cur, sched = p, *p // SetRate: the arrivals still to come follow it
+		}
 		at, ok := sched.TimeOf(h)
 		if !ok {
 			return
 		}
 		wait := at - time.Since(e.started)
-		for ; wait > 0 && load.Err() == nil; wait = at - time.Since(e.started) {
+		if wait > 0 && load.Err() == nil {
 			sleeper.sleep(wait)
+			continue
 		}
 		if lag := -wait; lag > time.Duration(e.maxLag.Load()) {
 			e.maxLag.Store(int64(lag))

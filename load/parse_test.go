@@ -108,7 +108,10 @@ func TestParseStages(t *testing.T) {
 	if err != nil || len(rs) != 2 || rs[1].Rate != 2.5 {
 		t.Fatalf("ParseRateStages = %v, %v", rs, err)
 	}
-	for _, bad := range []string{"", "10s", "10s:-1", "10s:NaN", "10s:0", "1s:abc"} {
+	if rs, err := ParseRateStages("0s:50,10s:50"); err != nil || len(rs) != 2 || rs[0].Duration != 0 {
+		t.Fatalf("ParseRateStages(a step, then a hold) = %v, %v", rs, err)
+	}
+	for _, bad := range []string{"", "10s", "10s:-1", "10s:NaN", "10s:0", "1s:abc", "0s:50", "-1s:5,1s:5"} {
 		if _, err := ParseRateStages(bad); err == nil {
 			t.Errorf("ParseRateStages(%q) accepted", bad)
 		}

@@ -17,7 +17,8 @@ type Stage struct {
 
 // RateStage ramps the arrival rate linearly from the previous stage's rate
 // (0 before the first) to Rate over Duration, like k6's
-// ramping-arrival-rate.
+// ramping-arrival-rate. A stage of no duration is a step: the rate is
+// Rate from there on ("0s:100,30s:100" holds 100/s from the start).
 type RateStage struct {
 	Duration time.Duration `json:"duration_ns"`
 	Rate     float64       `json:"rate"`
@@ -26,7 +27,7 @@ type RateStage struct {
 // ParseStages parses "30s:10,30s:50,30s:100".
 func ParseStages(s string) ([]Stage, error) {
 	var out []Stage
-	err := parseStageList(s, "stages", "30s:10,30s:50", func(d time.Duration, v string) error {
+	err := parseStageList(s, "stages", "30s:10,30s:50", false, func(d time.Duration, v string) error {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
 			return fmt.Errorf("user count %q is not a whole number ≥ 0", v)
@@ -44,7 +45,7 @@ func ParseStages(s string) ([]Stage, error) {
 func ParseRateStages(s string) ([]RateStage, error) {
 	var out []RateStage
 	var peak float64
-	err := parseStageList(s, "rate-stages", "30s:100,30s:200", func(d time.Duration, v string) error {
+	err := parseStageList(s, "rate-stages", "30s:100,30s:200", true, func(d time.Duration, v string) error {
 		r, err := strconv.ParseFloat(v, 64)
 		if err != nil || r < 0 || r != r || r > 1e7 {
 			return fmt.Errorf("rate %q is not a number of requests per second ≥ 0", v)
@@ -53,13 +54,19 @@ func ParseRateStages(s string) ([]RateStage, error) {
 		out = append(out, RateStage{Duration: d, Rate: r})
 		return nil
 	})
-	if err == nil && peak == 0 {
+	switch {
+	case err != nil:
+	case peak == 0:
 		err = input.Errorf("rate-stages", "%q: every stage has rate 0", s)
+	case RateStagesDuration(out) == 0:
+		err = input.Errorf("rate-stages", "%q: every stage lasts 0s: the run would send nothing", s)
 	}
 	return out, err
 }
 
-func parseStageList(s, field, example string, add func(time.Duration, string) error) error {
+// parseStageList calls add for each duration:value of s; a duration of
+// 0s is a step where zeroOK.
+func parseStageList(s, field, example string, zeroOK bool, add func(time.Duration, string) error) error {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return input.Errorf(field, "is empty: want duration:value,... such as %s", example)
@@ -70,7 +77,7 @@ func parseStageList(s, field, example string, add func(time.Duration, string) er
 			return input.Errorf(field, "%q: stage %q is not duration:value (such as %s)", s, item, example)
 		}
 		d, err := time.ParseDuration(strings.TrimSpace(ds))
-		if err != nil || d <= 0 {
+		if err != nil || d < 0 || d == 0 && !zeroOK {
 			return input.Errorf(field, "%q: stage %q: %q is not a positive duration", s, item, ds)
 		}
 		if err := add(d, strings.TrimSpace(v)); err != nil {

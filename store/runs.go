@@ -387,23 +387,37 @@ func (db *DB) RunByID(ctx context.Context, id int64) (Run, error) {
 // into runs.config and runs.stages, and runs.users becomes their peak, so
 // the store says what load ran when.
 func (db *DB) SetStages(ctx context.Context, id int64, stages []load.Stage) error {
+	return db.setLoad(ctx, id, "stages", "users", stages, load.StagesPeak(stages))
+}
+
+// SetRateStages records the rate stages an open-model run followed when
+// its rate was changed while it ran: into runs.config and
+// runs.rate_stages; runs.rate becomes 0, as for any run of rate stages.
+func (db *DB) SetRateStages(ctx context.Context, id int64, stages []load.RateStage) error {
+	return db.setLoad(ctx, id, "rate_stages", "rate", stages, 0)
+}
+
+// setLoad sets column col and the config's key of the same name to
+// stages, and column and key single to v.
+func (db *DB) setLoad(ctx context.Context, id int64, col, single string, stages any, v any) error {
 	var raw string
 	if err := db.x.GetContext(ctx, &raw, `SELECT config FROM runs WHERE id = ?`, id); err != nil {
-		return fmt.Errorf("set stages of run %d: %w", id, err)
+		return fmt.Errorf("set %s of run %d: %w", col, id, err)
 	}
 	var cfg map[string]any
 	if err := json.Unmarshal([]byte(raw), &cfg); err != nil {
-		return fmt.Errorf("set stages of run %d: config: %w", id, err)
+		return fmt.Errorf("set %s of run %d: config: %w", col, id, err)
 	}
 	st, err := json.Marshal(stages)
 	if err != nil {
 		return err
 	}
-	cfg["stages"], cfg["users"] = json.RawMessage(st), load.StagesPeak(stages)
+	cfg[col], cfg[single] = json.RawMessage(st), v
 	b, err := json.Marshal(cfg)
 	if err != nil {
 		return err
 	}
-	return db.updateRun(ctx, id, "set stages of", `UPDATE runs SET config = ?, stages = ?, users = ? WHERE id = ?`,
-		string(b), string(st), load.StagesPeak(stages), id)
+	// col and single are this file's constants, never input.
+	return db.updateRun(ctx, id, "set "+col+" of", `UPDATE runs SET config = ?, `+col+` = ?, `+single+` = ? WHERE id = ?`,
+		string(b), string(st), v, id)
 }

@@ -133,9 +133,8 @@ func (s *Server) planReport(w http.ResponseWriter, r *http.Request) {
 	w.Write(b)
 }
 
-// changeLoad changes a running run's users from the next whole second
-// (closed model), kept in the run as a stage. Changing an open-model
-// run's rate is not built.
+// changeLoad changes a running run's users (closed model) or arrival rate
+// (open model) from the next whole second, kept in the run as a stage.
 func (s *Server) changeLoad(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
 	s.mu.Lock()
@@ -149,20 +148,23 @@ func (s *Server) changeLoad(w http.ResponseWriter, r *http.Request) {
 		Users *int     `json:"users"`
 		Rate  *float64 `json:"rate"`
 	}
-	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&in); err != nil || (in.Users == nil && in.Rate == nil) {
-		writeError(w, http.StatusBadRequest, "", `want {"users": N}`)
-		return
-	}
-	if in.Rate != nil {
-		writeError(w, http.StatusNotImplemented, "rate", "changing the rate of a running open-model run is not built yet")
+	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&in); err != nil || (in.Users == nil) == (in.Rate == nil) {
+		writeError(w, http.StatusBadRequest, "", `want {"users": N} or {"rate": R}`)
 		return
 	}
 	a.mu.Lock()
 	c := a.control
 	a.mu.Unlock()
-	if err := c.SetUsers(*in.Users); err != nil {
+	var err error
+	out := map[string]any{"from_second": "next"}
+	if in.Rate != nil {
+		err, out["rate"] = c.SetRate(*in.Rate), *in.Rate
+	} else {
+		err, out["users"] = c.SetUsers(*in.Users), *in.Users
+	}
+	if err != nil {
 		writeError(w, http.StatusBadRequest, runflags.Flag(err), runflags.ErrorText(err))
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"users": *in.Users, "from_second": "next"})
+	writeJSON(w, http.StatusOK, out)
 }

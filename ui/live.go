@@ -45,6 +45,7 @@ type liveEvent struct {
 type secAgg struct {
 	cfg      load.RunConfig
 	mu       sync.Mutex
+	loadAt   func(time.Duration) float64 // the run's schedule as changed while it runs; nil: cfg's
 	requests int64
 	failures int64
 	secs     map[int]*liveSec
@@ -59,6 +60,13 @@ type liveSec struct {
 }
 
 func newSecAgg(cfg load.RunConfig) *secAgg { return &secAgg{cfg: cfg, secs: map[int]*liveSec{}} }
+
+// follow takes the running run's schedule, which its rate changes alter.
+func (a *secAgg) follow(loadAt func(time.Duration) float64) {
+	a.mu.Lock()
+	a.loadAt = loadAt
+	a.mu.Unlock()
+}
 
 // Add takes a sample (load.Recorder).
 func (a *secAgg) Add(s load.Sample) {
@@ -103,7 +111,12 @@ func (a *secAgg) since(i, upTo int) (pts []livePoint, requests, failures int64) 
 		p := livePoint{T: a.upTo, RPS: float64(b.n), Failures: float64(b.fails), P50: ms(50), P95: ms(95), P99: ms(99),
 			Load: float64(len(b.users))}
 		if a.cfg.Model == load.Open {
-			p.Load = a.cfg.Schedule().(load.RateSchedule).RateAt(time.Duration(a.upTo) * time.Second)
+			at := time.Duration(a.upTo) * time.Second
+			if a.loadAt != nil {
+				p.Load = a.loadAt(at)
+			} else {
+				p.Load = a.cfg.RateSchedule().RateAt(at)
+			}
 		}
 		delete(a.secs, a.upTo)
 		a.closed = append(a.closed, p)

@@ -307,3 +307,51 @@ func TestPlanReportEndpoint(t *testing.T) {
 		t.Errorf("unknown plan: %d", resp.StatusCode)
 	}
 }
+
+// Edit a running open-model test: the rate steps from the next second,
+// the run keeps it as rate stages, and the samples follow them.
+func TestChangeRate(t *testing.T) {
+	s, ts, tgt := newTestUI(t)
+	f := map[string]string{"url": tgt, "rate": "20", "duration": "4s", "tasks": "/ok", "name": "open"}
+	if code, out := post(t, s, ts, "/api/runs", f); code != 201 {
+		t.Fatalf("start: %d %v", code, out)
+	}
+	liveEvents(t, ts, "open", 1)
+	if code, out := post(t, s, ts, "/api/runs/open/load", map[string]int{"users": 6}); code != 400 || out["field"] != "users" {
+		t.Errorf("users of an open-model run: %d %v, want 400 at users", code, out)
+	}
+	if code, out := post(t, s, ts, "/api/runs/open/load", map[string]float64{"rate": 60}); code != 200 {
+		t.Fatalf("change rate: %d %v", code, out)
+	}
+	done := waitStatus(t, ts, "open", "completed")
+	run, _ := s.cfg.DB.FindRun(context.Background(), "open")
+	st := run.Config.RateStages
+	if len(st) < 3 || st[0] != (load.RateStage{Rate: 20}) || st[len(st)-1].Rate != 60 || load.RateStagesDuration(st) != 4*time.Second {
+		t.Fatalf("stored rate stages %v: want a step to 20, then to 60, 4s in all", st)
+	}
+	changed := load.RateStagesDuration(st[:len(st)-1]) / time.Second // the second the rate became 60
+	var perSecond []int
+	err := s.cfg.DB.EachLatency(context.Background(), run.ID, func(startUS int64, _ uint32) error {
+		for len(perSecond) <= int(startUS/1e6) {
+			perSecond = append(perSecond, 0)
+		}
+		perSecond[startUS/1e6]++
+		return nil
+	})
+	if err != nil || len(perSecond) != 4 {
+		t.Fatalf("samples by second %v, %v", perSecond, err)
+	}
+	for i, n := range perSecond {
+		want := 20
+		if i >= int(changed) {
+			want = 60
+		}
+		if n != want {
+			t.Errorf("second %d: %d samples, want %d (rate 60 from second %d)", i, n, want, changed)
+		}
+	}
+	load := done["series"].(map[string]any)["load"].([]any)
+	if load[0].(float64) != 20 || load[len(load)-1].(float64) != 60 {
+		t.Errorf("offered rate by second %v: want 20 at first, 60 at the end", load)
+	}
+}

@@ -182,6 +182,7 @@ func (s *Server) launch(spec lab.RunSpec) (string, error) {
 			a.mu.Lock()
 			a.control = e.Control
 			a.mu.Unlock()
+			a.agg.follow(e.Control.LoadAt)
 			select {
 			case started <- e.Run:
 			default:
