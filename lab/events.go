@@ -33,6 +33,9 @@ const (
 	// PlanNotice: a plan has something to say (a cell failed, the plan was
 	// interrupted); Err says what. The plan goes on unless interrupted.
 	PlanNotice
+	// PlanStarted: a plan is stored and its cells are about to run; Text
+	// is its name.
+	PlanStarted
 )
 
 // ProgressEvery is how often a running run reports its live figures.

@@ -26,7 +26,8 @@ import (
 // shares; its users, spawn rate, variant and name are the plan's to set.
 type PlanSpec struct {
 	Name     string           // "" picks plan-N
-	OutDir   string           // where the report goes; "" is plans/<name>
+	OutDir   string           // where the report goes; "" is <Reports>/<name>
+	Reports  string           // the directory of reports when OutDir is ""; "" is plans
 	Variants []target.Variant // the built-in target's variants; none with an external target
 	Levels   []store.PlanLevel
 	Cell     RunSpec
@@ -35,6 +36,9 @@ type PlanSpec struct {
 	// median successful throughput and compares the variants as groups.
 	// 0 or 1: one run a cell.
 	Repeat int
+	// Flags are the flags (or form fields) it was given, name → value,
+	// kept with the plan so that it can be started again as it was.
+	Flags map[string]string
 }
 
 // PlanCell is a cell ready to run: its row, and the run it makes.
@@ -117,12 +121,14 @@ type planConfig struct {
 	TargetCmd  string         `json:"target_cmd,omitempty"`
 	TargetPID  int            `json:"target_pid,omitempty"`
 	Repeat     int            `json:"repeat,omitempty"` // runs of each cell, a group; 0: one run
+	// Flags are the exp plan flags it was given (PlanSpec.Flags).
+	Flags map[string]string `json:"flags,omitempty"`
 }
 
 func (p PlanSpec) config() (json.RawMessage, error) {
 	c, t := p.Cell.Load, p.Cell.Target
 	cfg := planConfig{Tasks: load.FormatTasks(c.Tasks), Wait: c.Wait.String(), Timeout: c.Timeout.String(),
-		KeepAlive: c.KeepAlive, TargetCmd: t.Command, TargetPID: t.PID}
+		KeepAlive: c.KeepAlive, TargetCmd: t.Command, TargetPID: t.PID, Flags: p.Flags}
 	if p.Repeat > 1 {
 		cfg.Repeat = p.Repeat
 	}
@@ -140,6 +146,16 @@ func (p PlanSpec) config() (json.RawMessage, error) {
 		delete(cfg.Target, "variant")
 	}
 	return json.Marshal(cfg)
+}
+
+// StoredFlags are the flags a plan was started with (nil for a plan made
+// before they were kept, or through the library without them).
+func StoredFlags(p store.Plan) (map[string]string, error) {
+	var cfg planConfig
+	if err := json.Unmarshal(p.Config, &cfg); err != nil {
+		return nil, fmt.Errorf("plan %s: config: %w", p.Name, err)
+	}
+	return cfg.Flags, nil
 }
 
 // StoredThresholds parses the thresholds kept with a plan.
@@ -181,6 +197,7 @@ func (l *Lab) RunPlan(ctx context.Context, p PlanSpec) (PlanOutcome, error) {
 	if sp.ID, err = l.DB.CreatePlan(bg, sp); err != nil {
 		return PlanOutcome{}, err
 	}
+	l.emit(Event{Kind: PlanStarted, Text: sp.Name})
 	for _, c := range cells {
 		if err := l.DB.AddPlanCell(bg, sp.ID, c.PlanCell); err != nil {
 			return PlanOutcome{}, err
@@ -245,7 +262,7 @@ func (l *Lab) preparePlan(ctx context.Context, p PlanSpec) (store.Plan, []PlanCe
 		}
 	}
 	if sp.OutDir == "" {
-		sp.OutDir = filepath.Join("plans", SafeName(sp.Name))
+		sp.OutDir = filepath.Join(cmp.Or(p.Reports, "plans"), SafeName(sp.Name))
 	}
 	return sp, cells, nil
 }

@@ -59,7 +59,7 @@ func TestBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	srv, err := NewServer(Config{DB: db, Addr: "127.0.0.1:0", Version: "browser-test", Exe: exe})
+	srv, err := NewServer(Config{DB: db, Addr: "127.0.0.1:0", Version: "browser-test", Exe: exe, Plans: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,6 +247,9 @@ func TestBrowser(t *testing.T) {
 	}
 	t.Logf("users 0: %q", msg)
 	shot("5-form-error.png")
+
+	// 6. A plan from its form; its report; the form again from it.
+	testPlanPage(t, bctx, step, goHash, text, shot)
 
 	if errs := jsErrors(); len(errs) > 0 {
 		t.Fatalf("the page threw or logged errors:\n%s", strings.Join(errs, "\n"))

@@ -28,6 +28,9 @@ type Config struct {
 	Token   string // when set, every request must carry it
 	Version string
 	Exe     string // the exp binary whose `exp serve` is the built-in target ("": this one)
+	// Plans is where plans started here write their reports (each in a
+	// directory of its name); "" is ./plans, as exp plan's.
+	Plans string
 	// AllowRemoteTargets lets the form load a URL that is not loopback.
 	AllowRemoteTargets bool
 }
@@ -40,7 +43,8 @@ type Server struct {
 	mux  *http.ServeMux
 
 	mu     sync.Mutex
-	active map[string]*activeRun // runs started here, by name
+	active map[string]*activeRun  // runs started here, by name
+	plans  map[string]*activePlan // plans started here, by name
 	wg     sync.WaitGroup
 }
 
@@ -52,7 +56,8 @@ func NewServer(cfg Config) (*Server, error) {
 	if !loopbackAddr(cfg.Addr) && cfg.Token == "" {
 		return nil, ErrNeedsToken
 	}
-	s := &Server{cfg: cfg, csrf: randomToken(), mux: http.NewServeMux(), active: map[string]*activeRun{}}
+	s := &Server{cfg: cfg, csrf: randomToken(), mux: http.NewServeMux(), active: map[string]*activeRun{},
+		plans: map[string]*activePlan{}}
 	s.routes()
 	return s, nil
 }
@@ -85,6 +90,9 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /api/compare", s.compare)
 	s.mux.HandleFunc("GET /api/compare/plots/{file}", s.comparePlot)
 	s.mux.HandleFunc("GET /api/plans/{name}", s.planReport)
+	s.mux.HandleFunc("POST /api/plans", s.startPlan)
+	s.mux.HandleFunc("GET /api/plans/{name}/info", s.planInfo)
+	s.mux.HandleFunc("POST /api/plans/{name}/stop", s.stopPlan)
 }
 
 // Handler is the UI with its guards: the token, the host, and for
@@ -171,6 +179,9 @@ func (s *Server) Close() {
 	s.mu.Lock()
 	for _, a := range s.active {
 		a.cancel()
+	}
+	for _, p := range s.plans {
+		p.cancel()
 	}
 	s.mu.Unlock()
 	s.wg.Wait()

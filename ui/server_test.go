@@ -33,7 +33,7 @@ func newTestUI(t *testing.T) (*Server, *httptest.Server, string) {
 		}
 	}))
 	t.Cleanup(tgt.Close)
-	s, err := NewServer(Config{DB: db, Addr: "127.0.0.1:0", Version: "test"})
+	s, err := NewServer(Config{DB: db, Addr: "127.0.0.1:0", Version: "test", Plans: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -354,4 +354,80 @@ func TestChangeRate(t *testing.T) {
 	if load[0].(float64) != 20 || load[len(load)-1].(float64) != 60 {
 		t.Errorf("offered rate by second %v: want 20 at first, 60 at the end", load)
 	}
+}
+
+// A plan started from its form, read back, started again from the flags
+// it keeps, and stopped.
+func TestPlanThroughTheAPI(t *testing.T) {
+	s, ts, tgt := newTestUI(t)
+	code, form := get(t, ts, "/api/form?kind=plan")
+	names := map[string]bool{}
+	for _, f := range form["fields"].([]any) {
+		names[f.(map[string]any)["name"].(string)] = true
+	}
+	if code != 200 || !names["levels"] || !names["variants"] || !names["repeat"] || names["users"] || names["out"] {
+		t.Errorf("plan form: %d, fields %v", code, names)
+	}
+	if code, out := post(t, s, ts, "/api/plans", map[string]string{"url": tgt, "levels": "2:x"}); code != 400 || out["field"] != "levels" {
+		t.Errorf("bad levels: %d %v, want 400 at levels", code, out)
+	}
+	f := map[string]string{"url": tgt, "levels": "2:100,3:100", "duration": "1s", "tasks": "/ok", "wait": "0", "name": "sweep"}
+	if code, out := post(t, s, ts, "/api/plans", f); code != 201 || out["name"] != "sweep" {
+		t.Fatalf("start plan: %d %v", code, out)
+	}
+	info := waitPlan(t, ts, "sweep", "completed")
+	flags := info["flags"].(map[string]any)
+	if flags["levels"] != "2:100,3:100" || flags["tasks"] != "/ok" || flags["name"] != nil {
+		t.Errorf("kept flags %v: want the form's, without its name", flags)
+	}
+	resp, err := http.Get(ts.URL + "/api/plans/sweep")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(b), "sweep-2") || !strings.Contains(string(b), "sweep-3") {
+		t.Errorf("the plan's report does not name its runs sweep-2 and sweep-3")
+	}
+	// Started again from what it keeps, longer, then stopped.
+	again := map[string]string{"name": "sweep-again"}
+	for k, v := range flags {
+		again[k] = v.(string)
+	}
+	again["duration"] = "30s"
+	if code, out := post(t, s, ts, "/api/plans", again); code != 201 {
+		t.Fatalf("start again: %d %v", code, out)
+	}
+	if i := waitPlan(t, ts, "sweep-again", "running"); i["active"] != true {
+		t.Errorf("a plan started here is not active: %v", i)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	if code, out := post(t, s, ts, "/api/plans/sweep-again/stop", nil); code != 202 {
+		t.Fatalf("stop plan: %d %v", code, out)
+	}
+	waitPlan(t, ts, "sweep-again", "aborted")
+	for range 100 { // its report is written after the status
+		if _, i := get(t, ts, "/api/plans/sweep-again/info"); i["active"] == false {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if code, _ := post(t, s, ts, "/api/plans/sweep-again/stop", nil); code != 409 {
+		t.Errorf("stop of an ended plan: %d, want 409", code)
+	}
+	if r, _ := s.cfg.DB.FindRun(context.Background(), "sweep-again-2"); r.Status != "aborted" {
+		t.Errorf("the stopped plan's first run is %q, want aborted", r.Status)
+	}
+}
+
+func waitPlan(t *testing.T, ts *httptest.Server, name, want string) map[string]any {
+	t.Helper()
+	for range 300 {
+		if code, out := get(t, ts, "/api/plans/"+name+"/info"); code == 200 && out["status"] == want {
+			return out
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("plan %s never reached %s", name, want)
+	return nil
 }

@@ -45,11 +45,13 @@ var formGroups = map[string]string{
 	"rate": "open", "rate-stages": "open", "arrivals": "open", "max-inflight": "open",
 	"tasks": "requests", "wait": "requests", "timeout": "requests", "keepalive": "requests",
 	"scenario": "requests", "locustfile": "requests", "header": "requests",
+	"variants": "plan", "levels": "plan", "repeat": "plan",
 }
 
 // formSkip are flags the form does not offer: the address of the
 // built-in target is picked by the UI, and a form has no stdout.
-var formSkip = map[string]bool{"addr": true, "print-scenario": true, "sample-every": false}
+// A plan's report is rendered from the store, so its --out is not asked.
+var formSkip = map[string]bool{"addr": true, "print-scenario": true, "sample-every": false, "out": true}
 
 func newFlagSet() (*pflag.FlagSet, *runflags.Flags) {
 	fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
@@ -59,8 +61,13 @@ func newFlagSet() (*pflag.FlagSet, *runflags.Flags) {
 	return fs, f
 }
 
+// form describes the fields of the run form, or of the plan form with
+// ?kind=plan: exp run's (exp plan's) flags with their defaults and usage.
 func (s *Server) form(w http.ResponseWriter, r *http.Request) {
 	fs, _ := newFlagSet()
+	if r.URL.Query().Get("kind") == "plan" {
+		fs, _ = newPlanFlagSet()
+	}
 	type field struct {
 		Name    string `json:"name"`
 		Default string `json:"default"`
@@ -92,7 +99,7 @@ func (s *Server) form(w http.ResponseWriter, r *http.Request) {
 }
 
 func groupOrder(g string) int {
-	for i, n := range []string{"target", "load", "open", "requests", "other"} {
+	for i, n := range []string{"plan", "target", "load", "open", "requests", "other"} {
 		if n == g {
 			return i
 		}
@@ -133,6 +140,19 @@ func (s *Server) startRun(w http.ResponseWriter, r *http.Request) {
 // specOf parses the form as the CLI parses its flags.
 func specOf(form map[string]string) (lab.RunSpec, string, error) {
 	fs, f := newFlagSet()
+	if field, err := setForm(fs, form); err != nil {
+		return lab.RunSpec{}, field, err
+	}
+	spec, err := f.Spec(fs)
+	if err != nil {
+		return spec, runflags.Flag(err), fmt.Errorf("%s", runflags.ErrorText(err))
+	}
+	return spec, "", nil
+}
+
+// setForm sets the form's fields on fs as the command line would, and
+// says which field an error is about.
+func setForm(fs *pflag.FlagSet, form map[string]string) (string, error) {
 	keys := make([]string, 0, len(form))
 	for k := range form {
 		keys = append(keys, k)
@@ -144,7 +164,7 @@ func specOf(form map[string]string) (lab.RunSpec, string, error) {
 			continue
 		}
 		if fs.Lookup(k) == nil || formSkip[k] {
-			return lab.RunSpec{}, k, fmt.Errorf("unknown flag: --%s", k)
+			return k, fmt.Errorf("unknown flag: --%s", k)
 		}
 		// A repeatable flag (header, threshold) takes one value a line.
 		vals := []string{v}
@@ -154,15 +174,11 @@ func specOf(form map[string]string) (lab.RunSpec, string, error) {
 		for _, one := range vals {
 			if err := fs.Set(k, strings.TrimSpace(one)); err != nil {
 				// pflag says it as the CLI does: invalid argument "abc" for "--duration" flag: ...
-				return lab.RunSpec{}, k, err
+				return k, err
 			}
 		}
 	}
-	spec, err := f.Spec(fs)
-	if err != nil {
-		return spec, runflags.Flag(err), fmt.Errorf("%s", runflags.ErrorText(err))
-	}
-	return spec, "", nil
+	return "", nil
 }
 
 func loopbackURL(raw string) bool {

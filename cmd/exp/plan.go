@@ -10,38 +10,12 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
-
-	"exp/target"
 )
-
-// Plan defaults: the classic test plan.
-const (
-	defaultVariants = "single,pooled,goroutine"
-	defaultLevels   = "10:2,50:5,100:10"
-	defaultCellTime = 3 * time.Minute
-)
-
-// planFlags are the flags of `exp plan`: the sweep, and the run flags
-// every cell shares.
-type planFlags struct {
-	run              runflags.Flags // shared by every cell
-	variants, levels string
-	out, name        string
-	repeat           int
-}
-
-// planRunFlags are the flags of `exp run` that `exp plan` passes to every
-// cell; users, spawn rate, variant and name are the plan's to set.
-var planRunFlags = []string{"url", "duration", "tasks", "wait", "timeout", "keepalive", "header",
-	"target-pid", "target-cmd", "sample-every", "threshold", "pool-size", "queue",
-	"server-keepalive", "idle-timeout", "cpu-work", "stall-every", "stall-for"}
 
 func newPlanCmd() *cobra.Command {
-	var pf planFlags
+	var pf runflags.Plan
 	cmd := &cobra.Command{
 		Use:   "plan",
 		Short: "Run the classic test plan: one run per server variant and load level, then a report",
@@ -63,53 +37,14 @@ written. ` + "`exp plan show PLAN`" + ` writes the report again from the store.`
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error { return runPlan(cmd, &pf) },
 	}
-	bindPlanFlags(cmd.Flags(), &pf)
+	pf.Bind(cmd.Flags())
 	cmd.AddCommand(newPlanShowCmd())
 	return cmd
 }
 
-func bindPlanFlags(fs *pflag.FlagSet, pf *planFlags) {
-	all := pflag.NewFlagSet("run", pflag.ContinueOnError)
-	pf.run.Bind(all)
-	d := all.Lookup("duration")
-	d.Value.Set(defaultCellTime.String())
-	d.DefValue, d.Usage = d.Value.String(), "length of each run (cell), from its first user"
-	for _, name := range planRunFlags {
-		if fl := all.Lookup(name); fl != nil {
-			fs.AddFlag(fl)
-		}
-	}
-	fs.StringVar(&pf.variants, "variants", defaultVariants, "built-in target variants to sweep, comma-separated")
-	fs.StringVar(&pf.levels, "levels", defaultLevels, "load levels users:spawn-rate,... (users per second)")
-	fs.StringVar(&pf.out, "out", "", "directory of the report (default ./plans/<plan name>/)")
-	fs.StringVar(&pf.name, "name", "", "unique name of the plan (default plan-N); runs are named <plan>-<variant>-<users>")
-	fs.IntVar(&pf.repeat, "repeat", 1, "run each cell N times, a group named <plan>-<variant>-<users> (runs ...-1 to ...-N); the report compares the groups")
-}
-
-// spec turns the plan's flags into a checked PlanSpec.
-func (pf *planFlags) spec(fl *pflag.FlagSet) (lab.PlanSpec, error) {
-	p := lab.PlanSpec{Name: pf.name, OutDir: pf.out, Repeat: pf.repeat}
-	var err error
-	if p.Levels, err = lab.ParseLevels(pf.levels); err != nil {
-		return p, err
-	}
-	switch {
-	case pf.run.URL() != "" && fl.Changed("variants"):
-		return p, errors.New("--variants sweeps the built-in target and cannot be used with --url")
-	case pf.run.URL() == "":
-		if p.Variants, err = target.ParseVariants(pf.variants); err != nil {
-			return p, err
-		}
-	}
-	if p.Cell, err = pf.run.Spec(fl); err != nil {
-		return p, err
-	}
-	return p, p.Check()
-}
-
 // runPlan runs every cell, then prints where the report went.
-func runPlan(cmd *cobra.Command, pf *planFlags) error {
-	p, err := pf.spec(cmd.Flags())
+func runPlan(cmd *cobra.Command, pf *runflags.Plan) error {
+	p, err := pf.Spec(cmd.Flags())
 	if err != nil {
 		return badInput(err)
 	}

@@ -7,8 +7,8 @@
   const app = document.getElementById('app');
   const STATUSES = ['running', 'completed', 'aborted', 'failed', 'incomplete', 'imported'];
   const COLORS = ['#1f6fb4', '#d62728', '#2a9d3a', '#ef7f0e', '#8a5bbd', '#8c564b', '#d8589f', '#17a2b8', '#6c6c6c', '#a5a514'];
-  const FIELD_GROUPS = ['target', 'load', 'open', 'requests', 'other'];
-  const GROUP_TITLES = { target: 'Target', load: 'Load (closed model)', open: 'Open model', requests: 'Requests', other: 'Other' };
+  const FIELD_GROUPS = ['plan', 'target', 'load', 'open', 'requests', 'other'];
+  const GROUP_TITLES = { plan: 'Plan: variants × load levels', target: 'Target', load: 'Load (closed model)', open: 'Open model', requests: 'Requests', other: 'Other' };
   // The form's fields come in this order within their fieldset; others follow.
   const FIELD_ORDER = ['variant', 'url', 'pool-size', 'queue', 'users', 'spawn-rate', 'duration', 'stages', 'rate', 'rate-stages',
     'arrivals', 'max-inflight', 'tasks', 'wait', 'timeout', 'keepalive', 'scenario', 'locustfile', 'name', 'threshold'];
@@ -100,15 +100,16 @@
     const path = q < 0 ? hash : hash.slice(0, q);
     const params = new URLSearchParams(q < 0 ? '' : hash.slice(q + 1));
     for (const a of document.querySelectorAll('nav a')) {
-      a.classList.toggle('active', (a.dataset.nav === 'runs' && path === '/') || (a.dataset.nav === 'new' && path === '/new'));
+      a.classList.toggle('active', (a.dataset.nav === 'runs' && path === '/') || (a.dataset.nav === 'new' && path === '/new') || (a.dataset.nav === 'new-plan' && path === '/new-plan'));
     }
     app.replaceChildren();
     let m;
     if (path === '/' || path === '') return pageRuns(alive);
-    if (path === '/new') return pageNew(alive);
+    if (path === '/new') return pageNew(alive, 'run', '');
+    if (path === '/new-plan') return pageNew(alive, 'plan', params.get('from') || '');
     if ((m = path.match(/^\/run\/(.+)$/))) return pageRun(decodeURIComponent(m[1]), alive);
     if (path === '/compare') return pageCompare((params.get('names') || '').split(',').map(s => s.trim()).filter(Boolean), alive);
-    if ((m = path.match(/^\/plan\/(.+)$/))) return pagePlan(decodeURIComponent(m[1]));
+    if ((m = path.match(/^\/plan\/(.+)$/))) return pagePlan(decodeURIComponent(m[1]), alive);
     document.title = 'exp ui';
     app.append(h('h1', {}, 'Not found'), h('p', {}, 'No page at ', h('code', {}, location.hash), '. ', h('a', { href: '#/' }, 'Runs')));
   }
@@ -480,16 +481,23 @@
 
   // ---- New run ----
 
-  async function pageNew(alive) {
-    document.title = 'New run · exp ui';
-    app.append(h('h1', {}, 'New run'));
-    let form;
-    try { form = await get('/api/form'); } catch (e) { if (alive()) app.append(errorBox(e)); return; }
+  // pageNew is the form that starts a run, or a plan (kind 'plan'); from
+  // names a stored plan whose flags fill the form, to start it again.
+  async function pageNew(alive, kind, from) {
+    const plan = kind === 'plan';
+    document.title = (plan ? 'New plan' : 'New run') + ' · exp ui';
+    app.append(h('h1', {}, plan ? (from ? `New plan, as ${from} was` : 'New plan') : 'New run'));
+    if (plan) app.append(h('p', { class: 'muted' }, 'A plan runs one run per (variant, load level), level by level, then writes its report, as `exp plan` does.'));
+    let form, given = {};
+    try {
+      form = await get('/api/form' + (plan ? '?kind=plan' : ''));
+      if (from) given = (await get('/api/plans/' + enc(from) + '/info')).flags || {};
+    } catch (e) { if (alive()) app.append(errorBox(e)); return; }
     if (!alive()) return;
     const fields = (form.fields || []).slice();
     if (!fields.some(f => f.name === 'variant')) fields.unshift({ name: 'variant', default: '', usage: 'built-in target variant', group: 'target' });
     const groups = FIELD_GROUPS.concat([...new Set(fields.map(f => f.group || 'other'))].filter(g => !FIELD_GROUPS.includes(g)));
-    const formEl = h('form', { id: 'run-form', novalidate: true, autocomplete: 'off' });
+    const formEl = h('form', { id: plan ? 'plan-form' : 'run-form', novalidate: true, autocomplete: 'off' });
     for (const g of groups) {
       const rank = f => { const i = FIELD_ORDER.indexOf(f.name); return i < 0 ? FIELD_ORDER.length : i; };
       const mine = fields.filter(f => (f.group || 'other') === g).sort((a, b) => rank(a) - rank(b));
@@ -501,9 +509,14 @@
       }
       formEl.append(fs);
     }
-    const start = h('button', { id: 'start', type: 'submit', class: 'primary' }, 'Start run');
+    for (const [k, v] of Object.entries(given)) {
+      const input = formEl.elements.namedItem(k);
+      if (input) input.value = v;
+    }
+    const start = h('button', { id: 'start', type: 'submit', class: 'primary' }, plan ? 'Start plan' : 'Start run');
     const formError = h('div', { id: 'form-error', class: 'error', role: 'alert', hidden: true });
-    formEl.append(h('p', { class: 'muted small' }, 'Empty fields are not given: the run takes the default shown in grey, as `exp run` would.'),
+    formEl.append(h('p', { class: 'muted small' }, plan ? 'Empty fields are not given: the plan takes the default shown in grey, as `exp plan` would.' :
+      'Empty fields are not given: the run takes the default shown in grey, as `exp run` would.'),
       formError, h('div', { class: 'actions' }, start));
     formEl.addEventListener('submit', async ev => {
       ev.preventDefault();
@@ -518,8 +531,8 @@
       }
       start.disabled = true;
       try {
-        const res = await post('/api/runs', body);
-        if (alive()) location.hash = '#/run/' + enc(res.name);
+        const res = await post(plan ? '/api/plans' : '/api/runs', body);
+        if (alive()) location.hash = (plan ? '#/plan/' : '#/run/') + enc(res.name);
       } catch (e) {
         if (!alive()) return;
         start.disabled = false;
@@ -629,11 +642,37 @@
 
   // ---- Plan ----
 
-  function pagePlan(name) {
+  function pagePlan(name, alive) {
     document.title = `Plan ${name} · exp ui`;
     const src = '/api/plans/' + enc(name);
-    app.append(h('h1', {}, 'Plan ', name), h('p', {}, h('a', { href: src, target: '_blank', rel: 'noopener' }, 'open the report on its own')),
-      h('iframe', { id: 'plan-frame', src, title: `report of plan ${name}` }));
+    let timer = 0;
+    onLeave(() => clearTimeout(timer));
+    const status = h('span', { id: 'plan-status' });
+    const msg = h('span', { class: 'muted small', role: 'status' });
+    const stop = h('button', { id: 'stop-plan', type: 'button', hidden: true, onclick: async () => {
+      stop.disabled = true;
+      try { await post(src + '/stop', {}); msg.textContent = 'stopping: the running cell is kept as aborted'; } catch (e) { msg.textContent = e.message; stop.disabled = false; }
+    } }, 'Stop plan');
+    const frame = h('iframe', { id: 'plan-frame', src, title: `report of plan ${name}` });
+    app.append(h('h1', {}, 'Plan ', name, ' ', status),
+      h('p', {}, h('a', { href: src, target: '_blank', rel: 'noopener' }, 'open the report on its own'), ' · ',
+        h('a', { id: 'plan-again', href: '#/new-plan?from=' + enc(name) }, 'start this plan again'), ' ', stop, ' ', msg),
+      frame);
+    async function poll() {
+      let info;
+      try { info = await get(src + '/info'); } catch (e) { if (alive()) msg.textContent = e.message; return; }
+      if (!alive()) return;
+      status.replaceChildren(statusBadge(info.status));
+      stop.hidden = !(info.active && info.status === 'running');
+      if (info.status === 'running') {
+        // The report grows cell by cell: show the cells done so far.
+        timer = setTimeout(() => { if (alive()) { frame.src = src + '?t=' + Date.now(); poll(); } }, 5000);
+      } else if (frame.dataset.final !== '1') {
+        frame.dataset.final = '1';
+        frame.src = src + '?t=' + Date.now();
+      }
+    }
+    poll();
   }
 
   window.addEventListener('hashchange', route);
