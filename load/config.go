@@ -59,6 +59,14 @@ type RunConfig struct {
 	// and made again.
 	ScenarioFile string         `json:"scenario,omitempty"`
 	ScenarioData []ScenarioData `json:"scenario_data,omitempty"`
+	// Segment, when it is not the whole, makes this run one worker's
+	// share of a test split across machines; the rest of the config is
+	// the whole test's.
+	Segment Segment `json:"segment,omitzero"`
+	// Seed seeds the open model's arrivals and task picks (0: the start
+	// time); the workers of a split test share it, so they walk the same
+	// schedule.
+	Seed uint64 `json:"seed,omitempty"`
 }
 
 // ScenarioData names a data file a scenario read and its content's hash.
@@ -107,6 +115,9 @@ func (c *RunConfig) Validate() error {
 	}
 	if c.Duration < 0 || c.Duration > MaxDuration || c.TotalDuration() > MaxDuration {
 		return input.Errorf("duration", "must be at most %v, got %v", MaxDuration, c.TotalDuration())
+	}
+	if err := c.Segment.Validate(); err != nil {
+		return err
 	}
 	switch c.Model {
 	case Closed:

@@ -47,6 +47,11 @@ func NewEngine(cfg RunConfig) (*Engine, error) {
 	}
 	e := &Engine{cfg: cfg, Grace: min(cfg.Timeout, 2*time.Second), kick: make(chan struct{}, 1)}
 	if sc := cfg.Scenario; sc != nil {
+		if seg := cfg.Segment; !seg.Whole() {
+			for _, f := range sc.Feeders {
+				f.Split(seg.Index, seg.Count) // each queue row once across the workers
+			}
+		}
 		e.classes = classCycle(sc.Classes)
 		for _, c := range sc.Classes {
 			w, _ := ParseWait(c.Wait) // checked by Validate
@@ -129,12 +134,15 @@ func (e *Engine) runClosed(load, inflight context.Context, out chan<- Sample) {
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	<-timer.C
-	for id := 0; ; {
+	seg := e.cfg.Segment
+	for k := 0; ; {
 		e.schedMu.Lock()
 		sched := e.userSchedule()
 		e.schedMu.Unlock()
 		elapsed := time.Since(e.started)
-		want := sched.At(elapsed)
+		// A worker of a split test runs its share of the whole's users:
+		// user j of the whole is worker j mod N's, and keeps j as its id.
+		want := seg.Share(sched.At(elapsed))
 		for len(stops) < want {
 			stop := make(chan struct{})
 			stops = append(stops, stop)
@@ -142,8 +150,8 @@ func (e *Engine) runClosed(load, inflight context.Context, out chan<- Sample) {
 			go func(id int) {
 				defer wg.Done()
 				e.user(load, inflight, stop, uint32(id), out)
-			}(id)
-			id++
+			}(seg.Member(k))
+			k++
 		}
 		for len(stops) > want {
 			close(stops[len(stops)-1])

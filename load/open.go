@@ -23,7 +23,7 @@ type job struct {
 // request is recorded as Dropped instead of being sent late, so a slow
 // server cannot slow the arrivals (no coordinated omission).
 func (e *Engine) runOpen(sched RateSchedule, load, inflight context.Context, out chan<- Sample) {
-	p := &pool{e: e, inflight: inflight, out: out, max: e.cfg.MaxInflight}
+	p := &pool{e: e, inflight: inflight, out: out, max: max(1, e.cfg.Segment.Share(e.cfg.MaxInflight))}
 	if usesNetHTTP(&e.cfg) {
 		p.tr = newTransport(&e.cfg, e.cfg.MaxInflight)
 		defer p.tr.CloseIdleConnections()
@@ -73,7 +73,8 @@ func (p *pool) take() *worker {
 	if err != nil {
 		panic(fmt.Sprintf("exp: build requests: %v", err)) // Validate checked the URL and paths
 	}
-	w := &worker{id: uint32(len(p.all)), jobs: make(chan job, 1), c: c}
+	// Ids unique across the workers of a split test.
+	w := &worker{id: uint32(p.e.cfg.Segment.Member(len(p.all))), jobs: make(chan job, 1), c: c}
 	p.all = append(p.all, w)
 	p.wg.Add(1)
 	go p.work(w)
@@ -123,24 +124,24 @@ const maxSleep = 20 * time.Millisecond
 // schedule walks the intended send times and hands each to a worker. It
 // sleeps until the next one is due (precisely: see newSleeper); arrivals
 // already due when it wakes are handed out at once, one after the other.
+// A worker of a split test walks the whole schedule and sends only its
+// own arrivals (see Segment).
 func (e *Engine) schedule(sched RateSchedule, load context.Context, p *pool, out chan<- Sample) {
-	rng := rand.New(rand.NewPCG(1, uint64(e.started.UnixNano())))
-	pick := newPicker(e.cfg.Tasks)
-	poisson := e.cfg.Arrivals == Poisson
+	a := newArrivals(&e.cfg, sched, e.seed())
 	sleeper := newSleeper()
 	defer sleeper.done()
-	h := 0.0
-	if poisson {
-		h = rng.ExpFloat64()
-	}
 	cur := e.rates.Load() // nil: the config's schedule
 	for {
-		if p := e.rates.Load(); p != cur {
-			cur, sched = p, *p // SetRate: the arrivals still to come follow it
+		if r := e.rates.Load(); r != cur {
+			cur, a.sched = r, *r // SetRate: the arrivals still to come follow it
 		}
-		at, ok := sched.TimeOf(h)
+		at, ok := a.due()
 		if !ok {
 			return
+		}
+		if !a.mine() {
+			a.skip()
+			continue
 		}
 		wait := at - time.Since(e.started)
 		if wait > 0 && load.Err() == nil {
@@ -153,7 +154,7 @@ func (e *Engine) schedule(sched RateSchedule, load context.Context, p *pool, out
 		if load.Err() != nil {
 			return
 		}
-		task := pick.pick(rng.Uint32())
+		task := a.take()
 		e.scheduled.Add(1)
 		if w := p.take(); w == nil {
 			out <- Sample{Start: at, Endpoint: uint16(task), Class: Dropped}
@@ -161,10 +162,61 @@ func (e *Engine) schedule(sched RateSchedule, load context.Context, p *pool, out
 			e.active.Add(1)
 			w.jobs <- job{intended: at, task: task}
 		}
-		if poisson {
-			h += rng.ExpFloat64()
-		} else {
-			h++
-		}
+	}
+}
+
+// seed is the open model's random seed: the config's, or the start time.
+func (e *Engine) seed() uint64 {
+	if e.cfg.Seed != 0 {
+		return e.cfg.Seed
+	}
+	return uint64(e.started.UnixNano())
+}
+
+// arrivals walks the whole schedule's arrivals in order, each with its
+// task: a pure function of the schedule and the seed, so the workers of
+// a split test walk the same one and a test can walk it without a clock.
+type arrivals struct {
+	sched   RateSchedule
+	seg     Segment
+	rng     *rand.Rand
+	pick    picker
+	poisson bool
+	h       float64 // the cumulative arrivals of the next one
+	k       int64   // its index in the whole schedule
+}
+
+func newArrivals(cfg *RunConfig, sched RateSchedule, seed uint64) *arrivals {
+	a := &arrivals{sched: sched, seg: cfg.Segment, rng: rand.New(rand.NewPCG(1, seed)),
+		pick: newPicker(cfg.Tasks), poisson: cfg.Arrivals == Poisson}
+	if a.poisson {
+		a.h = a.rng.ExpFloat64()
+	}
+	return a
+}
+
+// due is the intended time of the next arrival; false past the end.
+func (a *arrivals) due() (time.Duration, bool) { return a.sched.TimeOf(a.h) }
+
+// mine reports whether the next arrival is this segment's.
+func (a *arrivals) mine() bool { return a.seg.Owns(a.k) }
+
+// take gives the next arrival's task and moves past it.
+func (a *arrivals) take() int {
+	task := a.pick.pick(a.rng.Uint32())
+	a.advance()
+	return task
+}
+
+// skip moves past an arrival of another segment, drawing what taking it
+// would draw, so every worker's draws stay those of the whole.
+func (a *arrivals) skip() { a.take() }
+
+func (a *arrivals) advance() {
+	a.k++
+	if a.poisson {
+		a.h += a.rng.ExpFloat64()
+	} else {
+		a.h++
 	}
 }

@@ -33,6 +33,18 @@ type Feeder struct {
 	rows     [][]string
 	mu       sync.Mutex
 	next     int
+	step     int // a queue's rows are next, next+step, ...: 0 is 1
+}
+
+// Split makes a queue hand out only the rows of worker i of n, i, i+n,
+// i+2n, ..., so that across the workers of a split test each row is used
+// once. Other strategies are unchanged: their rows are not used up.
+func (f *Feeder) Split(i, n int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.Strategy == Queue && n > 1 {
+		f.next, f.step = i, n
+	}
 }
 
 // loadFeeder reads a CSV file with a header row.
@@ -74,8 +86,9 @@ func (f *Feeder) Row(st *State) ([]string, error) {
 		if f.next >= len(f.rows) {
 			return nil, ErrDataUsedUp
 		}
-		f.next++
-		return f.rows[f.next-1], nil
+		r := f.rows[f.next]
+		f.next += max(f.step, 1)
+		return r, nil
 	}
 	r := f.rows[f.next%len(f.rows)]
 	f.next++
