@@ -125,3 +125,11 @@ func OpenRead(ctx context.Context, path string) (Opened, error) {
 	db.Close()
 	return Opened{DB: rw, Recovered: RecoverStale(ctx, rw)}, nil
 }
+
+// FinishStored analyses a run whose samples are all in the store (a run
+// merged from the workers of a split test), saves its summary and ends it
+// with status.
+func FinishStored(ctx context.Context, db *store.DB, runID int64, cfg load.RunConfig, status string,
+	loadRan time.Duration) (Outcome, error) {
+	return finishRun(ctx, db, runID, cfg, status, loadRan, nil)
+}

@@ -16,9 +16,9 @@ var layer = map[string]int{
 	"exp/verdict":  4, "exp/store": 4, "exp/locust": 4, "exp/compare": 4,
 	"exp/plots": 5, "exp/report": 5,
 	"exp/lab":      6,
-	"exp/runflags": 7,
-	"exp/ui":       8,
-	"exp/cmd/exp":  9,
+	"exp/runflags": 7, "exp/dist": 7,
+	"exp/ui":      8,
+	"exp/cmd/exp": 9,
 }
 
 // forbidden are imports that the layers allow but the design does not:

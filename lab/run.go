@@ -36,6 +36,11 @@ type Lab struct {
 // kept, with status aborted, and its Outcome is returned with the error.
 var ErrInterrupted = errors.New("interrupted")
 
+// ErrLateStart: a run with a common start (RunSpec.StartAt) was ready only
+// after it, so it did not start: a worker of a split test that ran late
+// would run short of the others.
+var ErrLateStart = errors.New("late for the common start")
+
 // Outcome is what a finished run leaves: its stored id, name, status and
 // figures.
 type Outcome struct {
@@ -86,6 +91,9 @@ func (l *Lab) Run(ctx context.Context, spec RunSpec) (Outcome, error) {
 	if err != nil {
 		return Outcome{}, err
 	}
+	if at := spec.StartAt; !at.IsZero() && time.Now().After(at) {
+		return Outcome{}, fmt.Errorf("%w: ready %v after the common start; nothing was stored", ErrLateStart, time.Since(at).Round(time.Millisecond))
+	}
 	bg := context.WithoutCancel(ctx) // the store outlives an interrupt
 	runID, err := l.createRun(bg, &cfg, spec)
 	if err != nil {
@@ -94,7 +102,17 @@ func (l *Lab) Run(ctx context.Context, spec RunSpec) (Outcome, error) {
 	l.emit(Event{Kind: RunStarted, Run: cfg.Name, Text: TargetText(cfg.URL, spec.Target.Variant(), procPID(proc)) + "; " + ModelText(cfg),
 		Control: &Control{e: engine}})
 
-	d, runErr := l.drive(ctx, runID, engine, sampler, proc, cfg, time.Now())
+	start := time.Now()
+	if at := spec.StartAt; !at.IsZero() {
+		wait := time.NewTimer(time.Until(at))
+		select {
+		case <-wait.C:
+		case <-ctx.Done():
+			wait.Stop() // drive sees ctx and stops at once: the run is kept, aborted
+		}
+		start = at
+	}
+	d, runErr := l.drive(ctx, runID, engine, sampler, proc, cfg, start)
 	res := d.res
 	if st := engine.Stages(); st != nil {
 		// Its users were changed while it ran: the stages it followed are

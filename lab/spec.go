@@ -37,6 +37,11 @@ type RunSpec struct {
 	Target      Target
 	SampleEvery time.Duration        // resource sampling interval
 	Thresholds  []analysis.Threshold // checked by the caller on the Outcome
+	// StartAt is the run's time zero when set: a worker of a split test
+	// starts its load at the instant all the workers agreed on. A run
+	// that is ready only after it fails (ErrLateStart) rather than start
+	// late; zero starts at once.
+	StartAt time.Time
 }
 
 // MinSampleEvery is the shortest resource sampling interval.

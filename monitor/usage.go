@@ -24,4 +24,7 @@ type Usage struct {
 	TCPTimeWait    int   // same, in TIME_WAIT
 	TCPOther       int   // same, in any other state
 	SysTimeWait    int   // the machine's whole TIME_WAIT count
+	// Worker is 1 + the index of the worker that took it, in a run merged
+	// from the workers of a split test; 0 for the run's own machine.
+	Worker int
 }

@@ -322,6 +322,12 @@ func (db *DB) FinishRun(ctx context.Context, id int64, status string, ended time
 		WHERE id = ?`, status, formatTime(ended), actual.Seconds(), id)
 }
 
+// SetStartedAt sets when the run started: a run merged from workers
+// started at their common start, not when it was merged.
+func (db *DB) SetStartedAt(ctx context.Context, id int64, at time.Time) error {
+	return db.updateRun(ctx, id, "set start of", `UPDATE runs SET started_at = ? WHERE id = ?`, formatTime(at), id)
+}
+
 // SetNotes replaces the run's free-text notes.
 func (db *DB) SetNotes(ctx context.Context, id int64, notes string) error {
 	return db.updateRun(ctx, id, "set notes", `UPDATE runs SET notes = ? WHERE id = ?`, nullString(notes), id)

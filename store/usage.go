@@ -18,17 +18,29 @@ func (db *DB) InsertUsage(ctx context.Context, runID int64, u []monitor.Usage) e
 		return fmt.Errorf("store usage of run %d: %w", runID, err)
 	}
 	defer tx.Rollback()
+	workerCol, workerArg := "", ""
+	if db.applied[workersMigration] {
+		workerCol, workerArg = ", worker", ", ?"
+	}
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO resources (run_id, t_ms, scope, cpu_pct,
 		machine_pct, rss_bytes, mem_pct, threads, fds, tcp_established, tcp_time_wait, tcp_other,
-		sys_time_wait) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		sys_time_wait`+workerCol+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?`+workerArg+`)`)
 	if err != nil {
 		return fmt.Errorf("store usage of run %d: %w", runID, err)
 	}
 	defer stmt.Close()
 	for _, r := range u {
-		if _, err := stmt.ExecContext(ctx, runID, r.T.Milliseconds(), r.Scope, r.CPUPct,
+		args := []any{runID, r.T.Milliseconds(), r.Scope, r.CPUPct,
 			r.MachinePct, int64(r.RSS), r.MemPct, r.Threads, r.FDs, r.TCPEstablished,
-			r.TCPTimeWait, r.TCPOther, r.SysTimeWait); err != nil {
+			r.TCPTimeWait, r.TCPOther, r.SysTimeWait}
+		if workerCol != "" {
+			var w any // NULL: the run's own machine
+			if r.Worker > 0 {
+				w = r.Worker - 1
+			}
+			args = append(args, w)
+		}
+		if _, err := stmt.ExecContext(ctx, args...); err != nil {
 			return fmt.Errorf("store usage of run %d: %w", runID, err)
 		}
 	}
@@ -57,9 +69,15 @@ func (db *DB) Usage(ctx context.Context, runID int64) ([]monitor.Usage, error) {
 		TW      int     `db:"tcp_time_wait"`
 		Other   int     `db:"tcp_other"`
 		SysTW   int     `db:"sys_time_wait"`
+		Worker  int     `db:"worker"`
+	}
+	workerExpr := "0 AS worker" // a file from before workers were kept
+	if db.applied[workersMigration] {
+		workerExpr = "coalesce(worker + 1, 0) AS worker"
 	}
 	if err := db.x.SelectContext(ctx, &rows, `SELECT t_ms, scope, cpu_pct, machine_pct, rss_bytes,
-		mem_pct, threads, fds, tcp_established, tcp_time_wait, tcp_other, sys_time_wait
+		mem_pct, threads, fds, tcp_established, tcp_time_wait, tcp_other, sys_time_wait,
+		`+workerExpr+`
 		FROM resources WHERE run_id = ? ORDER BY t_ms, scope`, runID); err != nil {
 		return nil, fmt.Errorf("usage of run %d: %w", runID, err)
 	}
@@ -69,7 +87,7 @@ func (db *DB) Usage(ctx context.Context, runID int64) ([]monitor.Usage, error) {
 			T: time.Duration(r.TMS) * time.Millisecond, Scope: r.Scope, CPUPct: r.CPU,
 			MachinePct: r.Machine, RSS: uint64(r.RSS), MemPct: r.Mem, Threads: r.Threads,
 			FDs: r.FDs, TCPEstablished: r.Est, TCPTimeWait: r.TW, TCPOther: r.Other,
-			SysTimeWait: r.SysTW,
+			SysTimeWait: r.SysTW, Worker: r.Worker,
 		}
 	}
 	return out, nil

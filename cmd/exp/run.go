@@ -20,6 +20,7 @@ func newRunCmd() *cobra.Command {
 	var f runflags.Flags
 	var repeat int
 	var printScenario bool
+	var wf workerFlags
 	cmd := &cobra.Command{
 		Use:   "run",
 		Short: "Run a load test against the built-in target (--variant) or any server (--url) and store it",
@@ -31,6 +32,11 @@ func newRunCmd() *cobra.Command {
 			}
 			if printScenario {
 				return printScenarioOf(cmd.OutOrStdout(), spec)
+			}
+			if w, split, err := wf.worker(cmd.Flags()); err != nil {
+				return badInput(err)
+			} else if split {
+				return runWorker(cmd, w, spec)
 			}
 			l, err := openLab(cmd, spec)
 			if err != nil {
@@ -65,6 +71,7 @@ func newRunCmd() *cobra.Command {
 		},
 	}
 	f.Bind(cmd.Flags())
+	wf.bind(cmd.Flags())
 	cmd.Flags().BoolVar(&printScenario, "print-scenario", false, "print the scenario --scenario or --locustfile gives, as YAML, and exit without running")
 	cmd.Flags().IntVar(&repeat, "repeat", 1, "run it N times, a fresh target each time, stored as the group --name (runs NAME-1 ... NAME-N) that compare takes as one side")
 	return cmd

@@ -1,0 +1,94 @@
+package dist
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"exp/input"
+	"exp/lab"
+	"exp/load"
+	"exp/store"
+)
+
+// Defaults of a worker's common start.
+const (
+	DefaultReadyTimeout = 2 * time.Minute
+	// DefaultMargin leaves time for every worker to see the last ready
+	// file (a shared volume can show it late) and to set its run up.
+	DefaultMargin = 2 * time.Second
+)
+
+// Worker says which worker this is and where the test's files are.
+type Worker struct {
+	Dir          string // the results directory all workers share
+	Segment      load.Segment
+	ReadyTimeout time.Duration
+	Margin       time.Duration
+	Version      string
+	Events       func(lab.Event) // the run's events, as lab.Lab gives them
+}
+
+// WorkerFile is worker i's store in dir.
+func WorkerFile(dir string, i int) string {
+	return filepath.Join(dir, "worker-"+strconv.Itoa(i)+".db")
+}
+
+// RunWorker checks spec, waits for the other workers (Barrier), and runs
+// this worker's share of the test from the common start into
+// DIR/worker-I.db. Nothing is stored when the start fails. The caller
+// closes the returned store (nil when nothing was stored).
+func RunWorker(ctx context.Context, w Worker, spec lab.RunSpec) (lab.Outcome, *store.DB, error) {
+	if !spec.Target.External() {
+		return lab.Outcome{}, nil, input.Errorf("url", "a split test loads one server that every worker reaches: give its --url (the built-in target would be one per worker)")
+	}
+	if w.Segment.Count < 1 {
+		return lab.Outcome{}, nil, input.Errorf("segment", "no segment: want worker I of N")
+	}
+	if err := spec.Check(); err != nil {
+		return lab.Outcome{}, nil, err
+	}
+	if w.ReadyTimeout <= 0 || w.Margin <= 0 {
+		return lab.Outcome{}, nil, input.Errorf("ready-timeout", "and start-margin must be above zero")
+	}
+	start, _, err := Barrier(ctx, w.Dir, w.Segment, w.ReadyTimeout, w.Margin)
+	if err != nil {
+		return lab.Outcome{}, nil, err
+	}
+	// A worker that gave up after this one saw all ready (its ready
+	// timeout passed just then) has written DIR/aborted: look once more,
+	// just before the start, so that nobody runs short-handed.
+	if err := sleepUntil(ctx, start.Add(-w.Margin/2)); err != nil {
+		return lab.Outcome{}, nil, err
+	}
+	if err := aborted(w.Dir); err != nil {
+		return lab.Outcome{}, nil, err
+	}
+	o, err := lab.OpenWrite(ctx, WorkerFile(w.Dir, w.Segment.Index))
+	if err != nil {
+		return lab.Outcome{}, nil, err
+	}
+	spec.Load.Segment = w.Segment
+	spec.Load.Seed = uint64(start.UnixNano()) // the same on every worker: the common start
+	spec.StartAt = start
+	l := &lab.Lab{DB: o.DB, Version: w.Version, Events: w.Events}
+	out, err := l.Run(ctx, spec)
+	if errors.Is(err, lab.ErrLateStart) {
+		abort(w.Dir, fmt.Sprintf("worker %d: %v", w.Segment.Index, err))
+	}
+	return out, o.DB, err
+}
+
+func sleepUntil(ctx context.Context, at time.Time) error {
+	t := time.NewTimer(time.Until(at))
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("%w before the common start", ctx.Err())
+	}
+}
