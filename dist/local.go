@@ -24,7 +24,9 @@ type Local struct {
 	// WorkerArgs adds arguments to worker i's (nil: none), such as the
 	// target's PID for one worker to monitor.
 	WorkerArgs func(i int) []string
-	// Output takes the workers' output, each line prefixed "[worker I]".
+	// Output takes the workers' messages (stderr: progress, warnings,
+	// errors), each line prefixed "[worker I]"; their summaries (stdout)
+	// are left out, the merged run's says it all.
 	Output io.Writer
 }
 
@@ -57,7 +59,7 @@ func (l Local) Run(ctx context.Context) ([]WorkerExit, error) {
 		cmd.WaitDelay = 30 * time.Second
 		prefix := "[worker " + strconv.Itoa(i) + "] "
 		pw := out.prefixed(prefix)
-		cmd.Stdout, cmd.Stderr = pw, pw
+		cmd.Stdout, cmd.Stderr = io.Discard, pw
 		if err := cmd.Start(); err != nil {
 			return nil, fmt.Errorf("start worker %d: %w", i, err)
 		}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -177,16 +178,17 @@ func mergedName(ctx context.Context, db *store.DB, name, workers string) (string
 	return db.NextRunName(ctx, "merged")
 }
 
-// mergedHost describes the workers' machines as one: their names, cores
-// summed.
+// mergedHost describes the workers' machines: their names, and the cores
+// of one (the most): each worker's generator readings are of its own
+// machine, and so are the target's, which one worker took.
 func mergedHost(ws []*worker, h store.Host) store.Host {
 	var names []string
 	cores := 0
 	for _, w := range ws {
-		if w.Host != "" && !strings.Contains(strings.Join(names, ","), w.Host) {
+		if w.Host != "" && !slices.Contains(names, w.Host) {
 			names = append(names, w.Host)
 		}
-		cores += w.Cores
+		cores = max(cores, w.Cores)
 	}
 	h.Name = fmt.Sprintf("%d workers on %s", len(ws), strings.Join(names, ", "))
 	h.Cores, h.GOMAXPROCS, h.PID = cores, 0, 0

@@ -161,3 +161,15 @@ func portOf(base string) int {
 	n, _ := strconv.Atoi(p)
 	return n
 }
+
+// StartBuiltin starts the built-in target for loads that are not one
+// run's (the workers of a split test on this machine); stop it with
+// StopTarget.
+func StartBuiltin(ctx context.Context, exe string, opts target.Options) (*target.Process, error) {
+	l := &Lab{Exe: exe}
+	p, _, err := l.startTarget(ctx, Target{Builtin: opts})
+	return p, err
+}
+
+// StopTarget stops a target StartBuiltin started.
+func StopTarget(p *target.Process) { stopTarget(p) }

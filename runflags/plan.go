@@ -2,7 +2,9 @@ package runflags
 
 import (
 	"errors"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -89,3 +91,43 @@ func Given(fl *pflag.FlagSet) map[string]string {
 	})
 	return out
 }
+
+// Args turns flags given (as Given gives them) back into command-line
+// arguments, leaving out those drop says; a repeatable flag's values
+// become one flag each.
+func Args(given map[string]string, drop func(name string) bool) []string {
+	names := make([]string, 0, len(given))
+	for k := range given {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	var out []string
+	for _, k := range names {
+		if drop != nil && drop(k) {
+			continue
+		}
+		for _, v := range strings.Split(given[k], "\n") {
+			out = append(out, "--"+k+"="+v)
+		}
+	}
+	return out
+}
+
+// BuiltinFlag reports whether name is a flag of the built-in target
+// (variant, pool-size, ...), which a run against --url does not take.
+func BuiltinFlag(name string) bool {
+	builtinOnce.Do(func() {
+		builtinFlags = map[string]bool{}
+		fs := pflag.NewFlagSet("serve", pflag.ContinueOnError)
+		opts := target.DefaultOptions()
+		opts.BindFlags(fs)
+		fs.VisitAll(func(fl *pflag.Flag) { builtinFlags[fl.Name] = true })
+		builtinFlags["server-keepalive"], builtinFlags["keepalive"] = true, false // renamed in Bind
+	})
+	return builtinFlags[name]
+}
+
+var (
+	builtinOnce  sync.Once
+	builtinFlags map[string]bool
+)

@@ -122,6 +122,7 @@ func newRootCmd() *cobra.Command {
 		newExportCmd(),
 		newImportCmd(),
 		newMergeCmd(),
+		newDistCmd(),
 	)
 	return root
 }
