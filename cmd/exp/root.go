@@ -121,6 +121,7 @@ func newRootCmd() *cobra.Command {
 		newPlanCmd(),
 		newExportCmd(),
 		newImportCmd(),
+		newDistCmd(),
 	)
 	return root
 }
