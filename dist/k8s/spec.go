@@ -74,6 +74,8 @@ var (
 // distributed run, as an *input.Error naming the field.
 func (s Spec) Check() error {
 	switch {
+	case s.Workers == 0:
+		return input.Errorf("workers", "is required: how many worker pods share the load (1 to %d)", MaxWorkers)
 	case s.Workers < 1 || s.Workers > MaxWorkers:
 		return input.Errorf("workers", "must be from 1 to %d, got %d", MaxWorkers, s.Workers)
 	case s.Image == "":
