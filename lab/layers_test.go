@@ -11,7 +11,7 @@ import (
 var layer = map[string]int{
 	"exp/input": 0, "exp/units": 0, "exp/monitor": 0, "exp/internal/skiplog": 0,
 	"exp/scenario": 1,
-	"exp/target":   2, "exp/load": 2, "exp/locustfile": 2,
+	"exp/target":   2, "exp/load": 2, "exp/locustfile": 2, "exp/dist/k8s": 2,
 	"exp/analysis": 3,
 	"exp/verdict":  4, "exp/store": 4, "exp/locust": 4, "exp/compare": 4,
 	"exp/plots": 5, "exp/report": 5,
