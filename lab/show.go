@@ -72,12 +72,24 @@ func PrintRun(ctx context.Context, w io.Writer, db *store.DB, id int64) error {
 	for _, warn := range r.Warnings {
 		fmt.Fprintf(w, "Warning: %s\n", warn.Text)
 	}
+	workers, err := db.RunWorkers(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := report.Workers(w, workers); err != nil {
+		return err
+	}
 	fmt.Fprintln(w)
 	return report.Verdict(w, "Verdict", verdict.Diagnose(in))
 }
 
 // ModelText says which model ran, for a run's header.
 func ModelText(c load.RunConfig) string {
+	if !c.Segment.Whole() {
+		whole := c
+		whole.Segment = load.Segment{}
+		return fmt.Sprintf("worker %d of %d, its share of: %s", c.Segment.Index, c.Segment.Count, ModelText(whole))
+	}
 	if c.ScenarioFile != "" {
 		return scenarioModelText(c)
 	}

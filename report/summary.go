@@ -3,6 +3,7 @@ package report
 import (
 	"exp/analysis"
 	"exp/load"
+	"exp/store"
 	"exp/units"
 	"fmt"
 	"io"
@@ -161,3 +162,22 @@ func Line(elapsed, total time.Duration, active int, activeLabel string, w load.W
 }
 
 func fmtSec(d time.Duration) string { return fmt.Sprintf("%ds", int(d.Round(time.Second)/time.Second)) }
+
+// Workers prints the workers of a run merged from a split test (nothing
+// for a run of one machine).
+func Workers(w io.Writer, ws []store.RunWorker) error {
+	if len(ws) == 0 {
+		return nil
+	}
+	ew := &errWriter{w: w}
+	fmt.Fprintf(ew, "\nWorkers (%d):\n", len(ws))
+	for _, x := range ws {
+		where := "host unknown"
+		if x.Host != "" {
+			where = fmt.Sprintf("pid %d on %s", x.PID, x.Host)
+		}
+		fmt.Fprintf(ew, "  %-3d %-10s  %-24s  %d samples, last at %.1f s, clock %s\n", x.Worker, x.Status, where,
+			x.Samples, float64(x.LastSampleMS)/1000, x.ClockSync)
+	}
+	return ew.err
+}

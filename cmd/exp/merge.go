@@ -47,7 +47,7 @@ it lost (exit status 1).`,
 // mergeAndPrint merges dir into db and prints the run's summary and its
 // workers; an incomplete run is exit status 1.
 func mergeAndPrint(ctx context.Context, w io.Writer, db *store.DB, dir, name string) error {
-	out, workers, err := dist.Merge(ctx, dir, db, name)
+	out, _, err := dist.Merge(ctx, dir, db, name)
 	var in *input.Error
 	switch {
 	case errors.As(err, &in):
@@ -58,17 +58,8 @@ func mergeAndPrint(ctx context.Context, w io.Writer, db *store.DB, dir, name str
 	if err := lab.PrintRun(context.WithoutCancel(ctx), w, db, out.RunID); err != nil {
 		return err
 	}
-	printWorkers(w, workers)
 	if out.Status != store.StatusCompleted {
 		return withCode(exitFailure, fmt.Errorf("run %s is %s: not every worker gave its share (see its warnings)", out.Name, out.Status))
 	}
 	return nil
-}
-
-func printWorkers(w io.Writer, ws []store.RunWorker) {
-	fmt.Fprintf(w, "\nWorkers (%d):\n", len(ws))
-	for _, x := range ws {
-		fmt.Fprintf(w, "  %d  %-10s  %-22s  %d samples, last at %.1f s, clock %s\n", x.Worker, x.Status,
-			fmt.Sprintf("pid %d on %s", x.PID, x.Host), x.Samples, float64(x.LastSampleMS)/1000, x.ClockSync)
-	}
 }
