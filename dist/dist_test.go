@@ -10,10 +10,12 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"exp/analysis"
 	"exp/lab"
 	"exp/load"
 	"exp/store"
@@ -137,10 +139,20 @@ func TestMergeClosed(t *testing.T) {
 	s.Load.Wait, _ = load.ParseWait("5ms")
 	dir := t.TempDir()
 	runWorkers(t, dir, 3, s)
+	// Worker 1's generator was saturated: the merged run must say so, by
+	// code, for the verdict.
+	w1 := openDB(t, WorkerFile(dir, 1))
+	if err := w1.AddWarning(context.Background(), 1, analysis.Warning{Code: analysis.GeneratorSaturated, Text: "generator CPU at its limit"}); err != nil {
+		t.Fatal(err)
+	}
+	w1.Close()
 	into := openDB(t, filepath.Join(t.TempDir(), "merged.db"))
 	out, workers, err := Merge(context.Background(), dir, into, "m")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if r, _ := into.RunByID(context.Background(), out.RunID); !hasWarning(r.Warnings, analysis.GeneratorSaturated, "worker 1: generator CPU") {
+		t.Errorf("merged warnings %v: want worker 1's generator-saturated", r.Warnings)
 	}
 	if out.Status != store.StatusCompleted || len(workers) != 3 {
 		t.Fatalf("merged run %s, workers %v", out.Status, workers)
@@ -165,6 +177,15 @@ func TestMergeClosed(t *testing.T) {
 	if rs[0] != 3 {
 		t.Errorf("resources of %d workers kept, want 3", rs[0])
 	}
+}
+
+func hasWarning(ws []analysis.Warning, code analysis.WarningCode, text string) bool {
+	for _, w := range ws {
+		if w.Code == code && strings.Contains(w.Text, text) {
+			return true
+		}
+	}
+	return false
 }
 
 // checkPercentiles compares the merged summary's percentiles with a
