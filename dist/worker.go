@@ -42,17 +42,8 @@ func WorkerFile(dir string, i int) string {
 // DIR/worker-I.db. Nothing is stored when the start fails. The caller
 // closes the returned store (nil when nothing was stored).
 func RunWorker(ctx context.Context, w Worker, spec lab.RunSpec) (lab.Outcome, *store.DB, error) {
-	if !spec.Target.External() {
-		return lab.Outcome{}, nil, input.Errorf("url", "a split test loads one server that every worker reaches: give its --url (the built-in target would be one per worker)")
-	}
-	if w.Segment.Count < 1 {
-		return lab.Outcome{}, nil, input.Errorf("segment", "no segment: want worker I of N")
-	}
-	if err := spec.Check(); err != nil {
+	if err := w.Check(spec); err != nil {
 		return lab.Outcome{}, nil, err
-	}
-	if w.ReadyTimeout <= 0 || w.Margin <= 0 {
-		return lab.Outcome{}, nil, input.Errorf("ready-timeout", "and start-margin must be above zero")
 	}
 	start, _, err := Barrier(ctx, w.Dir, w.Segment, w.ReadyTimeout, w.Margin)
 	if err != nil {
@@ -80,6 +71,24 @@ func RunWorker(ctx context.Context, w Worker, spec lab.RunSpec) (lab.Outcome, *s
 		abort(w.Dir, fmt.Sprintf("worker %d: %v", w.Segment.Index, err))
 	}
 	return out, o.DB, err
+}
+
+// Check checks the worker's settings and spec before it becomes ready:
+// bad input is found before the others wait for it.
+func (w Worker) Check(spec lab.RunSpec) error {
+	if !spec.Target.External() {
+		return input.Errorf("url", "a split test loads one server that every worker reaches: give its --url (the built-in target would be one per worker)")
+	}
+	if w.Segment.Count < 1 {
+		return input.Errorf("segment", "no segment: want worker I of N")
+	}
+	if err := w.Segment.Validate(); err != nil {
+		return err
+	}
+	if w.ReadyTimeout <= 0 || w.Margin <= 0 {
+		return input.Errorf("ready-timeout", "and start-margin must be above zero")
+	}
+	return spec.Check()
 }
 
 func sleepUntil(ctx context.Context, at time.Time) error {

@@ -34,6 +34,14 @@ func TestBadInput(t *testing.T) {
 	fx := newBadFixtures(t)
 	cases := []badCase{
 		{args: []string{"run", "--variant", "bogus"}, want: `unknown variant "bogus"`},
+		{args: []string{"dist", "bogus"}, want: `unknown command "bogus"`},
+		{args: []string{"import", "nope"}, want: `unknown command "nope"`},
+		{args: []string{"run", "--segment", "3/3", "--results", "/tmp/x", "--url", "http://127.0.0.1:9"}, want: "--segment"},
+		{args: []string{"run", "--segment", "0/3", "--url", "http://127.0.0.1:9"}, want: "--results"},
+		{args: []string{"run", "--segments", "3", "--results", "/tmp/x", "--url", "http://127.0.0.1:9"}, want: "JOB_COMPLETION_INDEX"},
+		{args: []string{"run", "--results", "/tmp/x"}, want: "--results"},
+		{args: []string{"run", "--segment", "0/2", "--results", "/tmp/x"}, want: "--url"},
+		{args: []string{"merge", "/nonexistent/dir"}, want: "/nonexistent/dir"},
 		{args: []string{"run", "--users", "0"}, want: "--users"},
 		{args: []string{"run", "--users", "-3"}, want: "--users"},
 		{args: []string{"run", "--spawn-rate", "0"}, want: "--spawn-rate"},

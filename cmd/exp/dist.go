@@ -8,6 +8,8 @@ func newDistCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "dist",
 		Short: "Split a test across workers: on this machine (local) or as a Kubernetes Indexed Job (render)",
+		Args:  cobra.ArbitraryArgs,
+		RunE:  parentRun,
 	}
 	cmd.AddCommand(newDistLocalCmd(), newDistRenderCmd())
 	return cmd

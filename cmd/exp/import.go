@@ -11,7 +11,8 @@ func newImportCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "import",
 		Short: "Import results of other tools as runs (exp import locust PREFIX)",
-		Args:  exactArgs(0),
+		Args:  cobra.ArbitraryArgs,
+		RunE:  parentRun,
 	}
 	cmd.AddCommand(newImportLocustCmd())
 	return cmd

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -28,6 +29,9 @@ stored its run makes the run incomplete, with a warning naming it and what
 it lost (exit status 1).`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if _, err := os.Stat(args[0]); err != nil {
+				return badInput(fmt.Errorf("results directory: %w", err))
+			}
 			if into == "" {
 				into = dbPath(cmd)
 			}

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"exp/runflags"
+	"fmt"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -37,6 +38,16 @@ func badInput(err error) error {
 		return nil
 	}
 	return &exitError{code: exitBadInput, err: err}
+}
+
+// parentRun is the RunE of a command that only holds subcommands: help
+// without arguments, bad input (exit 2) for an unknown subcommand, which
+// cobra would otherwise answer with help and exit 0.
+func parentRun(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return cmd.Help()
+	}
+	return badInput(fmt.Errorf("unknown command %q for %q: see %s --help", args[0], cmd.CommandPath(), cmd.CommandPath()))
 }
 
 // withCode gives err an exit status.

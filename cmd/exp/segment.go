@@ -69,6 +69,9 @@ func runWorker(cmd *cobra.Command, w dist.Worker, spec lab.RunSpec) error {
 	if err := lab.Preflight(spec.Target); err != nil {
 		return err
 	}
+	if err := w.Check(spec); err != nil {
+		return badInput(err)
+	}
 	w.Events = eventPrinter(cmd.ErrOrStderr(), cmd.ErrOrStderr())
 	fmt.Fprintf(cmd.ErrOrStderr(), "worker %s: ready in %s, waiting for the others (up to %v)\n", w.Segment, w.Dir, w.ReadyTimeout)
 	out, db, err := dist.RunWorker(cmd.Context(), w, spec)
