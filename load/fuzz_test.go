@@ -73,3 +73,21 @@ func FuzzParseRateStages(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParseSegment(f *testing.F) {
+	for _, s := range []string{"0/1", "3/4", "4/4", "-1/2", "1/0", " 2/3 "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		seg, err := ParseSegment(s)
+		if err != nil {
+			return
+		}
+		if seg.Validate() != nil || seg.Index < 0 || seg.Index >= seg.Count {
+			t.Fatalf("%q parsed to invalid %v", s, seg)
+		}
+		if back, err := ParseSegment(seg.String()); err != nil || back != seg {
+			t.Fatalf("%q: %v does not round-trip: %v, %v", s, seg, back, err)
+		}
+	})
+}

@@ -39,6 +39,9 @@ func ParseSegment(v string) (Segment, error) {
 		return Segment{}, input.Errorf("segment", "%q: want I/N, worker I (from 0) of N, such as 0/4", v)
 	}
 	s := Segment{Index: i, Count: n}
+	if n < 1 {
+		return Segment{}, input.Errorf("segment", "%q: want N of at least 1 worker", v)
+	}
 	return s, s.Validate()
 }
 
