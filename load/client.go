@@ -19,6 +19,8 @@ type client interface {
 	// do sends task i and reads the whole body. start is when the caller
 	// read the clock before it: the request's timeout counts from there.
 	do(i int, start time.Time) (status int, bytes int64, reused bool, err error)
+	// trace gives the phase boundaries the last request crossed.
+	trace() *trace
 	close()
 }
 
@@ -70,10 +72,7 @@ func newNetClient(ctx context.Context, cfg *RunConfig, tr *http.Transport) (clie
 	c := &netClient{hc: &http.Client{Transport: tr, Timeout: cfg.Timeout,
 		// A load test measures the response it asked for, not where it leads.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-	// The trace is attached once; its callback writes into the client, so no
-	// per-request allocation is needed to learn about connection reuse.
-	trace := &httptrace.ClientTrace{GotConn: func(i httptrace.GotConnInfo) { c.reused = i.Reused }}
-	ctx = httptrace.WithClientTrace(ctx, trace)
+	ctx = httptrace.WithClientTrace(ctx, c.tracer.clientTrace())
 	base := strings.TrimRight(cfg.URL, "/")
 	for _, t := range cfg.Tasks {
 		req, err := http.NewRequestWithContext(ctx, t.Method, base+t.Path, nil)
@@ -107,18 +106,21 @@ func newTransport(cfg *RunConfig, conns int) *http.Transport {
 type netClient struct {
 	hc     *http.Client
 	reqs   []*http.Request // one prebuilt request per task, reused
-	reused bool
+	tracer netTracer
 }
 
 func (c *netClient) do(i int, _ time.Time) (int, int64, bool, error) {
-	c.reused = false
+	c.tracer.reset()
 	resp, err := c.hc.Do(c.reqs[i])
 	if err != nil {
-		return 0, 0, c.reused, err
+		return 0, 0, c.tracer.wasReused(), err
 	}
+	c.tracer.setProto(resp.ProtoMajor)
 	n, err := io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
-	return resp.StatusCode, n, c.reused, err
+	return resp.StatusCode, n, c.tracer.wasReused(), err
 }
+
+func (c *netClient) trace() *trace { return c.tracer.snapshot() }
 
 func (c *netClient) close() { c.hc.CloseIdleConnections() }

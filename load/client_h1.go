@@ -31,6 +31,11 @@ type h1Client struct {
 	keepAlive bool
 	dialer    net.Dialer
 	ctx       context.Context // cancels a request in progress at the end of a run
+	byName    bool            // addr's host is a name to resolve, not an IP address
+
+	// tr is the last request's phase boundaries: the dial marks the end of
+	// DNS (dialControl) and of the connect, connReader the first byte.
+	tr trace
 
 	conn     net.Conn
 	cr       connReader
@@ -79,7 +84,10 @@ func newH1Client(ctx context.Context, cfg *RunConfig, base *url.URL) (*h1Client,
 			replayable: t.Method == "GET" || t.Method == "HEAD" || t.Method == "OPTIONS",
 		})
 	}
+	c.byName = net.ParseIP(strings.Trim(base.Hostname(), "[]")) == nil
+	c.dialer.ControlContext = c.dialControl
 	c.cr.readFn, c.cr.writeFn = c.cr.rawRead, c.cr.rawWrite
+	c.cr.tr = &c.tr
 	c.stopWatch = context.AfterFunc(ctx, c.cancel)
 	return c, nil
 }
@@ -130,6 +138,7 @@ func buildRequest(method, uri, host string, headers map[string]string) []byte {
 // does for requests that are safe to repeat.
 func (c *h1Client) do(i int, start time.Time) (int, int64, bool, error) {
 	r := &c.reqs[i]
+	c.tr.reset()
 	status, n, reused, answered, err := c.roundTrip(r, start)
 	if err != nil && reused && !answered && r.replayable && !errors.Is(err, os.ErrDeadlineExceeded) {
 		status, n, reused, _, err = c.roundTrip(r, start)
@@ -147,6 +156,7 @@ func (c *h1Client) roundTrip(r *h1Request, start time.Time) (status int, n int64
 // send sends r (a scenario's request, built by the caller) as do sends a
 // task, keeping in k what the scenario needs of the response.
 func (c *h1Client) send(r *h1Request, start time.Time, k *h1Keep) (int, int64, bool, error) {
+	c.tr.reset()
 	status, n, reused, answered, err := c.roundTripKeep(r, start, k)
 	if err != nil && reused && !answered && r.replayable && !errors.Is(err, os.ErrDeadlineExceeded) {
 		status, n, reused, _, err = c.roundTripKeep(r, start, k)
@@ -164,9 +174,14 @@ func (c *h1Client) roundTripKeep(r *h1Request, start time.Time, k *h1Keep) (stat
 	}
 	reused = c.used
 	c.used = true
+	c.tr.proto = HTTP11
 	if err := c.cr.write(r.wire); err != nil {
 		c.drop()
 		return 0, 0, reused, false, err
+	}
+	c.cr.waitFirst = true
+	if c.br.Buffered() > 0 {
+		c.cr.markFirst() // the answer came before it was asked for
 	}
 	status, n, keep, answered, err := readResponseKeep(c.br, r.head, k)
 	if err != nil || !keep || !c.keepAlive {
@@ -184,6 +199,7 @@ func (c *h1Client) dial(start time.Time) error {
 	if err != nil {
 		return err
 	}
+	c.tr.connDone = time.Now()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.cancelled {
@@ -203,6 +219,19 @@ func (c *h1Client) dial(start time.Time) error {
 	}
 	return nil
 }
+
+// dialControl runs as the dialer creates a socket, after the name was
+// resolved: the first call ends the DNS phase (bound once in newH1Client,
+// so the dial allocates nothing more for it).
+func (c *h1Client) dialControl(context.Context, string, string, syscall.RawConn) error {
+	if c.byName && c.tr.dnsDone.IsZero() {
+		c.tr.dnsDone = time.Now()
+	}
+	return nil
+}
+
+// trace gives the phase boundaries of the last request.
+func (c *h1Client) trace() *trace { return &c.tr }
 
 // extendDeadline moves the connection's deadline to at least
 // start+timeout. Setting a deadline reads the clock and touches the
@@ -259,6 +288,11 @@ type connReader struct {
 	readFn  func(fd uintptr) bool
 	writeFn func(fd uintptr) bool
 
+	// waitFirst: a request was written and no byte of its answer read yet;
+	// the read that brings one marks tr.firstByte.
+	waitFirst bool
+	tr        *trace
+
 	// the call in progress, for readFn and writeFn
 	buf  []byte
 	wbuf []byte
@@ -268,7 +302,11 @@ type connReader struct {
 
 func (r *connReader) Read(p []byte) (int, error) {
 	if r.raw == nil {
-		return r.conn.Read(p)
+		n, err := r.conn.Read(p)
+		if n > 0 && r.waitFirst {
+			r.markFirst()
+		}
+		return n, err
 	}
 	r.buf = p
 	err := r.raw.Read(r.readFn)
@@ -276,7 +314,16 @@ func (r *connReader) Read(p []byte) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if r.n > 0 && r.waitFirst {
+		r.markFirst()
+	}
 	return r.n, r.err
+}
+
+// markFirst records the first byte of an answer: the one clock read a
+// request adds to the generator's hot path.
+func (r *connReader) markFirst() {
+	r.tr.firstByte, r.waitFirst = time.Now(), false
 }
 
 // write writes all of p.

@@ -12,7 +12,12 @@
 // Load at a time), tested without a clock.
 //
 // What leaves: every request as one plain Sample value on a channel; a
-// failed request is data in it (an ErrorClass), never a Go error. Nothing
+// failed request is data in it (an ErrorClass), never a Go error. A
+// sample's Phases split its service time into DNS, connect, TLS, wait and
+// read (they add up to it exactly), and Proto says which HTTP version
+// carried it: h1Client takes them from the clock reads of its dial and of
+// the read that brings the first byte, net/http clients from httptrace
+// hooks bound once per client (netTracer). Nothing
 // on the request path touches storage. Collect fans the channel out to
 // Recorders (Add, Flush, Close: the store's writer, the Live window of the
 // progress line). SampleEncoder writes samples as CSV or JSON lines, the

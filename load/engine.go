@@ -200,6 +200,7 @@ func (e *Engine) user(load, inflight context.Context, stop <-chan struct{}, id u
 		t1 := time.Now()
 		s := sampleOf(i, status, n, reused, err, inflight)
 		s.Start, s.Latency, s.Service, s.User = t0.Sub(e.started), t1.Sub(t0), t1.Sub(t0), id
+		s.traced(c.trace(), t0, t1)
 		out <- s
 		if s.Class == Cancelled {
 			return
@@ -225,6 +226,12 @@ func think(timer *time.Timer, d time.Duration, load context.Context, stop <-chan
 	case <-timer.C:
 		return true
 	}
+}
+
+// traced sets the phases and protocol of a request sent at t0 and done
+// at t1 from its client's trace.
+func (s *Sample) traced(tr *trace, t0, t1 time.Time) {
+	s.Phases, s.Proto = tr.phases(t0, t1), tr.proto
 }
 
 // sampleOf turns a request's outcome into a Sample (timing left to the

@@ -110,6 +110,7 @@ func (p *pool) work(w *worker) {
 		s := sampleOf(j.task, status, n, reused, err, p.inflight)
 		s.Start, s.User = j.intended, w.id
 		s.Latency, s.Service = t1.Sub(e.started)-j.intended, t1.Sub(t0)
+		s.traced(w.c.trace(), t0, t1)
 		e.active.Add(-1)
 		p.out <- s
 		p.give(w)
