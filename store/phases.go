@@ -70,4 +70,3 @@ func (db *DB) Phases(ctx context.Context, id int64, responses int64) (analysis.P
 	p.Responses = responses
 	return p, nil
 }
-
