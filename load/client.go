@@ -43,11 +43,11 @@ func newClient(ctx context.Context, cfg *RunConfig, tr *http.Transport) (client,
 }
 
 // usesNetHTTP tells whether the run's clients are net/http ones: for
-// https (TLS, HTTP/2), user info in the URL and non-ASCII hosts, which
-// h1Client does not handle.
+// HTTP/2, user info in the URL and non-ASCII hosts, which h1Client does
+// not handle.
 func usesNetHTTP(cfg *RunConfig) bool {
 	base, err := url.Parse(strings.TrimRight(cfg.URL, "/"))
-	return forceNetHTTP || err != nil || !h1Supports(base)
+	return forceNetHTTP || cfg.HTTP2 || err != nil || !h1Supports(base)
 }
 
 // forceNetHTTP makes every client a net/http one, for benchmarks and tests
@@ -56,7 +56,7 @@ var forceNetHTTP bool
 
 // h1Supports tells whether h1Client can load base.
 func h1Supports(base *url.URL) bool {
-	if base.Scheme != "http" || base.User != nil || base.Host == "" {
+	if (base.Scheme != "http" && base.Scheme != "https") || base.User != nil || base.Host == "" {
 		return false
 	}
 	for _, c := range []byte(base.Host) {
@@ -88,9 +88,15 @@ func newNetClient(ctx context.Context, cfg *RunConfig, tr *http.Transport) (clie
 	return c, nil
 }
 
-// newTransport is a transport for conns concurrent requests to one host.
+// newTransport is a transport for conns concurrent requests to one host,
+// over HTTP/1.1, or over HTTP/2 when the run asks (h2 by ALPN for https,
+// h2c with prior knowledge for http).
 func newTransport(cfg *RunConfig, conns int) *http.Transport {
-	return &http.Transport{
+	conf := cfg.tlsClient
+	if conf == nil {
+		conf = &tls.Config{}
+	}
+	tr := &http.Transport{
 		Proxy:               nil, // never route a load test through a proxy
 		DialContext:         (&net.Dialer{Timeout: cfg.Timeout, KeepAlive: 30 * time.Second}).DialContext,
 		DisableKeepAlives:   !cfg.KeepAlive,
@@ -98,9 +104,24 @@ func newTransport(cfg *RunConfig, conns int) *http.Transport {
 		MaxIdleConnsPerHost: conns,
 		IdleConnTimeout:     90 * time.Second,
 		DisableCompression:  true,
-		TLSClientConfig:     &tls.Config{},
-		ForceAttemptHTTP2:   false,
+		TLSClientConfig:     conf.Clone(),
+		ForceAttemptHTTP2:   cfg.HTTP2,
 	}
+	if cfg.HTTP2 {
+		tr.Protocols = new(http.Protocols)
+		if strings.HasPrefix(cfg.URL, "https:") {
+			// ALPN offers h2 first; a server without it answers over
+			// HTTP/1.1, which each sample's protocol then shows.
+			tr.Protocols.SetHTTP2(true)
+			tr.Protocols.SetHTTP1(true)
+		} else {
+			tr.Protocols.SetUnencryptedHTTP2(true)
+		}
+		// One dial at a time: requests of a new transport wait for its
+		// connection and share it, instead of racing a dial each.
+		tr.MaxConnsPerHost = 1
+	}
+	return tr
 }
 
 type netClient struct {

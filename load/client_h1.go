@@ -3,6 +3,7 @@ package load
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -21,8 +22,9 @@ import (
 // parsed in place in a reused bufio.Reader and its body discarded, the
 // timeout is the connection's deadline (moved only now and then, see
 // extendDeadline): a request allocates nothing and starts no goroutine or
-// timer. net/http (netClient) remains for https and anything this client
-// does not cover.
+// timer. Over https it speaks TLS (crypto/tls) on the same connection,
+// resuming sessions on reconnect. net/http (netClient) remains for HTTP/2
+// and anything this client does not cover.
 type h1Client struct {
 	addr      string // host:port to dial
 	reqs      []h1Request
@@ -32,6 +34,7 @@ type h1Client struct {
 	dialer    net.Dialer
 	ctx       context.Context // cancels a request in progress at the end of a run
 	byName    bool            // addr's host is a name to resolve, not an IP address
+	tlsConf   *tls.Config     // https: the run's, for this host; nil for http
 
 	// tr is the last request's phase boundaries: the dial marks the end of
 	// DNS (dialControl) and of the connect, connReader the first byte.
@@ -67,11 +70,26 @@ var errMalformed = errors.New("malformed HTTP response")
 func newH1Client(ctx context.Context, cfg *RunConfig, base *url.URL) (*h1Client, error) {
 	addr := base.Host
 	if base.Port() == "" {
-		addr = net.JoinHostPort(base.Hostname(), "80")
+		port := "80"
+		if base.Scheme == "https" {
+			port = "443"
+		}
+		addr = net.JoinHostPort(base.Hostname(), port)
 	}
 	c := &h1Client{addr: addr, timeout: cfg.Timeout, keepAlive: cfg.KeepAlive, ctx: ctx,
 		slack:  min(cfg.Timeout/10, 100*time.Millisecond),
 		dialer: net.Dialer{KeepAlive: 30 * time.Second}}
+	if base.Scheme == "https" {
+		conf := cfg.tlsClient
+		if conf == nil {
+			conf = &tls.Config{}
+		}
+		// Clone shares the session cache: a user's new connection resumes
+		// a session any user made.
+		c.tlsConf = conf.Clone()
+		c.tlsConf.ServerName = base.Hostname()
+		c.tlsConf.NextProtos = []string{"http/1.1"}
+	}
 	prefix := strings.TrimRight(base.Path, "/")
 	for _, t := range cfg.Tasks {
 		u, err := url.Parse(base.Scheme + "://" + base.Host + prefix + t.Path)
@@ -190,7 +208,9 @@ func (c *h1Client) roundTripKeep(r *h1Request, start time.Time, k *h1Keep) (stat
 	return status, n, reused, answered, err
 }
 
-// dial opens the user's connection, within the request's timeout.
+// dial opens the user's connection, within the request's timeout, with
+// its TLS handshake for https (resuming the session of an earlier
+// connection when the server allows).
 func (c *h1Client) dial(start time.Time) error {
 	c.deadline = start.Add(c.timeout + c.slack)
 	d := c.dialer
@@ -200,15 +220,24 @@ func (c *h1Client) dial(start time.Time) error {
 		return err
 	}
 	c.tr.connDone = time.Now()
+	if err := conn.SetDeadline(c.deadline); err != nil {
+		conn.Close()
+		return err
+	}
+	if c.tlsConf != nil {
+		tc := tls.Client(conn, c.tlsConf)
+		if err := tc.HandshakeContext(c.ctx); err != nil {
+			conn.Close()
+			return err
+		}
+		c.tr.tlsDone = time.Now()
+		conn = tc
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.cancelled {
 		conn.Close()
 		return context.Canceled
-	}
-	if err := conn.SetDeadline(c.deadline); err != nil {
-		conn.Close()
-		return err
 	}
 	c.conn, c.used = conn, false
 	c.cr.conn, c.cr.raw = conn, rawConnOf(conn)

@@ -23,7 +23,12 @@
 // progress line). SampleEncoder writes samples as CSV or JSON lines, the
 // public export format, beside the type it encodes.
 //
-// Plain http:// targets are loaded through h1Client, the generator's own
-// HTTP/1.1 client (no allocation, goroutine or timer per request); https
-// and unusual URLs through net/http.
+// http:// and https:// targets are loaded through h1Client, the
+// generator's own HTTP/1.1 client (no allocation, goroutine or timer per
+// request); over https it speaks crypto/tls with the run's TLSConfig
+// (--insecure, --ca-cert, --client-cert/--client-key, --tls-min, built
+// once by Validate) and a session cache all users share, so reconnects
+// resume. HTTP/2 (RunConfig.HTTP2: h2 by ALPN, h2c with prior knowledge)
+// and unusual URLs go through net/http; with H2Streams > 1 that many
+// users share one transport, one connection, as concurrent streams.
 package load

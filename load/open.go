@@ -24,7 +24,7 @@ type job struct {
 // server cannot slow the arrivals (no coordinated omission).
 func (e *Engine) runOpen(sched RateSchedule, load, inflight context.Context, out chan<- Sample) {
 	p := &pool{e: e, inflight: inflight, out: out, max: e.cfg.MaxInflight}
-	if usesNetHTTP(&e.cfg) {
+	if usesNetHTTP(&e.cfg) && !e.cfg.HTTP2 {
 		p.tr = newTransport(&e.cfg, e.cfg.MaxInflight)
 		defer p.tr.CloseIdleConnections()
 	}
@@ -69,7 +69,11 @@ func (p *pool) take() *worker {
 	if len(p.all) >= p.max {
 		return nil
 	}
-	c, err := newClient(p.inflight, &p.e.cfg, p.tr)
+	tr := p.tr
+	if t := p.e.sharedTransport(len(p.all)); t != nil {
+		tr = t
+	}
+	c, err := newClient(p.inflight, &p.e.cfg, tr)
 	if err != nil {
 		panic(fmt.Sprintf("exp: build requests: %v", err)) // Validate checked the URL and paths
 	}
