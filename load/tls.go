@@ -103,4 +103,3 @@ func (c TLSConfig) String() string {
 	}
 	return strings.Join(parts, ", ")
 }
-
