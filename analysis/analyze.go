@@ -38,6 +38,7 @@ type Analyzer struct {
 	spare     []uint32 // the latencies of the last closed second, for reuse
 	failures  map[failKey]*failAcc
 	lateness  latencyCounts // open model: intended -> actual send of each sent request
+	phases    phaseAcc
 	maxEnd    time.Duration
 	hasSample bool
 }
@@ -162,6 +163,7 @@ func (a *Analyzer) Add(s load.Sample) {
 		// summary fed live equals one rebuilt from the store.
 		a.lateness.add(us - min(us, toMicros(s.Service)))
 	}
+	a.phases.add(s, us)
 	if end > a.maxEnd {
 		a.maxEnd = end
 		a.closeSeconds()
@@ -255,6 +257,7 @@ func (a *Analyzer) Summary(elapsed time.Duration) Summary {
 	sum.Total = agg
 	sum.Seconds = a.seconds()
 	sum.Failures = a.failureCounts()
+	sum.Phases = a.phases.stats()
 	if a.lateness.n > 0 {
 		_, hi, ps := countedStats([]*latencyCounts{&a.lateness}, []float64{50, 99})
 		sum.Lateness = Lateness{P50: us(ps[0]), P99: us(ps[1]), Max: us(hi), Requests: a.lateness.n}

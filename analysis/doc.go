@@ -4,7 +4,8 @@
 // (normally fed from the store, so a summary can always be rebuilt from
 // what was stored), and as monitor.Usage rows. What leaves: a Summary
 // (Locust's statistics per endpoint and aggregated, exact nearest-rank
-// percentiles, per-second figures, failures by class), Resources (the
+// percentiles, per-second figures, failures by class, PhaseStats: where
+// the time went by phase and the connections opened), Resources (the
 // resource readings reduced), the latency Spectrum, Threshold results, and
 // the Warning type with its codes that the rest of the program decides
 // from.

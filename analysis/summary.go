@@ -74,6 +74,9 @@ type Summary struct {
 	// time). Near zero when the generator keeps up; latency counts from
 	// the intended time all the same (no coordinated omission).
 	Lateness Lateness
+	// Phases is where the time went: DNS, connect, TLS, wait and read, and
+	// the connections opened and reused.
+	Phases PhaseStats
 }
 
 // Lateness sums up the generator's delays behind its schedule.

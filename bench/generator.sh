@@ -23,26 +23,38 @@
 # where it is missing. The ratios are medians over the rounds of each
 # round's exp/wrk and exp/hey. A tool that is not installed is skipped;
 # apt-get install wrk hey gets both.
+#
+# The HTTPS round does the same against a second target, exp serve --tls
+# (a self-signed certificate; no tool verifies it: hey never does, wrk
+# does not, exp is given --insecure), each generator over TLS with
+# keep-alive, HTTP/1.1: hey, wrk when it was built with TLS, then exp
+# (our own client over crypto/tls, every sample and its phases stored).
+# Its ratios are exps/heys (and exps/wrks): exp's CPU per request over
+# HTTPS against hey's. --no-https skips it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 rounds=3
 duration=10
 mode=ratios
+https=1
 while [ $# -gt 0 ]; do
   case "$1" in
+    --no-https) https=0; shift ;;
     --rounds) rounds="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
     --rss) mode=rss; shift ;;
-    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "generator.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 
 work=$(mktemp -d)
 server_pid=""
+tls_pid=""
 cleanup() {
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  if [ -n "$tls_pid" ]; then kill "$tls_pid" 2>/dev/null || true; wait "$tls_pid" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -93,12 +105,27 @@ base=$(sed -n 's/^listening on //p' "$work/serve.out" | head -1)
 url="$base/health"
 echo "target: exp serve --variant goroutine at $base (pid $server_pid)${pin_server:+, core 0}; generators${pin_gen:+ on core 1}"
 
+# The HTTPS target, on the server's core too.
+tbase="" turl=""
+if [ "$https" = 1 ]; then
+  "${pin_server[@]}" "$exp" serve --variant goroutine --tls --addr 127.0.0.1:0 >"$work/tls.out" 2>&1 &
+  tls_pid=$!
+  for _ in $(seq 100); do
+    grep -q '^listening on ' "$work/tls.out" 2>/dev/null && break
+    sleep 0.05
+  done
+  tbase=$(sed -n 's/^listening on //p' "$work/tls.out" | head -1)
+  [ -n "$tbase" ] || { echo "the HTTPS target did not start:"; cat "$work/tls.out"; exit 1; }
+  turl="$tbase/health"
+  echo "HTTPS target: exp serve --variant goroutine --tls at $tbase (pid $tls_pid); $(sed -n 's/^certificate //p' "$work/tls.out" | head -1)"
+fi
+
 # server_cpu: the target's user+sys CPU seconds so far, from /proc (0
 # where there is no /proc): each run's share of it is the server's cost
 # per request under that generator.
 ticks=$(getconf CLK_TCK 2>/dev/null || echo 100)
 server_cpu() {
-  awk -v t="$ticks" '{print ($14 + $15) / t}' "/proc/$server_pid/stat" 2>/dev/null || echo 0
+  awk -v t="$ticks" '{print ($14 + $15) / t}' "/proc/$1/stat" 2>/dev/null || echo 0
 }
 
 # to_ms VALUE: wrk's latency such as 812.00us, 1.21ms or 1.02s in ms.
@@ -114,39 +141,53 @@ to_ms() {
 # measure TOOL ROUND: runs run_TOOL and adds the server's CPU seconds
 # during it as an 8th field.
 measure() {
-  local s0 s1
-  s0=$(server_cpu)
+  local s0 s1 pid=$server_pid
+  case "$1" in *s) pid=$tls_pid ;; esac
+  s0=$(server_cpu "$pid")
   "run_$1" "$2"
-  s1=$(server_cpu)
+  s1=$(server_cpu "$pid")
   sed -i '$ s/$/ '"$(awk -v a="$s0" -v b="$s1" 'BEGIN {print b - a}')"'/' "$work/results"
 }
 
-run_wrk() {
-  cpu_run "$work/wrk.out" "$work/wrk.cpu" "${pin_gen[@]}" wrk -t1 -c50 -d"${duration}s" --latency "$url"
+run_wrk() { wrk_at "$url" wrk "$1"; }
+run_wrks() { wrk_at "$turl" wrks "$1"; }
+
+# wrk_at URL NAME ROUND
+wrk_at() {
+  cpu_run "$work/wrk.out" "$work/wrk.cpu" "${pin_gen[@]}" wrk -t1 -c50 -d"${duration}s" --latency "$1"
   local req rps p50 p99
   req=$(awk '/requests in/ {print $1}' "$work/wrk.out")
   rps=$(awk '/^Requests\/sec:/ {print $2}' "$work/wrk.out")
   p50=$(to_ms "$(awk '$1 == "50%" {print $2}' "$work/wrk.out")")
   p99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$work/wrk.out")")
-  echo "wrk $1 $rps $req $(awk '{print $1 + $2}' "$work/wrk.cpu") $p50 $p99" >>"$work/results"
+  echo "$2 $3 $rps $req $(awk '{print $1 + $2}' "$work/wrk.cpu") $p50 $p99" >>"$work/results"
 }
 
-run_hey() {
-  cpu_run "$work/hey.out" "$work/hey.cpu" "${pin_gen[@]}" hey -c 50 -z "${duration}s" "$url"
+run_hey() { hey_at "$url" hey "$1"; }
+run_heys() { hey_at "$turl" heys "$1"; }
+
+# hey_at URL NAME ROUND
+hey_at() {
+  cpu_run "$work/hey.out" "$work/hey.cpu" "${pin_gen[@]}" hey -c 50 -z "${duration}s" "$1"
   local req rps p50 p99
   req=$(awk '/\[[0-9]+\][ \t]+[0-9]+ responses/ {n += $2} END {print n + 0}' "$work/hey.out")
   rps=$(awk '/Requests\/sec:/ {print $2}' "$work/hey.out")
   p50=$(awk '$1 == "50%" {printf "%.3f", $3 * 1000}' "$work/hey.out")
   p99=$(awk '$1 == "99%" {printf "%.3f", $3 * 1000}' "$work/hey.out")
-  echo "hey $1 $rps $req $(awk '{print $1 + $2}' "$work/hey.cpu") $p50 $p99" >>"$work/results"
+  echo "$2 $3 $rps $req $(awk '{print $1 + $2}' "$work/hey.cpu") $p50 $p99" >>"$work/results"
 }
 
-run_exp() {
-  cpu_run "$work/exp.out" "$work/exp.cpu" "${pin_gen[@]}" "$exp" run --db "$work/exp-$1.db" --name "bench-$1" \
-    --url "$base" --users 50 --spawn-rate 50 --wait 0 --tasks /health:1 --duration "${duration}s"
+run_exp() { exp_at "$base" exp "$1"; }
+run_exps() { exp_at "$tbase" exps "$1" --insecure; }
+
+# exp_at BASE NAME ROUND [FLAGS...]
+exp_at() {
+  local b=$1 name=$2 r=$3; shift 3
+  cpu_run "$work/exp.out" "$work/exp.cpu" "${pin_gen[@]}" "$exp" run --db "$work/$name-$r.db" --name "bench-$r" \
+    --url "$b" --users 50 --spawn-rate 50 --wait 0 --tasks /health:1 --duration "${duration}s" "$@"
   # The Aggregated row: requests, failures, | avg min max median p95 p99 (ms) | req/s
-  awk -v r="$1" -v cpu="$(awk '{print $1 + $2}' "$work/exp.cpu")" \
-    '$1 == "Aggregated" {print "exp", r, $12, $2, cpu, $8, $10}' "$work/exp.out" >>"$work/results"
+  awk -v r="$r" -v n="$name" -v cpu="$(awk '{print $1 + $2}' "$work/exp.cpu")" \
+    '$1 == "Aggregated" {print n, r, $12, $2, cpu, $8, $10}' "$work/exp.out" >>"$work/results"
   grep -q Aggregated "$work/exp.out" || { echo "exp run failed:"; cat "$work/exp.out"; exit 1; }
 }
 
@@ -155,6 +196,12 @@ for t in wrk hey; do
   if have "$t"; then tools+=("$t"); else echo "note: $t is not installed (apt-get install $t): skipped"; fi
 done
 tools+=(exp)
+if [ "$https" = 1 ]; then
+  have hey && tools+=(heys)
+  # Debian's wrk is built with OpenSSL; a build without TLS fails here.
+  if have wrk && wrk -t1 -c1 -d1s "$turl" >/dev/null 2>&1; then tools+=(wrks); else echo "note: wrk cannot load https here: HTTPS round without it"; fi
+  tools+=(exps)
+fi
 
 if [ "$mode" = rss ]; then
   echo
@@ -192,7 +239,7 @@ for r in $(seq "$rounds"); do
 done
 
 echo
-echo "== each run (generator pinned to one core, 50 connections, ${duration} s; server cpu-us/req: the target's CPU over the same requests)"
+echo "== each run (generator pinned to one core, 50 connections, ${duration} s; server cpu-us/req: the target's CPU over the same requests; heys, wrks, exps: over HTTPS)"
 printf "%-5s %-4s %10s %10s %8s %12s %9s %9s %12s\n" round tool "req/s" requests "cpu s" "cpu-us/req" "p50 ms" "p99 ms" "server us/req"
 awk '{printf "%-5s %-4s %10.0f %10d %8.2f %12.2f %9.3f %9.3f %12.2f\n", $2, $1, $3, $4, $5, $5 * 1e6 / $4, $6, $7, $8 * 1e6 / $4}' "$work/results"
 
@@ -211,13 +258,21 @@ for t in "${tools[@]}"; do
 done
 
 echo
-echo "== ratios, median of each round's pair (targets: cpu ≤ 1.25 × wrk, req/s ≥ 0.95 × wrk)"
+echo "== ratios, median of each round's pair (targets: cpu ≤ 1.25 × wrk, req/s ≥ 0.95 × wrk; over HTTPS cpu ≤ 0.8 × hey)"
+pairs=()
 for t in "${tools[@]}"; do
-  [ "$t" = exp ] && continue
-  cpu=$(awk -v t="$t" '$1 == t {o[$2] = $5 / $4} $1 == "exp" {e[$2] = $5 / $4}
+  case "$t" in
+    exp|exps) ;;
+    *s) pairs+=("exps:$t") ;;
+    *) pairs+=("exp:$t") ;;
+  esac
+done
+for pr in "${pairs[@]}"; do
+  e=${pr%%:*} t=${pr#*:}
+  cpu=$(awk -v t="$t" -v x="$e" '$1 == t {o[$2] = $5 / $4} $1 == x {e[$2] = $5 / $4}
     END {for (r in e) if (r in o) print e[r] / o[r]}' "$work/results" | median)
-  rps=$(awk -v t="$t" '$1 == t {o[$2] = $3} $1 == "exp" {e[$2] = $3}
+  rps=$(awk -v t="$t" -v x="$e" '$1 == t {o[$2] = $3} $1 == x {e[$2] = $3}
     END {for (r in e) if (r in o) print e[r] / o[r]}' "$work/results" | median)
-  printf "exp/%-4s CPU per request %.2f×   requests/s %.2f×\n" "$t" "$cpu" "$rps"
+  printf "%s/%-4s CPU per request %.2f×   requests/s %.2f×\n" "$e" "$t" "$cpu" "$rps"
 done
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime)"

@@ -83,6 +83,11 @@ func (l *Lab) Run(ctx context.Context, spec RunSpec) (Outcome, error) {
 		defer stopTarget(proc)
 	}
 	cfg.URL = base
+	if proc != nil && proc.CertFile != "" && cfg.TLS.CACert == "" && !cfg.TLS.Insecure {
+		// The built-in target's certificate, made at its start: trusted
+		// by the run, verified as any other.
+		cfg.TLS.CACert = proc.CertFile
+	}
 	sampler, err := newSampler(spec, proc, base)
 	if err != nil {
 		return Outcome{}, err

@@ -64,6 +64,9 @@ func PrintRun(ctx context.Context, w io.Writer, db *store.DB, id int64) error {
 	if err := report.Resources(w, res, r.Host.Cores); err != nil {
 		return err
 	}
+	if n := classCount(sum.Failures, load.TLS); n > 0 {
+		fmt.Fprintf(w, "TLS: %d requests failed their TLS handshake: the server's certificate was not trusted (wrong or missing --ca-cert), did not name the host, or the server refused the version (--tls-min); --insecure skips the check\n", n)
+	}
 	for _, f := range sum.Failures {
 		if f.Class == load.Dropped.String() {
 			fmt.Fprintf(w, "Note: %d requests to %s were dropped: all %d in-flight slots were busy, the target could not keep up with the arrival rate\n", f.Count, f.Name, r.Config.MaxInflight)
@@ -139,4 +142,15 @@ func TargetText(url string, v target.Variant, pid int) string {
 		return url + p
 	}
 	return fmt.Sprintf("built-in target, variant %s, at %s%s", v, strings.TrimPrefix(url, "http://"), p)
+}
+
+// classCount counts the failures of one class over every endpoint.
+func classCount(fs []analysis.FailureCount, c load.ErrorClass) int64 {
+	var n int64
+	for _, f := range fs {
+		if f.Class == c.String() {
+			n += f.Count
+		}
+	}
+	return n
 }

@@ -74,6 +74,9 @@ func (s *RunSpec) Check() error {
 	cfg.URL = t.URL
 	if !t.External() {
 		cfg.URL = "http://127.0.0.1:1" // placeholder until the target is up
+		if t.Builtin.TLS {
+			cfg.URL = "https://127.0.0.1:1"
+		}
 	}
 	return cfg.Validate()
 }

@@ -121,6 +121,7 @@ func (s Stored) Series(c int) plots.RunSeries {
 		Name: s.Run.Name, Color: c, Open: s.Run.Config.Model == load.Open,
 		Seconds: verdict.FullSeconds(s.Run.Config.Model, s.Summary), Usage: s.Usage,
 		Spectrum: analysis.Spectrum(s.Latencies), Endpoints: eps, Plateau: s.Verdict.Plateau,
+		Phases: s.Summary.Phases,
 	}
 }
 

@@ -3,6 +3,7 @@ package load
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -21,8 +22,9 @@ import (
 // parsed in place in a reused bufio.Reader and its body discarded, the
 // timeout is the connection's deadline (moved only now and then, see
 // extendDeadline): a request allocates nothing and starts no goroutine or
-// timer. net/http (netClient) remains for https and anything this client
-// does not cover.
+// timer. Over https it speaks TLS (crypto/tls) on the same connection,
+// resuming sessions on reconnect. net/http (netClient) remains for HTTP/2
+// and anything this client does not cover.
 type h1Client struct {
 	addr      string // host:port to dial
 	reqs      []h1Request
@@ -31,6 +33,12 @@ type h1Client struct {
 	keepAlive bool
 	dialer    net.Dialer
 	ctx       context.Context // cancels a request in progress at the end of a run
+	byName    bool            // addr's host is a name to resolve, not an IP address
+	tlsConf   *tls.Config     // https: the run's, for this host; nil for http
+
+	// tr is the last request's phase boundaries: the dial marks the end of
+	// DNS (dialControl) and of the connect, connReader the first byte.
+	tr trace
 
 	conn     net.Conn
 	cr       connReader
@@ -62,11 +70,26 @@ var errMalformed = errors.New("malformed HTTP response")
 func newH1Client(ctx context.Context, cfg *RunConfig, base *url.URL) (*h1Client, error) {
 	addr := base.Host
 	if base.Port() == "" {
-		addr = net.JoinHostPort(base.Hostname(), "80")
+		port := "80"
+		if base.Scheme == "https" {
+			port = "443"
+		}
+		addr = net.JoinHostPort(base.Hostname(), port)
 	}
 	c := &h1Client{addr: addr, timeout: cfg.Timeout, keepAlive: cfg.KeepAlive, ctx: ctx,
 		slack:  min(cfg.Timeout/10, 100*time.Millisecond),
 		dialer: net.Dialer{KeepAlive: 30 * time.Second}}
+	if base.Scheme == "https" {
+		conf := cfg.tlsClient
+		if conf == nil {
+			conf = &tls.Config{}
+		}
+		// Clone shares the session cache: a user's new connection resumes
+		// a session any user made.
+		c.tlsConf = conf.Clone()
+		c.tlsConf.ServerName = base.Hostname()
+		c.tlsConf.NextProtos = []string{"http/1.1"}
+	}
 	prefix := strings.TrimRight(base.Path, "/")
 	for _, t := range cfg.Tasks {
 		u, err := url.Parse(base.Scheme + "://" + base.Host + prefix + t.Path)
@@ -79,7 +102,10 @@ func newH1Client(ctx context.Context, cfg *RunConfig, base *url.URL) (*h1Client,
 			replayable: t.Method == "GET" || t.Method == "HEAD" || t.Method == "OPTIONS",
 		})
 	}
+	c.byName = net.ParseIP(strings.Trim(base.Hostname(), "[]")) == nil
+	c.dialer.ControlContext = c.dialControl
 	c.cr.readFn, c.cr.writeFn = c.cr.rawRead, c.cr.rawWrite
+	c.cr.tr = &c.tr
 	c.stopWatch = context.AfterFunc(ctx, c.cancel)
 	return c, nil
 }
@@ -130,6 +156,7 @@ func buildRequest(method, uri, host string, headers map[string]string) []byte {
 // does for requests that are safe to repeat.
 func (c *h1Client) do(i int, start time.Time) (int, int64, bool, error) {
 	r := &c.reqs[i]
+	c.tr.reset()
 	status, n, reused, answered, err := c.roundTrip(r, start)
 	if err != nil && reused && !answered && r.replayable && !errors.Is(err, os.ErrDeadlineExceeded) {
 		status, n, reused, _, err = c.roundTrip(r, start)
@@ -147,6 +174,7 @@ func (c *h1Client) roundTrip(r *h1Request, start time.Time) (status int, n int64
 // send sends r (a scenario's request, built by the caller) as do sends a
 // task, keeping in k what the scenario needs of the response.
 func (c *h1Client) send(r *h1Request, start time.Time, k *h1Keep) (int, int64, bool, error) {
+	c.tr.reset()
 	status, n, reused, answered, err := c.roundTripKeep(r, start, k)
 	if err != nil && reused && !answered && r.replayable && !errors.Is(err, os.ErrDeadlineExceeded) {
 		status, n, reused, _, err = c.roundTripKeep(r, start, k)
@@ -164,9 +192,14 @@ func (c *h1Client) roundTripKeep(r *h1Request, start time.Time, k *h1Keep) (stat
 	}
 	reused = c.used
 	c.used = true
+	c.tr.proto = HTTP11
 	if err := c.cr.write(r.wire); err != nil {
 		c.drop()
 		return 0, 0, reused, false, err
+	}
+	c.cr.waitFirst = true
+	if c.br.Buffered() > 0 {
+		c.cr.markFirst() // the answer came before it was asked for
 	}
 	status, n, keep, answered, err := readResponseKeep(c.br, r.head, k)
 	if err != nil || !keep || !c.keepAlive {
@@ -175,7 +208,9 @@ func (c *h1Client) roundTripKeep(r *h1Request, start time.Time, k *h1Keep) (stat
 	return status, n, reused, answered, err
 }
 
-// dial opens the user's connection, within the request's timeout.
+// dial opens the user's connection, within the request's timeout, with
+// its TLS handshake for https (resuming the session of an earlier
+// connection when the server allows).
 func (c *h1Client) dial(start time.Time) error {
 	c.deadline = start.Add(c.timeout + c.slack)
 	d := c.dialer
@@ -184,15 +219,25 @@ func (c *h1Client) dial(start time.Time) error {
 	if err != nil {
 		return err
 	}
+	c.tr.connDone = time.Now()
+	if err := conn.SetDeadline(c.deadline); err != nil {
+		conn.Close()
+		return err
+	}
+	if c.tlsConf != nil {
+		tc := tls.Client(conn, c.tlsConf)
+		if err := tc.HandshakeContext(c.ctx); err != nil {
+			conn.Close()
+			return err
+		}
+		c.tr.tlsDone = time.Now()
+		conn = tc
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.cancelled {
 		conn.Close()
 		return context.Canceled
-	}
-	if err := conn.SetDeadline(c.deadline); err != nil {
-		conn.Close()
-		return err
 	}
 	c.conn, c.used = conn, false
 	c.cr.conn, c.cr.raw = conn, rawConnOf(conn)
@@ -203,6 +248,19 @@ func (c *h1Client) dial(start time.Time) error {
 	}
 	return nil
 }
+
+// dialControl runs as the dialer creates a socket, after the name was
+// resolved: the first call ends the DNS phase (bound once in newH1Client,
+// so the dial allocates nothing more for it).
+func (c *h1Client) dialControl(context.Context, string, string, syscall.RawConn) error {
+	if c.byName && c.tr.dnsDone.IsZero() {
+		c.tr.dnsDone = time.Now()
+	}
+	return nil
+}
+
+// trace gives the phase boundaries of the last request.
+func (c *h1Client) trace() *trace { return &c.tr }
 
 // extendDeadline moves the connection's deadline to at least
 // start+timeout. Setting a deadline reads the clock and touches the
@@ -259,6 +317,11 @@ type connReader struct {
 	readFn  func(fd uintptr) bool
 	writeFn func(fd uintptr) bool
 
+	// waitFirst: a request was written and no byte of its answer read yet;
+	// the read that brings one marks tr.firstByte.
+	waitFirst bool
+	tr        *trace
+
 	// the call in progress, for readFn and writeFn
 	buf  []byte
 	wbuf []byte
@@ -268,7 +331,11 @@ type connReader struct {
 
 func (r *connReader) Read(p []byte) (int, error) {
 	if r.raw == nil {
-		return r.conn.Read(p)
+		n, err := r.conn.Read(p)
+		if n > 0 && r.waitFirst {
+			r.markFirst()
+		}
+		return n, err
 	}
 	r.buf = p
 	err := r.raw.Read(r.readFn)
@@ -276,7 +343,16 @@ func (r *connReader) Read(p []byte) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if r.n > 0 && r.waitFirst {
+		r.markFirst()
+	}
 	return r.n, r.err
+}
+
+// markFirst records the first byte of an answer: the one clock read a
+// request adds to the generator's hot path.
+func (r *connReader) markFirst() {
+	r.tr.firstByte, r.waitFirst = time.Now(), false
 }
 
 // write writes all of p.

@@ -262,15 +262,18 @@ func TestH1ClientCancel(t *testing.T) {
 // keep net/http.
 func TestNewClientChoosesH1ForPlainHTTP(t *testing.T) {
 	for _, tt := range []struct {
-		url string
-		h1  bool
+		url   string
+		http2 bool
+		h1    bool
 	}{
-		{"http://127.0.0.1:8080", true},
-		{"http://localhost/", true},
-		{"https://127.0.0.1:8443", false},
-		{"http://user:pw@127.0.0.1:8080", false},
+		{"http://127.0.0.1:8080", false, true},
+		{"http://localhost/", false, true},
+		{"https://127.0.0.1:8443", false, true}, // TLS over our own client
+		{"https://127.0.0.1:8443", true, false}, // HTTP/2: net/http
+		{"http://127.0.0.1:8080", true, false},  // h2c: net/http
+		{"http://user:pw@127.0.0.1:8080", false, false},
 	} {
-		cfg := RunConfig{URL: tt.url, Tasks: []Task{{"GET", "/", 1}}, Timeout: time.Second}
+		cfg := RunConfig{URL: tt.url, Tasks: []Task{{"GET", "/", 1}}, Timeout: time.Second, HTTP2: tt.http2}
 		c, err := newClient(context.Background(), &cfg, nil)
 		if err != nil {
 			t.Fatal(err)

@@ -1,6 +1,7 @@
 package load
 
 import (
+	"crypto/tls"
 	"net/url"
 	"time"
 
@@ -50,6 +51,14 @@ type RunConfig struct {
 	KeepAlive   bool          `json:"keepalive"`
 	// Headers are sent with every request. Stored with secrets redacted.
 	Headers map[string]string `json:"headers,omitempty"`
+	// TLS is how clients speak to an https:// target.
+	TLS TLSConfig `json:"tls,omitempty"`
+	// HTTP2 sends the load over HTTP/2 (net/http's client): h2 by ALPN
+	// over https://, h2c with prior knowledge over http://. H2Streams
+	// users (or open-model workers) share each connection, so it carries
+	// up to that many concurrent streams (0 or 1: a connection each).
+	HTTP2     bool `json:"http2,omitempty"`
+	H2Streams int  `json:"h2_streams,omitempty"`
 	// Scenario, when set, is what the users do (closed model): each user
 	// belongs to one of its classes and runs its flows; Tasks are then its
 	// endpoints (ScenarioTasks), which the figures are grouped by.
@@ -67,6 +76,10 @@ type RunConfig struct {
 	// time); the workers of a split test share it, so they walk the same
 	// schedule.
 	Seed uint64 `json:"seed,omitempty"`
+
+	// tlsClient is TLS built by Validate from the files TLS names: every
+	// client of the run starts from it and shares its session cache.
+	tlsClient *tls.Config
 }
 
 // ScenarioData names a data file a scenario read and its content's hash.
@@ -86,6 +99,7 @@ const (
 	MaxInflight = 1_000_000           // open model: requests in flight
 	MaxDuration = 30 * 24 * time.Hour // a run
 	MaxTimeout  = time.Hour           // a request
+	MaxStreams  = 1000                // HTTP/2 streams a connection carries
 )
 
 // Validate checks a config before any load is sent; its errors are
@@ -102,6 +116,9 @@ func (c *RunConfig) Validate() error {
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return input.Errorf("url", "%q: scheme must be http or https, not %q", c.URL, u.Scheme)
+	}
+	if err := c.validateProtocol(); err != nil {
+		return err
 	}
 	if c.Scenario != nil {
 		if err := c.validateScenario(); err != nil {
@@ -150,6 +167,23 @@ func (c *RunConfig) Validate() error {
 	default:
 		return input.Errorf("model", "%q: want closed or open", c.Model)
 	}
+	return nil
+}
+
+// validateProtocol checks the HTTP/2 and TLS settings and builds the TLS
+// configuration the clients share (reading the files it names).
+func (c *RunConfig) validateProtocol() error {
+	if c.H2Streams < 0 || c.H2Streams > MaxStreams {
+		return input.Errorf("h2-streams", "must be from 1 to %d, got %d", MaxStreams, c.H2Streams)
+	}
+	if c.H2Streams > 1 && !c.HTTP2 {
+		return input.Errorf("h2-streams", "%d needs --http2", c.H2Streams)
+	}
+	conf, err := c.TLS.build(c.HTTP2)
+	if err != nil {
+		return err
+	}
+	c.tlsClient = conf
 	return nil
 }
 

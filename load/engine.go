@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -38,6 +39,9 @@ type Engine struct {
 	// rates is the open model's schedule once SetRate changed it; the
 	// scheduler loads it at each arrival and after each sleep.
 	rates atomic.Pointer[RateSchedule]
+
+	h2mu sync.Mutex
+	h2tr []*http.Transport // HTTP/2: the transport of each group of H2Streams users
 }
 
 // NewEngine validates cfg and returns an engine for it.
@@ -117,6 +121,7 @@ func (e *Engine) Run(ctx context.Context, start time.Time, out chan<- Sample) Re
 	}
 	cancelInflight()
 	stopLoad()
+	e.closeTransports()
 	loadRan := time.Duration(e.loadStopped.Load())
 	if loadRan == 0 {
 		loadRan = min(time.Since(start), e.cfg.TotalDuration())
@@ -182,7 +187,7 @@ func (e *Engine) user(load, inflight context.Context, stop <-chan struct{}, id u
 	}
 	e.active.Add(1)
 	defer e.active.Add(-1)
-	c, err := newClient(inflight, &e.cfg, nil)
+	c, err := newClient(inflight, &e.cfg, e.sharedTransport(int(id)))
 	if err != nil {
 		panic(fmt.Sprintf("exp: build requests: %v", err)) // Validate checked the URL and paths
 	}
@@ -208,12 +213,43 @@ func (e *Engine) user(load, inflight context.Context, stop <-chan struct{}, id u
 		t1 := time.Now()
 		s := sampleOf(i, status, n, reused, err, inflight)
 		s.Start, s.Latency, s.Service, s.User = t0.Sub(e.started), t1.Sub(t0), t1.Sub(t0), id
+		s.traced(c.trace(), t0, t1)
 		out <- s
 		if s.Class == Cancelled {
 			return
 		}
 		if !think(wait, e.cfg.Wait.next(rng.Uint32(), t1.Sub(t0)), load, stop) {
 			return
+		}
+	}
+}
+
+// sharedTransport is the transport user (or worker) id shares with the
+// others of its group of H2Streams over HTTP/2, so that their requests go
+// as concurrent streams of one connection; nil when each has its own.
+func (e *Engine) sharedTransport(id int) *http.Transport {
+	if !e.cfg.HTTP2 || e.cfg.H2Streams <= 1 {
+		return nil
+	}
+	g := id / e.cfg.H2Streams
+	e.h2mu.Lock()
+	defer e.h2mu.Unlock()
+	for len(e.h2tr) <= g {
+		e.h2tr = append(e.h2tr, nil)
+	}
+	if e.h2tr[g] == nil {
+		e.h2tr[g] = newTransport(&e.cfg, e.cfg.H2Streams)
+	}
+	return e.h2tr[g]
+}
+
+// closeTransports closes the idle connections of the shared transports.
+func (e *Engine) closeTransports() {
+	e.h2mu.Lock()
+	defer e.h2mu.Unlock()
+	for _, tr := range e.h2tr {
+		if tr != nil {
+			tr.CloseIdleConnections()
 		}
 	}
 }
@@ -233,6 +269,12 @@ func think(timer *time.Timer, d time.Duration, load context.Context, stop <-chan
 	case <-timer.C:
 		return true
 	}
+}
+
+// traced sets the phases and protocol of a request sent at t0 and done
+// at t1 from its client's trace.
+func (s *Sample) traced(tr *trace, t0, t1 time.Time) {
+	s.Phases, s.Proto = tr.phases(t0, t1), tr.proto
 }
 
 // sampleOf turns a request's outcome into a Sample (timing left to the

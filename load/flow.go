@@ -84,7 +84,7 @@ type flowUser struct {
 	st       scenario.State
 	path     []byte
 	body     []byte
-	reused   bool
+	tracer   netTracer
 	h1       *h1Flow // plain http://: the generator's own client; nil: net/http
 }
 
@@ -95,8 +95,7 @@ func newFlowUser(e *Engine, inflight context.Context, id uint32, rng *rand.Rand)
 		st: scenario.State{User: int(id), Vars: make([]string, len(sc.Vars)), Rows: make([][]string, len(sc.Feeders)), Rand: rng}}
 	u.hc = &http.Client{Transport: newTransport(&e.cfg, 1), Timeout: e.cfg.Timeout, Jar: jar,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	trace := &httptrace.ClientTrace{GotConn: func(i httptrace.GotConnInfo) { u.reused = i.Reused }}
-	u.ctx, u.inflight = httptrace.WithClientTrace(inflight, trace), inflight
+	u.ctx, u.inflight = httptrace.WithClientTrace(inflight, u.tracer.clientTrace()), inflight
 	if !usesNetHTTP(&e.cfg) {
 		if f, err := newH1Flow(inflight, &e.cfg); err == nil {
 			u.h1 = f
@@ -230,9 +229,11 @@ func (u *flowUser) send(r *scenario.Req) Sample {
 		return Sample{Start: t0.Sub(u.e.started), Class: Other, User: u.id}
 	}
 	u.headers(req, r)
-	u.reused = false
+	u.tracer.reset()
 	status, n, err := u.roundTrip(req, r)
-	return u.sample(r, t0, time.Now(), status, n, u.reused, err)
+	s := u.sample(r, t0, time.Now(), status, n, u.tracer.wasReused(), err)
+	s.traced(u.tracer.snapshot(), t0, t0.Add(s.Service))
+	return s
 }
 
 func (u *flowUser) headers(req *http.Request, r *scenario.Req) {
@@ -259,6 +260,7 @@ func (u *flowUser) roundTrip(req *http.Request, r *scenario.Req) (int, int64, er
 	if err != nil {
 		return 0, 0, err
 	}
+	u.tracer.setProto(resp.ProtoMajor)
 	defer resp.Body.Close()
 	var kept []byte
 	var n int64
@@ -293,7 +295,9 @@ func (u *flowUser) sendH1(r *scenario.Req) Sample {
 		}
 	}
 	t1 := time.Now()
-	return u.sample(r, t0, t1, status, n, reused, err)
+	s := u.sample(r, t0, t1, status, n, reused, err)
+	s.traced(u.h1.c.trace(), t0, t1)
+	return s
 }
 
 // sample records a scenario request's outcome.

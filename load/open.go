@@ -24,7 +24,7 @@ type job struct {
 // server cannot slow the arrivals (no coordinated omission).
 func (e *Engine) runOpen(sched RateSchedule, load, inflight context.Context, out chan<- Sample) {
 	p := &pool{e: e, inflight: inflight, out: out, max: max(1, e.cfg.Segment.Share(e.cfg.MaxInflight))}
-	if usesNetHTTP(&e.cfg) {
+	if usesNetHTTP(&e.cfg) && !e.cfg.HTTP2 {
 		p.tr = newTransport(&e.cfg, e.cfg.MaxInflight)
 		defer p.tr.CloseIdleConnections()
 	}
@@ -69,7 +69,11 @@ func (p *pool) take() *worker {
 	if len(p.all) >= p.max {
 		return nil
 	}
-	c, err := newClient(p.inflight, &p.e.cfg, p.tr)
+	tr := p.tr
+	if t := p.e.sharedTransport(len(p.all)); t != nil {
+		tr = t
+	}
+	c, err := newClient(p.inflight, &p.e.cfg, tr)
 	if err != nil {
 		panic(fmt.Sprintf("exp: build requests: %v", err)) // Validate checked the URL and paths
 	}
@@ -111,6 +115,7 @@ func (p *pool) work(w *worker) {
 		s := sampleOf(j.task, status, n, reused, err, p.inflight)
 		s.Start, s.User = j.intended, w.id
 		s.Latency, s.Service = t1.Sub(e.started)-j.intended, t1.Sub(t0)
+		s.traced(w.c.trace(), t0, t1)
 		e.active.Add(-1)
 		p.out <- s
 		p.give(w)

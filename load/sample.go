@@ -21,6 +21,10 @@ type Sample struct {
 	User     uint32 // virtual user (closed model) or worker (open model)
 	Bytes    int64  // response body bytes
 	Step     uint16 // scenario: the request's index in its flow (task or on_start); 0 otherwise
+	// Phases split Service into DNS, connect, TLS, wait and read; they add
+	// up to it. All zero for a request never sent.
+	Phases Phases
+	Proto  Protocol // the HTTP version it went over; ProtoNone if not sent
 }
 
 // Failed reports whether the sample counts as a failure.

@@ -28,6 +28,7 @@ var Charts = []struct {
 	{"latency.png", Latency},
 	{"percentiles.png", Percentiles},
 	{"endpoints.png", Endpoints},
+	{"phases.png", Phases},
 	{"resources.png", Resources},
 }
 

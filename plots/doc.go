@@ -3,7 +3,7 @@
 //
 // Data enters as []RunSeries, one per run, holding what the store keeps
 // of it (whole seconds, resource readings, the latency spectrum, the
-// per-endpoint figures and the plateau), so any past run can be plotted
+// per-endpoint figures, the plateau and the phases), so any past run can be plotted
 // again; the package never opens the store itself (cmd/exp loads the
 // series). PNG files leave, 96 dots per inch:
 //
@@ -18,6 +18,9 @@
 //   - Percentiles: the latency percentile spectrum, x on a log(1/(1−p))
 //     axis marked 50, 90, 99, 99.9, 99.99 as HdrHistogram plots it;
 //   - Endpoints: grouped bars of p95 latency per endpoint and run;
+//   - Phases: where the time went, one bar per run stacked from the mean
+//     DNS, connect, TLS, wait and read time of its answered requests,
+//     outlined in the run's colour;
 //   - Resources: the target's CPU (generator dashed) over time, its RSS in
 //     a panel under it.
 //

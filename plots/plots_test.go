@@ -63,9 +63,13 @@ func synthRun(name string, colour int, at func(users int) (int64, time.Duration)
 		{Name: "/io", Method: "GET", Requests: 10, Min: 200 * ms, P50: 210 * ms, P95: time.Duration(colour+1) * 240 * ms},
 		{Name: "/cpu", Method: "POST", Requests: 10, Min: 10 * ms, P50: 12 * ms, P95: 30 * ms},
 	}
+	var ph analysis.PhaseStats
+	for i, d := range []time.Duration{0, time.Duration(colour) * 30 * ms, 0, 200 * ms, 5 * ms} {
+		ph.Phases[i] = analysis.PhaseStat{Name: load.PhaseNames[i], Mean: d, P95: 2 * d}
+	}
 	return RunSeries{Name: name, Color: colour, Seconds: verdict.FullSeconds(load.Closed, sum),
 		Usage: usage, Spectrum: analysis.Spectrum(lat), Endpoints: sum.Endpoints,
-		Plateau: verdict.FindPlateau(load.Closed, sum)}
+		Plateau: verdict.FindPlateau(load.Closed, sum), Phases: ph}
 }
 
 // The data series that feed the charts, against a golden file.
@@ -89,6 +93,8 @@ func TestSeriesGolden(t *testing.T) {
 	}
 	names, vals := endpointBars(runs)
 	fmt.Fprintf(&b, "endpointBars %v %v\n", names, vals)
+	runNames, phases, _ := phaseBars(runs)
+	fmt.Fprintf(&b, "phaseBars %v %v\n", runNames, phases)
 	golden(t, "series.golden", b.String())
 }
 

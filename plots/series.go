@@ -31,6 +31,7 @@ type RunSeries struct {
 	Spectrum  []analysis.Quantile // analysis.Spectrum of its latencies
 	Endpoints []analysis.Stats    // per endpoint, the aggregate row excluded
 	Plateau   verdict.Plateau
+	Phases    analysis.PhaseStats // where the time went; unknown for older runs
 	// Faint draws the run in throughput.png as one repeat of a group:
 	// thin, half opaque, no legend entry; the group's median (Bold, made
 	// by MedianSeries) carries the name. The other charts show each run

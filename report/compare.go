@@ -71,6 +71,9 @@ func Compare(w io.Writer, c Comparison) error {
 	fmt.Fprintln(w, "Per endpoint:")
 	table(w, "  ", runs, endpointRows(runs))
 	fmt.Fprintln(w)
+	if phaseShifts(w, runs) {
+		fmt.Fprintln(w)
+	}
 	if err := Changes(w, c); err != nil {
 		return err
 	}

@@ -48,6 +48,12 @@ func Summary(w io.Writer, h RunHeader, s analysis.Summary) error {
 		accounting(w, h, s)
 		fmt.Fprintln(w)
 	}
+	if s.Phases.Known() {
+		if err := Phases(w, s); err != nil {
+			return err
+		}
+		fmt.Fprintln(w)
+	}
 	if err := Failures(w, s); err != nil {
 		return err
 	}

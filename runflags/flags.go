@@ -27,6 +27,9 @@ type Flags struct {
 	headers, thresholds                                  []string
 	serve                                                target.Options
 	scenario, locustfile                                 string
+	tls                                                  load.TLSConfig
+	http2                                                bool
+	h2Streams                                            int
 }
 
 // Bind defines the flags on fs.
@@ -52,8 +55,16 @@ func (f *Flags) Bind(fs *pflag.FlagSet) {
 	fs.StringVar(&f.scenario, "scenario", "", "scenario file (YAML): user classes, flows, bodies, captures, data files; replaces --tasks and --wait")
 	fs.StringVar(&f.locustfile, "locustfile", "", "a Locust locustfile.py to run as a scenario (its HttpUser classes); replaces --tasks and --wait")
 	fs.StringArrayVar(&f.thresholds, "threshold", nil, "pass/fail criterion such as 'p95<300ms', 'fail_rate<1%', 'rps>100', '/io:p99<400ms' (repeatable)")
+	fs.BoolVar(&f.tls.Insecure, "insecure", false, "https: do not verify the server's certificate")
+	fs.StringVar(&f.tls.CACert, "ca-cert", "", "https: trust the certificates of this PEM file (e.g. exp serve --tls --cert-out's)")
+	fs.StringVar(&f.tls.ClientCert, "client-cert", "", "https: client certificate (PEM) for a server that asks for one; with --client-key")
+	fs.StringVar(&f.tls.ClientKey, "client-key", "", "https: the client certificate's private key (PEM)")
+	fs.StringVar(&f.tls.MinVersion, "tls-min", "", "https: lowest TLS version offered: 1.2 (default) or 1.3")
+	fs.BoolVar(&f.http2, "http2", false, "send the load over HTTP/2: h2 by ALPN for https, h2c (prior knowledge) for http; the built-in target speaks it too")
+	fs.IntVar(&f.h2Streams, "h2-streams", 1, "with --http2: users (or open-model workers) sharing each connection, its concurrent streams")
 	// The built-in target's flags; its keep-alive is the server's, named
-	// apart from the client's.
+	// apart from the client's; its HTTP/2 follows the run's --http2, its
+	// certificate is made for the run and trusted by it.
 	f.serve = target.DefaultOptions()
 	serveFlags := pflag.NewFlagSet("serve", pflag.ContinueOnError)
 	f.serve.BindFlags(serveFlags)
@@ -63,6 +74,10 @@ func (f *Flags) Bind(fs *pflag.FlagSet) {
 			fl.Name, fl.Usage = "server-keepalive", "built-in target: keep connections open (false: close after each response)"
 		case "addr":
 			fl.Usage = "built-in target: address to listen on"
+		case "tls":
+			fl.Usage = "built-in target: serve HTTPS (a self-signed certificate made for the run, which the run trusts)"
+		case "http2", "cert-out":
+			return
 		}
 		fs.AddFlag(fl)
 	})
@@ -73,7 +88,9 @@ func (f *Flags) Bind(fs *pflag.FlagSet) {
 // the values must be, by the spec's own Check.
 func (f *Flags) Spec(fl *pflag.FlagSet) (lab.RunSpec, error) {
 	cfg := load.RunConfig{Name: f.name, URL: f.url, Users: f.users, SpawnRate: f.spawnRate,
-		Duration: f.duration, Timeout: f.timeout, KeepAlive: f.keepAlive, Model: load.Closed}
+		Duration: f.duration, Timeout: f.timeout, KeepAlive: f.keepAlive, Model: load.Closed,
+		TLS: f.tls, HTTP2: f.http2, H2Streams: f.h2Streams}
+	f.serve.HTTP2 = f.http2
 	spec := lab.RunSpec{Target: lab.Target{URL: f.url, Builtin: f.serve, PID: f.targetPID, Command: f.targetCmd},
 		SampleEvery: f.sampleEvery}
 	var err error
@@ -172,7 +189,7 @@ func (f *Flags) checkTarget(fl *pflag.FlagSet) error {
 		}
 		return nil
 	}
-	for _, name := range []string{"variant", "pool-size", "queue", "server-keepalive", "idle-timeout", "addr", "stall-every", "stall-for", "cpu-work"} {
+	for _, name := range []string{"variant", "pool-size", "queue", "server-keepalive", "idle-timeout", "addr", "stall-every", "stall-for", "cpu-work", "tls"} {
 		if fl.Changed(name) {
 			return fmt.Errorf("--%s configures the built-in target and cannot be used with --url", name)
 		}

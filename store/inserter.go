@@ -126,8 +126,9 @@ func (ins *inserter) exec(ctx context.Context, c rawConn, rows []load.Sample) er
 	a := ins.args[:len(rows)*sampleParams]
 	for i, r := range rows {
 		p := a[i*sampleParams : (i+1)*sampleParams : (i+1)*sampleParams]
-		t, lat, bytes, small := pack(r)
-		p[0].Value, p[1].Value, p[2].Value, p[3].Value = t, lat, bytes, small
+		for j, v := range pack(r) {
+			p[j].Value = v
+		}
 	}
 	res, err := s.ExecContext(ctx, a)
 	if err != nil {

@@ -17,6 +17,9 @@ func TestPackRoundTrip(t *testing.T) {
 		{Class: load.Check, Status: 200, Step: 3, Bytes: 12},
 		{Start: time.Microsecond, Latency: time.Microsecond, Status: 0, Class: load.Other, Bytes: 0},
 		{Endpoint: 1, Status: 999, Class: load.HTTP, User: 1},
+		{Service: 5 * time.Second, Latency: 5 * time.Second, Proto: load.HTTP2, Reused: true, Phases: load.Phases{
+			DNS: 11 * us, Connect: maxMicros / 4 * us, TLS: 3 * us, Wait: 4*time.Second + 7*us, Read: 9 * us}},
+		{Service: maxMicros * us, Proto: load.HTTP11, Phases: load.Phases{DNS: maxMicros * us, Read: maxMicros * us}},
 	}
 	for c := load.OK; c <= load.LastClass; c++ {
 		tests = append(tests, load.Sample{Class: c, Status: 503, Endpoint: uint16(c), User: uint32(c)})

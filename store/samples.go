@@ -51,15 +51,12 @@ func (db *DB) SampleCount(ctx context.Context, id int64) (int64, error) {
 // is. Rows are read from the driver directly: database/sql's Scan would
 // convert every value through reflection.
 func (db *DB) EachSample(ctx context.Context, id int64, fn func(load.Sample) error) error {
-	return db.scanSamples(ctx, id, selectSQL(db.applied[scenariosMigration]), 4, func(v []driver.Value) error {
-		s, ok1 := v[0].(int64)
-		times, ok2 := v[1].(int64)
-		b, ok3 := v[2].(int64)
-		small, ok4 := v[3].(int64)
-		if !ok1 || !ok2 || !ok3 || !ok4 {
-			return fmt.Errorf("sample row %v: not integers", v)
+	return db.scanSamples(ctx, id, db.sampleSQL(), sampleParams, func(v []driver.Value) error {
+		s, err := unpackRow(v)
+		if err != nil {
+			return err
 		}
-		return fn(unpack(s, times, b, small))
+		return fn(s)
 	})
 }
 
@@ -68,8 +65,29 @@ func (db *DB) EachSample(ctx context.Context, id int64, fn func(load.Sample) err
 const latencySQL = `SELECT t_us, latency_us FROM samples WHERE id BETWEEN ? AND ? AND run_id = ?
 	AND (error_class IS NULL OR error_class GLOB 'http-*' OR error_class = 'check')`
 
-// scenariosMigration adds samples.step.
-const scenariosMigration = "0007_scenarios.sql"
+// scenariosMigration adds samples.step, phasesMigration the phases and
+// the protocol.
+const (
+	scenariosMigration = "0007_scenarios.sql"
+	phasesMigration    = "0010_phases.sql"
+)
+
+func (db *DB) sampleSQL() string {
+	return selectSQL(db.applied[scenariosMigration], db.applied[phasesMigration])
+}
+
+// unpackRow unpacks a row of selectSQL.
+func unpackRow(v []driver.Value) (load.Sample, error) {
+	var p [sampleParams]int64
+	for i := range p {
+		x, ok := v[i].(int64)
+		if !ok {
+			return load.Sample{}, fmt.Errorf("sample row %v: not integers", v)
+		}
+		p[i] = x
+	}
+	return unpack(p), nil
+}
 
 // EachLatency calls fn with the start (µs from the run start) and the
 // latency (µs) of each answered sample of a run (see Sample.Responded), in
@@ -100,15 +118,12 @@ func (db *DB) scanSamples(ctx context.Context, id int64, query string, cols int,
 // previous call returned (0 at first), for a reader following a run as it
 // is written (the web UI's live view). It returns the new mark.
 func (db *DB) EachSampleAfter(ctx context.Context, id, mark int64, fn func(load.Sample) error) (int64, error) {
-	return db.scanSamplesAfter(ctx, id, mark, selectSQL(db.applied[scenariosMigration]), 4, func(v []driver.Value) error {
-		s, ok1 := v[0].(int64)
-		times, ok2 := v[1].(int64)
-		b, ok3 := v[2].(int64)
-		small, ok4 := v[3].(int64)
-		if !ok1 || !ok2 || !ok3 || !ok4 {
-			return fmt.Errorf("sample row %v: not integers", v)
+	return db.scanSamplesAfter(ctx, id, mark, db.sampleSQL(), sampleParams, func(v []driver.Value) error {
+		s, err := unpackRow(v)
+		if err != nil {
+			return err
 		}
-		return fn(unpack(s, times, b, small))
+		return fn(s)
 	})
 }
 

@@ -45,6 +45,9 @@ func (db *DB) SaveSummary(ctx context.Context, id int64, s analysis.Summary) err
 			return fmt.Errorf("save summary of run %d: failures: %w", id, err)
 		}
 	}
+	if err := savePhases(ctx, tx, id, s.Phases); err != nil {
+		return fmt.Errorf("save summary of run %d: %w", id, err)
+	}
 	if s.Duration > 0 {
 		if _, err := tx.ExecContext(ctx, `UPDATE runs SET duration_s = ? WHERE id = ?`,
 			s.Duration.Seconds(), id); err != nil {
@@ -263,6 +266,9 @@ func (db *DB) Summary(ctx context.Context, id int64) (analysis.Summary, error) {
 		return s, err
 	}
 	if s.Failures, err = db.Failures(ctx, id); err != nil {
+		return s, err
+	}
+	if s.Phases, err = db.Phases(ctx, id, s.Total.Responses); err != nil {
 		return s, err
 	}
 	if run.Lateness != (analysis.Lateness{}) {

@@ -34,6 +34,17 @@
 // pause a closed-model load test under-reports (coordinated omission) and
 // an open-model one shows.
 //
+// # HTTPS and HTTP/2
+//
+// TLS serves HTTPS with a self-signed ECDSA certificate made in memory at
+// start (for localhost, 127.0.0.1, ::1 and the listening host; a day
+// long); `exp serve` prints its SHA-256 fingerprint after the listening
+// line and writes its PEM to CertOut (--cert-out) for a client's
+// --ca-cert. Start makes that file in a temporary directory when none is
+// named (Process.CertFile), trusts it for the health check and removes it
+// at Stop. HTTP2 speaks HTTP/2 beside HTTP/1.1: h2 by ALPN over TLS, h2c
+// with prior knowledge over cleartext (net/http's Protocols).
+//
 // # Calibration of /cpu
 //
 // DefaultCPUWork = 5,000,000 steps. BenchmarkCPUWork on the development

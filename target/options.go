@@ -104,6 +104,12 @@ type Options struct {
 	StallEvery time.Duration
 	StallFor   time.Duration
 	CPUWork    int // iterations of /cpu when the request gives no ?work=
+	// TLS serves HTTPS with a self-signed certificate made at start (its
+	// PEM written to CertOut when set); HTTP2 speaks HTTP/2 too: h2 by
+	// ALPN over TLS, h2c with prior knowledge over cleartext.
+	TLS     bool
+	CertOut string
+	HTTP2   bool
 }
 
 // DefaultOptions is the goroutine variant on 127.0.0.1 with an ephemeral
@@ -141,6 +147,9 @@ func (o Options) Validate() error {
 	if o.CPUWork < 1 {
 		return input.Errorf("cpu-work", "must be at least 1, got %d", o.CPUWork)
 	}
+	if o.CertOut != "" && !o.TLS {
+		return input.Errorf(flagCertOut, "%q needs --tls", o.CertOut)
+	}
 	return o.validateStall()
 }
 
@@ -171,6 +180,9 @@ const (
 	flagStallEvery  = "stall-every"
 	flagStallFor    = "stall-for"
 	flagCPUWork     = "cpu-work"
+	flagTLS         = "tls"
+	flagCertOut     = "cert-out"
+	flagHTTP2       = "http2"
 )
 
 // StdinEOFFlag is the hidden `exp serve` flag that Start passes: the child
@@ -190,6 +202,9 @@ func (o *Options) BindFlags(fs *pflag.FlagSet) {
 	fs.DurationVar(&o.StallEvery, flagStallEvery, o.StallEvery, "freeze the whole server every this long (0: never)")
 	fs.DurationVar(&o.StallFor, flagStallFor, o.StallFor, "how long each freeze lasts")
 	fs.IntVar(&o.CPUWork, flagCPUWork, o.CPUWork, "iterations of /cpu when the request gives no ?work=")
+	fs.BoolVar(&o.TLS, flagTLS, o.TLS, "serve HTTPS with a self-signed certificate made at start (its SHA-256 fingerprint is printed)")
+	fs.StringVar(&o.CertOut, flagCertOut, o.CertOut, "with --tls: write the certificate (PEM) to this file, for a client's --ca-cert")
+	fs.BoolVar(&o.HTTP2, flagHTTP2, o.HTTP2, "speak HTTP/2 too: h2 over TLS (ALPN), h2c with prior knowledge over cleartext")
 }
 
 // Args gives the `exp serve` flags that reproduce o (without "serve").
@@ -202,6 +217,15 @@ func (o Options) Args() []string {
 		"--" + flagIdleTimeout + "=" + o.IdleTimeout.String(),
 		"--" + flagAddr + "=" + o.Addr,
 		"--" + flagCPUWork + "=" + strconv.Itoa(o.CPUWork),
+	}
+	if o.TLS {
+		args = append(args, "--"+flagTLS)
+	}
+	if o.CertOut != "" {
+		args = append(args, "--"+flagCertOut+"="+o.CertOut)
+	}
+	if o.HTTP2 {
+		args = append(args, "--"+flagHTTP2)
 	}
 	if o.StallEvery > 0 {
 		args = append(args,
@@ -225,11 +249,14 @@ type Params struct {
 	StallEveryS  float64 `json:"stall_every_s,omitempty"`
 	StallForS    float64 `json:"stall_for_s,omitempty"`
 	Variant      Variant `json:"variant"`
+	TLS          bool    `json:"tls,omitempty"`
+	HTTP2        bool    `json:"http2,omitempty"`
 }
 
 // Params gives the options as stored with a run.
 func (o Options) Params() Params {
-	p := Params{Variant: o.Variant, KeepAlive: o.KeepAlive, IdleTimeoutS: o.IdleTimeout.Seconds(), CPUWork: o.CPUWork}
+	p := Params{Variant: o.Variant, KeepAlive: o.KeepAlive, IdleTimeoutS: o.IdleTimeout.Seconds(), CPUWork: o.CPUWork,
+		TLS: o.TLS, HTTP2: o.HTTP2}
 	if o.Variant == Pooled {
 		p.PoolSize, p.Queue = o.PoolSize, o.Queue
 	}

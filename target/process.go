@@ -2,11 +2,14 @@ package target
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"exp/input"
 	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -29,6 +32,12 @@ const listeningPrefix = "listening on "
 type Process struct {
 	URL string // base URL; empty for StartCommand, which cannot know it
 	PID int
+	// CertFile holds the PEM of the certificate a built-in target started
+	// with TLS serves, for the run's clients to trust; "" otherwise. Start
+	// makes it in a temporary directory (unless Options.CertOut names a
+	// file) that Stop removes.
+	CertFile string
+	certDir  string
 
 	cmd     *exec.Cmd
 	stdin   *os.File // write end of the child's stdin; closing it stops `exp serve`
@@ -49,6 +58,19 @@ func Start(ctx context.Context, exe string, opts Options) (*Process, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
+	certDir := ""
+	if opts.TLS && opts.CertOut == "" {
+		dir, err := os.MkdirTemp("", "exp-target-cert-")
+		if err != nil {
+			return nil, fmt.Errorf("start target: certificate directory: %w", err)
+		}
+		certDir, opts.CertOut = dir, filepath.Join(dir, "cert.pem")
+		defer func() {
+			if certDir != "" {
+				os.RemoveAll(certDir) // not started: nobody else removes it
+			}
+		}()
+	}
 	ctx, cancel := context.WithTimeoutCause(ctx, StartTimeout,
 		fmt.Errorf("target not ready within %v", StartTimeout))
 	defer cancel()
@@ -68,6 +90,10 @@ func Start(ctx context.Context, exe string, opts Options) (*Process, error) {
 		return nil, fmt.Errorf("start target %s: %w", exe, err)
 	}
 	p.stdin = stdinW
+	p.certDir, certDir = certDir, ""
+	if opts.TLS {
+		p.CertFile = opts.CertOut
+	}
 	if err := p.awaitURL(ctx, first.line); err != nil {
 		_ = p.Stop()
 		return nil, err
@@ -122,7 +148,7 @@ func (p *Process) awaitURL(ctx context.Context, line <-chan string) error {
 	select {
 	case l := <-line:
 		url, ok := strings.CutPrefix(l, listeningPrefix)
-		if !ok || !strings.HasPrefix(url, "http://") {
+		if !ok || !(strings.HasPrefix(url, "http://") || strings.HasPrefix(url, "https://")) {
 			return fmt.Errorf("target printed %q, want %q", l, listeningPrefix+"http://HOST:PORT")
 		}
 		p.URL = url
@@ -139,7 +165,15 @@ func (p *Process) awaitURL(ctx context.Context, line <-chan string) error {
 func (p *Process) WaitHealthy(ctx context.Context, url string) error {
 	// Its own client with no keep-alive, so no idle connection to the
 	// target is left behind to count in the run's measurements.
-	client := &http.Client{Timeout: time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	tr := &http.Transport{DisableKeepAlives: true}
+	if p.CertFile != "" {
+		conf, err := trustPEM(p.CertFile)
+		if err != nil {
+			return err
+		}
+		tr.TLSClientConfig = conf
+	}
+	client := &http.Client{Timeout: time.Second, Transport: tr}
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()
 	for {
@@ -215,8 +249,27 @@ func (p *Process) Output() string { return p.out.String() }
 // and, on Unix, its group is gone. Safe to call more than once, and after
 // the process ended on its own.
 func (p *Process) Stop() error {
-	p.once.Do(func() { p.stopErr = p.stop() })
+	p.once.Do(func() {
+		p.stopErr = p.stop()
+		if p.certDir != "" {
+			os.RemoveAll(p.certDir)
+		}
+	})
 	return p.stopErr
+}
+
+// trustPEM is a client TLS configuration trusting the certificates of a
+// PEM file.
+func trustPEM(file string) (*tls.Config, error) {
+	pemBytes, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("target certificate: %w", err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pemBytes) {
+		return nil, fmt.Errorf("target certificate %s: no PEM certificate in it", file)
+	}
+	return &tls.Config{RootCAs: pool}, nil
 }
 
 func (p *Process) stop() error {

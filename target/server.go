@@ -2,6 +2,7 @@ package target
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"exp/input"
 	"fmt"
@@ -20,6 +21,7 @@ const ShutdownGrace = 2 * time.Second
 type Server struct {
 	http *http.Server
 	ln   net.Listener
+	cert []byte // DER of the certificate served over TLS; nil for http://
 }
 
 // Listen validates opts and binds opts.Addr. Its error for an address that
@@ -42,7 +44,32 @@ func Listen(opts Options) (*Server, error) {
 		IdleTimeout:       opts.IdleTimeout,
 	}
 	hs.SetKeepAlivesEnabled(opts.KeepAlive)
-	return &Server{http: hs, ln: ln}, nil
+	srv := &Server{http: hs, ln: ln}
+	hs.Protocols = new(http.Protocols)
+	hs.Protocols.SetHTTP1(true)
+	if opts.HTTP2 {
+		hs.Protocols.SetHTTP2(true)
+		hs.Protocols.SetUnencryptedHTTP2(!opts.TLS)
+	}
+	if opts.TLS {
+		conf, der, err := serverTLS(opts)
+		if err != nil {
+			ln.Close()
+			return nil, err
+		}
+		hs.TLSConfig, srv.cert = conf, der
+		srv.ln = tls.NewListener(ln, conf)
+	}
+	return srv, nil
+}
+
+// Fingerprint is the SHA-256 fingerprint of the certificate served over
+// TLS, "" over plain HTTP.
+func (s *Server) Fingerprint() string {
+	if s.cert == nil {
+		return ""
+	}
+	return Fingerprint(s.cert)
 }
 
 // Addr is the bound address, with the real port when :0 was asked.
@@ -51,9 +78,13 @@ func (s *Server) Addr() net.Addr { return s.ln.Addr() }
 // URL is the base URL clients use, such as http://127.0.0.1:40123.
 // An all-interfaces address is reached through loopback.
 func (s *Server) URL() string {
+	scheme := "http://"
+	if s.cert != nil {
+		scheme = "https://"
+	}
 	a, ok := s.ln.Addr().(*net.TCPAddr)
 	if !ok {
-		return "http://" + s.ln.Addr().String()
+		return scheme + s.ln.Addr().String()
 	}
 	ip := a.IP
 	switch {
@@ -62,7 +93,7 @@ func (s *Server) URL() string {
 	case ip.IsUnspecified():
 		ip = net.IPv6loopback
 	}
-	return "http://" + net.JoinHostPort(ip.String(), strconv.Itoa(a.Port))
+	return scheme + net.JoinHostPort(ip.String(), strconv.Itoa(a.Port))
 }
 
 // Run serves until ctx ends, then shuts down: in-flight requests get

@@ -42,7 +42,10 @@
 //   - target stopped answering: a TargetStopped warning is stored with the
 //     run, so the rest measured a dead server;
 //   - connection-bound: port-exhaustion, refused and reset failures reach
-//     ConnFailShare (1%) of the requests;
+//     ConnFailShare (1%) of the requests, or connect and TLS handshakes
+//     take ConnPhaseShare (25%) of the latency while fewer than MaxReuse
+//     (50%) of the requests reuse a connection; its evidence cites the
+//     connect and TLS shares and the connections opened;
 //   - overloaded: rejecting: 503 and 429 answers reach RejectingShare
 //     (10%) of the requests (both before generator-bound: failed and
 //     rejected requests return at once, so users with no think time spin

@@ -39,6 +39,11 @@ const (
 	CPUShare       = 0.85 // target median CPU over the CPU it can use: sustained, not a peak
 	MachineShare   = 0.95 // machine CPU above which the target shares a full machine
 	ConnFailShare  = 0.01 // port-exhaustion, refused and reset over requests
+	// ConnPhaseShare: connect and TLS handshakes over latency from which
+	// a run whose connections are mostly new (reuse under MaxReuse) is
+	// connection-bound: its time goes to opening connections.
+	ConnPhaseShare = 0.25
+	MaxReuse       = 0.50
 	RejectShare    = 0.01 // http-503 over requests: the server turns work away
 	// RejectingShare: 503 and 429 answers over requests from which the
 	// server counts as overloaded and rejecting.
@@ -142,14 +147,22 @@ func targetStopped(in VerdictInput, v *Verdict) bool {
 }
 
 func connectionBound(in VerdictInput, v *Verdict) bool {
-	total, res := in.Summary.Total, in.Resources
+	total, res, ph := in.Summary.Total, in.Resources, in.Summary.Phases
 	n, classes := connectionFailures(in.Summary.Failures)
-	if total.Requests == 0 || float64(n) < ConnFailShare*float64(total.Requests) {
+	failing := total.Requests > 0 && float64(n) >= ConnFailShare*float64(total.Requests)
+	if !failing && !handshakeBound(ph) {
 		return false
 	}
 	v.Kind = ConnectionBound
-	v.add("%d of %d requests (%.1f%%) failed to connect or were cut: %s", n, total.Requests,
-		100*float64(n)/float64(total.Requests), classes)
+	if failing {
+		v.add("%d of %d requests (%.1f%%) failed to connect or were cut: %s", n, total.Requests,
+			100*float64(n)/float64(total.Requests), classes)
+	}
+	if ph.Known() {
+		v.add("connect %.1f%% and TLS %.1f%% of latency (mean %s and %s ms a request); %d connections opened for %d requests sent, reuse rate %.1f%%",
+			100*ph.Phases[connectPhase].Share, 100*ph.Phases[tlsPhase].Share, units.Ms(ph.Phases[connectPhase].Mean),
+			units.Ms(ph.Phases[tlsPhase].Mean), ph.NewConns, ph.Sent, 100*ph.ReuseRate())
+	}
 	v.add("peak TIME_WAIT %d, peak connections to the target %d", res.PeakTimeWait, res.PeakEstablished)
 	if generatorBusy(in) {
 		// Failing connections return at once: users without think
@@ -157,6 +170,20 @@ func connectionBound(in VerdictInput, v *Verdict) bool {
 		v.add("generator CPU mean %.0f%% of one core: failed requests return at once, so users spin", res.GeneratorCPUMean)
 	}
 	return true
+}
+
+// Indexes of the phases the verdict reads, in load.PhaseNames.
+const (
+	connectPhase = 1
+	tlsPhase     = 2
+)
+
+// handshakeBound: the run's latency went to opening connections (connect
+// and TLS handshakes reach ConnPhaseShare of it) and most requests opened
+// one (reuse under MaxReuse).
+func handshakeBound(ph analysis.PhaseStats) bool {
+	return ph.Known() && ph.Sent > 0 && ph.ReuseRate() < MaxReuse &&
+		ph.Phases[connectPhase].Share+ph.Phases[tlsPhase].Share >= ConnPhaseShare
 }
 
 // rejecting: a server that answers most of its load with 503 or 429 is

@@ -108,6 +108,13 @@ func TestDiagnose(t *testing.T) {
 		{"port exhaustion", VerdictInput{Model: load.Closed, Summary: withFailures(synthetic(load.Closed, 10*ms, flat...),
 			analysis.FailureCount{Class: "port-exhaustion", Count: 30}, analysis.FailureCount{Class: "reset", Count: 5}),
 			Resources: idle, GeneratorLimit: 200, TargetLimit: 200}, ConnectionBound, "port-exhaustion 30, reset 5"},
+		{"handshakes take the latency", VerdictInput{Model: load.Closed, Summary: withPhases(synthetic(load.Closed, 10*ms, flat...),
+			0.30, 0.10, 0), Resources: idle, GeneratorLimit: 200, TargetLimit: 200}, ConnectionBound,
+			"connect 30.0% and TLS 10.0% of latency"},
+		{"handshakes small", VerdictInput{Model: load.Closed, Summary: withPhases(synthetic(load.Closed, 99*ms, growing...),
+			0.10, 0.05, 0), Resources: idle, GeneratorLimit: 200, TargetLimit: 200}, NotSaturated, "it follows the load"},
+		{"handshakes large but connections reused", VerdictInput{Model: load.Closed, Summary: withPhases(synthetic(load.Closed, 99*ms, growing...),
+			0.40, 0, 0.9), Resources: idle, GeneratorLimit: 200, TargetLimit: 200}, NotSaturated, "it follows the load"},
 		{"throughput follows users", VerdictInput{Model: load.Closed, Summary: synthetic(load.Closed, 99*ms, growing...),
 			Resources: idle, GeneratorLimit: 200, TargetLimit: 200}, NotSaturated, "it follows the load"},
 		{"one load level, latency at its floor", VerdictInput{Model: load.Closed,
@@ -273,4 +280,19 @@ func TestNumbersAsPeopleWriteThem(t *testing.T) {
 	if s := p.String(); !strings.Contains(s, "at 10000 users") || strings.Contains(s, "e+") {
 		t.Errorf("plateau %q", s)
 	}
+}
+
+// withPhases gives s phases: connect and TLS taking those shares of the
+// latency, reuse the share of requests over kept-alive connections.
+func withPhases(s analysis.Summary, connect, tls, reuse float64) analysis.Summary {
+	p := &s.Phases
+	p.Sent, p.Responses = s.Total.Requests, s.Total.Responses
+	p.Reused = int64(reuse * float64(p.Sent))
+	p.NewConns = p.Sent - p.Reused
+	shares := []float64{0, connect, tls, 1 - connect - tls, 0}
+	for i, sh := range shares {
+		p.Phases[i] = analysis.PhaseStat{Name: load.PhaseNames[i], Share: sh,
+			Mean: time.Duration(sh * float64(s.Total.Avg)), P95: time.Duration(sh * float64(s.Total.P95))}
+	}
+	return s
 }

@@ -47,12 +47,19 @@ func goldenRun(t *testing.T, db *store.DB, name string, slow time.Duration) {
 		base := []time.Duration{300 * time.Microsecond, 200 * time.Millisecond, 12 * time.Millisecond}[task]
 		lat := base + time.Duration(i%97)*slow/97 + time.Duration(i/100)*slow/20
 		s := load.Sample{Start: start, Latency: lat, Service: lat, Endpoint: uint16(task), Status: 200,
-			Bytes: int64(100 + task), User: uint32(i % 10), Reused: i%10 != 0}
+			Bytes: int64(100 + task), User: uint32(i % 10), Reused: i%10 != 0, Proto: load.HTTP11}
+		// Every tenth request opens its connection; the read takes 50 µs.
+		s.Phases.Read = 50 * time.Microsecond
+		if !s.Reused {
+			s.Phases.Connect = 150*time.Microsecond + slow/1000
+		}
+		s.Phases.Wait = lat - s.Phases.Connect - s.Phases.Read
 		switch {
 		case i%53 == 0:
 			s.Status, s.Class = 503, load.HTTP
 		case i%211 == 0:
-			s.Status, s.Class, s.Bytes = 0, load.Reset, 0
+			s.Status, s.Class, s.Bytes, s.Proto = 0, load.Reset, 0, load.ProtoNone
+			s.Phases.Wait, s.Phases.Read = lat-s.Phases.Connect, 0
 		}
 		w.Add(s)
 		a.Add(s)

@@ -23,7 +23,9 @@ stops gracefully on Ctrl-C or SIGTERM. exp run starts it as a child process
 with the same flags.`,
 		Example: `  exp serve --variant single
   exp serve --variant pooled --pool-size 8 --queue 32 --addr 127.0.0.1:5000
-  exp serve --keepalive=false --stall-every 10s --stall-for 1s`,
+  exp serve --keepalive=false --stall-every 10s --stall-for 1s
+  exp serve --tls --cert-out target.pem          # HTTPS, self-signed; exp run --url https://... --ca-cert target.pem
+  exp serve --http2                              # h2c (prior knowledge) beside HTTP/1.1; with --tls, h2 by ALPN`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runServe(cmd, opts, stopOnEOF)
@@ -49,6 +51,12 @@ func runServe(cmd *cobra.Command, opts target.Options, stopOnEOF bool) error {
 	// The parent (exp run, target.Start) reads this line: keep it first
 	// and exactly in this form.
 	fmt.Fprintf(cmd.OutOrStdout(), "listening on %s\n", srv.URL())
+	if fp := srv.Fingerprint(); fp != "" {
+		fmt.Fprintf(cmd.OutOrStdout(), "certificate SHA-256 fingerprint %s (self-signed, made at start)\n", fp)
+		if opts.CertOut != "" {
+			fmt.Fprintf(cmd.OutOrStdout(), "certificate written to %s (trust it with --ca-cert %[1]s)\n", opts.CertOut)
+		}
+	}
 	ctx := cmd.Context()
 	if stopOnEOF {
 		ctx = cancelOnEOF(ctx, cmd.InOrStdin())
