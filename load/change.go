@@ -20,10 +20,7 @@ func (e *Engine) SetUsers(n int) error {
 	}
 	e.schedMu.Lock()
 	defer e.schedMu.Unlock()
-	if e.started.IsZero() {
-		return input.Errorf("users", "the run has not started")
-	}
-	at := time.Since(e.started).Truncate(time.Second) + time.Second
+	at := e.nextSecond()
 	cur := e.userSchedule()
 	if at >= cur.Duration() {
 		return input.Errorf("users", "the run ends within the second: nothing to change")
@@ -35,6 +32,17 @@ func (e *Engine) SetUsers(n int) error {
 	default:
 	}
 	return nil
+}
+
+// nextSecond is the next whole second of the run, at which a change
+// takes effect: second 1 when the run has not started yet (a change made
+// as it starts, from a page that showed it running). Call with schedMu
+// held.
+func (e *Engine) nextSecond() time.Duration {
+	if e.started.IsZero() {
+		return time.Second
+	}
+	return time.Since(e.started).Truncate(time.Second) + time.Second
 }
 
 // CutStages is stages up to at, then a stage of n users to their end.
@@ -91,10 +99,7 @@ func (e *Engine) SetRate(r float64) error {
 	}
 	e.schedMu.Lock()
 	defer e.schedMu.Unlock()
-	if e.started.IsZero() {
-		return input.Errorf("rate", "the run has not started")
-	}
-	at := time.Since(e.started).Truncate(time.Second) + time.Second
+	at := e.nextSecond()
 	cur := e.rateSchedule()
 	if at >= cur.Duration() {
 		return input.Errorf("rate", "the run ends within the second: nothing to change")

@@ -123,9 +123,6 @@ func TestSetRate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.SetRate(100); err == nil {
-		t.Error("SetRate before the start accepted")
-	}
 	out := make(chan Sample, 1<<16)
 	bySecond := map[int]int{}
 	done := make(chan struct{})
@@ -161,5 +158,32 @@ func TestSetRate(t *testing.T) {
 	}
 	if err := e.SetRate(10); err == nil {
 		t.Error("SetRate after the end accepted")
+	}
+}
+
+// A change asked for before the engine started (the page showed the run
+// as soon as it was stored) takes effect from second 1.
+func TestChangeBeforeStart(t *testing.T) {
+	cfg := RunConfig{URL: "http://127.0.0.1:9", Model: Closed, Users: 2, SpawnRate: 10, Duration: 4 * time.Second,
+		Tasks: []Task{{"GET", "/", 1}}, Timeout: time.Second}
+	e, err := NewEngine(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.SetUsers(3); err != nil {
+		t.Fatal(err)
+	}
+	if st, want := e.Stages(), []Stage{{time.Second, 2}, {3 * time.Second, 3}}; !reflect.DeepEqual(st, want) {
+		t.Errorf("stages %v, want %v", st, want)
+	}
+	cfg.Model, cfg.Rate, cfg.Arrivals, cfg.MaxInflight = Open, 10, Uniform, 10
+	if e, err = NewEngine(cfg); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.SetRate(30); err != nil {
+		t.Fatal(err)
+	}
+	if st, want := e.RateStages(), []RateStage{{0, 10}, {time.Second, 10}, {0, 30}, {3 * time.Second, 30}}; !reflect.DeepEqual(st, want) {
+		t.Errorf("rate stages %v, want %v", st, want)
 	}
 }
