@@ -50,7 +50,7 @@ func runWorkers(t *testing.T, dir string, n int, s lab.RunSpec) {
 	errs := make([]error, n)
 	for i := range n {
 		wg.Go(func() {
-			w := Worker{Dir: dir, Segment: load.Segment{Index: i, Count: n}, ReadyTimeout: 10 * time.Second, Margin: 500 * time.Millisecond}
+			w := Worker{Dir: dir, Segment: load.Segment{Index: i, Count: n}, ReadyTimeout: 10 * time.Second, Margin: 1500 * time.Millisecond}
 			_, db, err := RunWorker(context.Background(), w, s)
 			if db != nil {
 				db.Close()

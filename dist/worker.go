@@ -49,17 +49,21 @@ func RunWorker(ctx context.Context, w Worker, spec lab.RunSpec) (lab.Outcome, *s
 	if err != nil {
 		return lab.Outcome{}, nil, err
 	}
+	// The store is opened (created, migrated) at once: that takes a while
+	// on a slow volume, and the run must be set up within the margin.
+	o, err := lab.OpenWrite(ctx, WorkerFile(w.Dir, w.Segment.Index))
+	if err != nil {
+		return lab.Outcome{}, nil, err
+	}
 	// A worker that gave up after this one saw all ready (its ready
 	// timeout passed just then) has written DIR/aborted: look once more,
 	// just before the start, so that nobody runs short-handed.
 	if err := sleepUntil(ctx, start.Add(-w.Margin/2)); err != nil {
+		o.DB.Close()
 		return lab.Outcome{}, nil, err
 	}
 	if err := aborted(w.Dir); err != nil {
-		return lab.Outcome{}, nil, err
-	}
-	o, err := lab.OpenWrite(ctx, WorkerFile(w.Dir, w.Segment.Index))
-	if err != nil {
+		o.DB.Close()
 		return lab.Outcome{}, nil, err
 	}
 	spec.Load.Segment = w.Segment

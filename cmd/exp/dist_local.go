@@ -36,7 +36,7 @@ Without --url, the built-in target is started once for all of them (worker
 	cmd.Flags().StringVar(&keep, "results", "", "results directory to keep (default: a temporary one, removed after the merge)")
 	cmd.Flags().StringVar(&name, "name", "", "name of the merged run (default: the workers' run name)")
 	cmd.Flags().DurationVar(&readyTimeout, "ready-timeout", 30*time.Second, "how long the workers wait for each other")
-	cmd.Flags().DurationVar(&margin, "start-margin", time.Second, "the common start after the last worker is ready")
+	cmd.Flags().DurationVar(&margin, "start-margin", dist.DefaultMargin, "the common start after the last worker is ready")
 	return cmd
 }
 
