@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 )
@@ -19,9 +20,29 @@ func main() {
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go onSignals(sigs, cancel)
+	stopProfile := profile(os.Getenv("EXP_CPUPROFILE"))
 	err := run(ctx, os.Args[1:])
+	stopProfile()
 	signal.Stop(sigs)
 	os.Exit(exitCode(err))
+}
+
+// profile writes a CPU profile of the whole command to path when it is
+// set ($EXP_CPUPROFILE): how the cost per request is found (README,
+// "What makes it cheap").
+func profile(path string) func() {
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err == nil {
+		err = pprof.StartCPUProfile(f)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "exp: EXP_CPUPROFILE: %v\n", err)
+		return func() {}
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }
 }
 
 // onSignals turns the first SIGINT or SIGTERM into a cancelled context: a
