@@ -9,7 +9,8 @@ import (
 
 // SampleCSVHeader is the header line of the samples CSV, a public format
 // (exp export --samples).
-const SampleCSVHeader = "t_us,latency_us,service_us,method,path,status,error_class,bytes,user,reused\n"
+const SampleCSVHeader = "t_us,latency_us,service_us,method,path,status,error_class,bytes,user,reused," +
+	"dns_us,connect_us,tls_us,wait_us,read_us,protocol\n"
 
 // SampleEncoder writes samples one line each, as CSV (after
 // SampleCSVHeader) or as JSON lines, naming each sample's endpoint by its
@@ -46,6 +47,12 @@ type sampleJSON struct {
 	Bytes     int64  `json:"bytes"`
 	User      uint32 `json:"user"`
 	Reused    bool   `json:"reused"`
+	DNSUS     uint32 `json:"dns_us"`
+	ConnectUS uint32 `json:"connect_us"`
+	TLSUS     uint32 `json:"tls_us"`
+	WaitUS    uint32 `json:"wait_us"`
+	ReadUS    uint32 `json:"read_us"`
+	Protocol  string `json:"protocol"` // "" when the request got no connection or answer
 }
 
 // Encode writes one sample.
@@ -54,9 +61,11 @@ func (e *SampleEncoder) Encode(s Sample) error {
 	if int(s.Endpoint) < len(e.tasks) {
 		method, path = e.tasks[s.Endpoint].Method, e.tasks[s.Endpoint].Path
 	}
+	ph := s.Phases.Micros()
 	if e.json {
 		b, err := json.Marshal(sampleJSON{s.Start.Microseconds(), s.Latency.Microseconds(),
-			s.Service.Microseconds(), method, path, s.Status, s.Class.Name(s.Status), s.Bytes, s.User, s.Reused})
+			s.Service.Microseconds(), method, path, s.Status, s.Class.Name(s.Status), s.Bytes, s.User, s.Reused,
+			ph[0], ph[1], ph[2], ph[3], ph[4], s.Proto.String()})
 		if err != nil {
 			return err
 		}
@@ -83,6 +92,12 @@ func (e *SampleEncoder) Encode(s Sample) error {
 	buf = strconv.AppendUint(buf, uint64(s.User), 10)
 	buf = append(buf, ',')
 	buf = strconv.AppendBool(buf, s.Reused)
+	for _, v := range ph {
+		buf = append(buf, ',')
+		buf = strconv.AppendUint(buf, uint64(v), 10)
+	}
+	buf = append(buf, ',')
+	buf = append(buf, s.Proto.String()...)
 	buf = append(buf, '\n')
 	e.buf = buf
 	_, err := e.w.Write(buf)
