@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"cmp"
 	"context"
 	"exp/scenario"
 	"fmt"
@@ -86,8 +87,47 @@ func PrintRun(ctx context.Context, w io.Writer, db *store.DB, id int64) error {
 	return report.Verdict(w, "Verdict", verdict.Diagnose(in))
 }
 
-// ModelText says which model ran, for a run's header.
+// connText says how the run spoke to its target beyond plain HTTP/1.1:
+// TLS verification and HTTP/2 ("" for neither).
+func connText(c load.RunConfig) string {
+	var parts []string
+	if strings.HasPrefix(c.URL, "https://") {
+		t := c.TLS
+		verify := "the system's roots"
+		switch {
+		case t.Insecure:
+			verify = "no verification (--insecure)"
+		case t.CACert != "":
+			verify = "CA " + t.CACert
+		}
+		tl := "TLS " + cmp.Or(t.MinVersion, "1.2") + "+, " + verify
+		if t.ClientCert != "" {
+			tl += ", client certificate " + t.ClientCert
+		}
+		parts = append(parts, tl)
+	}
+	if c.HTTP2 {
+		mode := "h2c prior knowledge"
+		if strings.HasPrefix(c.URL, "https://") {
+			mode = "h2 by ALPN"
+		}
+		streams := "one stream a connection"
+		if n := c.H2Streams; n > 1 {
+			streams = fmt.Sprintf("%d streams a connection at most", n)
+		}
+		parts = append(parts, fmt.Sprintf("HTTP/2 (%s, %s)", mode, streams))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// ModelText says which model ran, for a run's header, and how it spoke
+// to the target when that was HTTPS or HTTP/2.
 func ModelText(c load.RunConfig) string {
+	if t := connText(c); t != "" {
+		plain := c
+		plain.HTTP2, plain.URL = false, ""
+		return ModelText(plain) + "; " + t
+	}
 	if !c.Segment.Whole() {
 		whole := c
 		whole.Segment = load.Segment{}
