@@ -19,17 +19,13 @@ type h1Header struct {
 	keep    bool  // the connection may carry another request
 }
 
-// readResponse reads one response from br and discards its body (none for
-// a HEAD request). keep reports whether the connection may carry another
-// request; answered, whether any byte of a response was read. Interim 1xx
-// responses are skipped; 101 ends the connection's HTTP life.
-func readResponse(br *bufio.Reader, head bool) (status int, n int64, keep, answered bool, err error) {
-	return readResponseKeep(br, head, nil)
-}
-
-// readResponseKeep is readResponse that, with k, keeps what a scenario's
-// captures, checks and cookie jar need: the Set-Cookie lines, the headers
-// k names, and (k.wantBody) the body, up to maxCaptureBody.
+// readResponseKeep reads one response from br and discards its body (none
+// for a HEAD request). keep reports whether the connection may carry
+// another request; answered, whether any byte of a response was read.
+// Interim 1xx responses are skipped; 101 ends the connection's HTTP life.
+// With k (nil: nothing kept) it keeps what a scenario's captures, checks
+// and cookie jar need: the Set-Cookie lines, the headers k names, and
+// (k.wantBody) the body, up to maxCaptureBody.
 func readResponseKeep(br *bufio.Reader, head bool, k *h1Keep) (status int, n int64, keep, answered bool, err error) {
 	for {
 		line, full, err := readLine(br)

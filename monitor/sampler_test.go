@@ -13,6 +13,9 @@ import (
 )
 
 // burn keeps one core busy for d.
+// sink keeps burn's result, so the work is not optimised away.
+var sink uint64
+
 func burn(d time.Duration) uint64 {
 	var x uint64 = 1
 	for end := time.Now().Add(d); time.Now().Before(end); {
@@ -38,7 +41,7 @@ func TestSamplerReadsCPUAndMemory(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	burn(300 * time.Millisecond)
+	sink = burn(300 * time.Millisecond)
 	rows := s.tick(context.Background(), start)
 	if len(rows) != 3 || rows[0].Scope != ScopeTarget || rows[1].Scope != ScopeGenerator || rows[2].Scope != ScopeSystem {
 		t.Fatalf("rows = %+v, want target, generator, system", rows)

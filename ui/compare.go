@@ -85,10 +85,7 @@ func (s *Server) compare(w http.ResponseWriter, r *http.Request) {
 		}
 		runs = append(runs, o)
 	}
-	plots := []string{}
-	for _, ch := range chartFiles {
-		plots = append(plots, ch)
-	}
+	plots := append([]string{}, chartFiles...)
 	writeJSON(w, http.StatusOK, map[string]any{"text": text.String(), "comparison": json.RawMessage(js.Bytes()),
 		"runs": runs, "plots": plots})
 }
