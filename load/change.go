@@ -25,7 +25,7 @@ func (e *Engine) SetUsers(n int) error {
 	if at >= cur.Duration() {
 		return input.Errorf("users", "the run ends within the second: nothing to change")
 	}
-	e.stages = CutStages(cur.Stages, at, n)
+	e.stages = CutStages(cur, at, n)
 	e.changed = true
 	select {
 	case e.kick <- struct{}{}:
@@ -45,19 +45,24 @@ func (e *Engine) nextSecond() time.Duration {
 	return time.Since(e.started).Truncate(time.Second) + time.Second
 }
 
-// CutStages is stages up to at, then a stage of n users to their end.
-func CutStages(stages []Stage, at time.Duration, n int) []Stage {
+// CutStages is the schedule's stages up to at, then a stage of n users
+// to their end. A stage running across at ends there with the users it
+// had reached (mid-ramp, not its target), so the new stage ramps from the
+// users actually running.
+func CutStages(s UserSchedule, at time.Duration, n int) []Stage {
 	var out []Stage
 	start := time.Duration(0)
-	total := StagesDuration(stages)
-	for _, st := range stages {
+	total := StagesDuration(s.Stages)
+	for _, st := range s.Stages {
 		if start+st.Duration <= at {
 			out = append(out, st)
 			start += st.Duration
 			continue
 		}
 		if at > start {
-			out = append(out, Stage{Duration: at - start, Users: st.Users})
+			// Up to at, a ramp towards At(at) counts as the ramp towards
+			// the stage's target did: it had not gone further.
+			out = append(out, Stage{Duration: at - start, Users: s.At(at - time.Nanosecond)})
 		}
 		break
 	}

@@ -12,18 +12,33 @@ import (
 func TestCutStages(t *testing.T) {
 	s := time.Second
 	tests := []struct {
-		in   []Stage
+		in   UserSchedule
 		at   time.Duration
 		n    int
 		want []Stage
 	}{
-		{[]Stage{{10 * s, 5}}, 3 * s, 8, []Stage{{3 * s, 5}, {7 * s, 8}}},
-		{[]Stage{{2 * s, 5}, {8 * s, 9}}, 2 * s, 1, []Stage{{2 * s, 5}, {8 * s, 1}}},
-		{[]Stage{{2 * s, 5}, {8 * s, 9}}, 4 * s, 0, []Stage{{2 * s, 5}, {2 * s, 9}, {6 * s, 0}}},
+		{UserSchedule{Stages: []Stage{{10 * s, 5}}, SpawnRate: 100}, 3 * s, 8, []Stage{{3 * s, 5}, {7 * s, 8}}},
+		{UserSchedule{Stages: []Stage{{2 * s, 5}, {8 * s, 9}}, SpawnRate: 100}, 2 * s, 1, []Stage{{2 * s, 5}, {8 * s, 1}}},
+		{UserSchedule{Stages: []Stage{{2 * s, 5}, {8 * s, 9}}, SpawnRate: 100}, 4 * s, 0, []Stage{{2 * s, 5}, {2 * s, 9}, {6 * s, 0}}},
+		// Mid-ramp (0 to 100 at 1/s): at 10 s 10 users run, and the cut
+		// stage ends with them, not with its target of 100.
+		{UserSchedule{Stages: []Stage{{100 * s, 100}}, SpawnRate: 1}, 10 * s, 50, []Stage{{10 * s, 10}, {90 * s, 50}}},
 	}
 	for _, tt := range tests {
-		if got := CutStages(tt.in, tt.at, tt.n); !reflect.DeepEqual(got, tt.want) {
+		got := CutStages(tt.in, tt.at, tt.n)
+		if !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("CutStages(%v, %v, %d) = %v, want %v", tt.in, tt.at, tt.n, got, tt.want)
+		}
+		// Before the change the users are those of the old schedule, and
+		// from it they move from there by the spawn rate: no jump.
+		cut := UserSchedule{Stages: got, SpawnRate: tt.in.SpawnRate}
+		for at := time.Duration(0); at < tt.at; at += 100 * time.Millisecond {
+			if cut.At(at) != tt.in.At(at) {
+				t.Errorf("%v: at %v %d users, the old schedule had %d", tt.in, at, cut.At(at), tt.in.At(at))
+			}
+		}
+		if d := cut.At(tt.at) - tt.in.At(tt.at-time.Nanosecond); d > 1 || d < -1 {
+			t.Errorf("%v: the users jump by %d at the change", tt.in, d)
 		}
 	}
 }
@@ -185,5 +200,59 @@ func TestChangeBeforeStart(t *testing.T) {
 	}
 	if st, want := e.RateStages(), []RateStage{{0, 10}, {time.Second, 10}, {0, 30}, {3 * time.Second, 30}}; !reflect.DeepEqual(st, want) {
 		t.Errorf("rate stages %v, want %v", st, want)
+	}
+}
+
+// A rate set to 0 holds the run, with no arrivals, to its planned end (it
+// does not end it), and a rate set later brings arrivals again; a low
+// rate's run lasts its planned duration, which its rates are over.
+func TestSetRateZeroHolds(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	cfg := RunConfig{URL: srv.URL, Model: Open, Rate: 20, Arrivals: Uniform, MaxInflight: 10, Duration: 4 * time.Second,
+		Tasks: []Task{{"GET", "/", 1}}, Timeout: time.Second, KeepAlive: true}
+	e, err := NewEngine(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make(chan Sample, 1<<12)
+	bySecond := map[int]int{}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for s := range out {
+			bySecond[int(s.Start/time.Second)]++
+		}
+	}()
+	go func() {
+		time.Sleep(300 * time.Millisecond)
+		if err := e.SetRate(0); err != nil {
+			t.Error(err)
+		}
+		time.Sleep(1500 * time.Millisecond)
+		if err := e.SetRate(10); err != nil {
+			t.Error(err)
+		}
+	}()
+	res := e.Run(context.Background(), time.Now(), out)
+	<-done
+	if res.Load != 4*time.Second || res.Interrupted {
+		t.Errorf("load ran %v (interrupted %v), want the planned 4s", res.Load, res.Interrupted)
+	}
+	if got := (map[int]int{0: bySecond[0], 1: bySecond[1], 2: bySecond[2], 3: bySecond[3]}); !reflect.DeepEqual(got, map[int]int{0: 20, 1: 0, 2: 10, 3: 10}) {
+		t.Errorf("arrivals by second %v, want 20, 0, 10, 10 (0 from second 1, 10 from second 2)", got)
+	}
+
+	cfg.Rate = 0.5
+	if e, err = NewEngine(cfg); err != nil {
+		t.Fatal(err)
+	}
+	out = make(chan Sample, 16)
+	go func() {
+		for range out {
+		}
+	}()
+	if res := e.Run(context.Background(), time.Now(), out); res.Load != 4*time.Second {
+		t.Errorf("a run of 0.5 req/s for 4s: load %v, want 4s (its last arrival is at 2s)", res.Load)
 	}
 }

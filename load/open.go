@@ -142,7 +142,14 @@ func (e *Engine) schedule(sched RateSchedule, load context.Context, p *pool, out
 		}
 		at, ok := a.due()
 		if !ok {
-			return
+			// No arrival is left (the schedule ends, or its rate was set
+			// to 0): the load still runs to its planned end, where the
+			// rates are counted over, and a rate change may bring more.
+			if load.Err() != nil {
+				return
+			}
+			sleeper.sleep(maxSleep)
+			continue
 		}
 		if !a.mine() {
 			a.skip()
