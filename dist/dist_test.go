@@ -21,7 +21,7 @@ import (
 	"exp/store"
 )
 
-func target(t *testing.T) string {
+func testTarget(t *testing.T) string {
 	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		time.Sleep(time.Duration(len(r.URL.Path)) * 300 * time.Microsecond) // endpoints differ
@@ -133,7 +133,7 @@ func union(n int) string {
 // second as on one machine, every worker's sample once, and percentiles
 // equal to SQL over the union of the worker files.
 func TestMergeClosed(t *testing.T) {
-	url := target(t)
+	url := testTarget(t)
 	s := spec(t, url, load.RunConfig{Model: load.Closed, SpawnRate: 3, Duration: 3 * time.Second, Users: 7,
 		Wait: load.Wait{}, WaitS: "0"})
 	s.Load.Wait, _ = load.ParseWait("5ms")
@@ -147,7 +147,7 @@ func TestMergeClosed(t *testing.T) {
 	}
 	w1.Close()
 	into := openDB(t, filepath.Join(t.TempDir(), "merged.db"))
-	out, workers, err := Merge(context.Background(), dir, into, "m")
+	out, workers, err := Merge(context.Background(), dir, into, MergeOptions{Name: "m"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,13 +212,13 @@ func checkPercentiles(t *testing.T, into *store.DB, dir string, n int, out lab.O
 // intended starts and tasks are exactly those of one machine walking the
 // same schedule (its seed, the common start).
 func TestMergeOpenIsExact(t *testing.T) {
-	url := target(t)
+	url := testTarget(t)
 	s := spec(t, url, load.RunConfig{Model: load.Open, RateStages: []load.RateStage{{Duration: time.Second, Rate: 300}, {Duration: time.Second, Rate: 100}},
 		Arrivals: load.Poisson, MaxInflight: 100})
 	dir := t.TempDir()
 	runWorkers(t, dir, 3, s)
 	into := openDB(t, filepath.Join(t.TempDir(), "merged.db"))
-	out, _, err := Merge(context.Background(), dir, into, "")
+	out, _, err := Merge(context.Background(), dir, into, MergeOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,7 +249,7 @@ func TestBarrier(t *testing.T) {
 	for i := range 4 {
 		wg.Go(func() {
 			time.Sleep(time.Duration(i) * 30 * time.Millisecond)
-			st, _, err := Barrier(context.Background(), dir, load.Segment{Index: i, Count: 4}, 5*time.Second, 300*time.Millisecond)
+			st, _, err := Barrier(context.Background(), dir, load.Segment{Index: i, Count: 4}, "t", 5*time.Second, 300*time.Millisecond)
 			if err != nil {
 				t.Error(err)
 			}
@@ -267,7 +267,7 @@ func TestBarrier(t *testing.T) {
 	errs := make([]error, 2)
 	for i := range 2 {
 		wg.Go(func() {
-			_, _, errs[i] = Barrier(context.Background(), dir, load.Segment{Index: i, Count: 3}, 300*time.Millisecond, 100*time.Millisecond)
+			_, _, errs[i] = Barrier(context.Background(), dir, load.Segment{Index: i, Count: 3}, "t", 300*time.Millisecond, 100*time.Millisecond)
 		})
 	}
 	wg.Wait()
@@ -279,21 +279,35 @@ func TestBarrier(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "aborted")); err != nil {
 		t.Errorf("no aborted marker: %v", err)
 	}
-	if _, _, err := Barrier(context.Background(), dir, load.Segment{Index: 2, Count: 3}, time.Second, 100*time.Millisecond); !errors.Is(err, ErrAborted) {
+	if _, _, err := Barrier(context.Background(), dir, load.Segment{Index: 2, Count: 3}, "t", time.Second, 100*time.Millisecond); !errors.Is(err, ErrAborted) {
 		t.Errorf("the late worker: %v, want aborted", err)
 	}
-	if _, _, err := Barrier(context.Background(), dir, load.Segment{Index: 0, Count: 3}, time.Second, 100*time.Millisecond); err == nil {
+	if _, _, err := Barrier(context.Background(), dir, load.Segment{Index: 0, Count: 3}, "t", time.Second, 100*time.Millisecond); err == nil {
 		t.Error("a second worker 0 was accepted")
+	}
+
+	// Workers given different tests refuse to run together.
+	dir = t.TempDir()
+	for i, key := range []string{"a", "b"} {
+		wg.Go(func() {
+			_, _, errs[i] = Barrier(context.Background(), dir, load.Segment{Index: i, Count: 2}, key, 5*time.Second, 300*time.Millisecond)
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err == nil || !strings.Contains(err.Error(), "another test") && !errors.Is(err, ErrAborted) {
+			t.Errorf("worker %d of a test whose workers differ: %v, want refused", i, err)
+		}
 	}
 }
 
 // A worker that never becomes ready: the others exit before any load and
 // store nothing.
 func TestWorkerNeverReady(t *testing.T) {
-	url := target(t)
+	url := testTarget(t)
 	s := spec(t, url, load.RunConfig{Model: load.Closed, SpawnRate: 10, Duration: time.Second, Users: 2})
 	dir := t.TempDir()
-	w := Worker{Dir: dir, Segment: load.Segment{Index: 0, Count: 2}, ReadyTimeout: 300 * time.Millisecond, Margin: 100 * time.Millisecond}
+	w := Worker{Dir: dir, Segment: load.Segment{Index: 0, Count: 2}, ReadyTimeout: 300 * time.Millisecond, Margin: 200 * time.Millisecond}
 	_, db, err := RunWorker(context.Background(), w, s)
 	if !errors.Is(err, ErrNotReady) || db != nil {
 		t.Errorf("RunWorker without its peer: %v (store %v), want not ready and none", err, db)
@@ -302,7 +316,7 @@ func TestWorkerNeverReady(t *testing.T) {
 		t.Errorf("worker-0.db exists: %v", err)
 	}
 	into := openDB(t, filepath.Join(t.TempDir(), "merged.db"))
-	if _, _, err := Merge(context.Background(), dir, into, ""); err == nil {
+	if _, _, err := Merge(context.Background(), dir, into, MergeOptions{}); err == nil {
 		t.Error("a merge of a test that never ran gave a run")
 	}
 }

@@ -61,6 +61,10 @@ func (l Local) Run(ctx context.Context) ([]WorkerExit, error) {
 		pw := out.prefixed(prefix)
 		cmd.Stdout, cmd.Stderr = io.Discard, pw
 		if err := cmd.Start(); err != nil {
+			// The workers started already give up at the barrier.
+			abort(l.Dir, fmt.Sprintf("worker %d could not start: %v", i, err))
+			pw.Close()
+			wg.Wait()
 			return nil, fmt.Errorf("start worker %d: %w", i, err)
 		}
 		exits[i] = WorkerExit{Worker: i, PID: cmd.Process.Pid}

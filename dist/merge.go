@@ -2,6 +2,9 @@ package dist
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -17,6 +20,7 @@ import (
 	"exp/lab"
 	"exp/load"
 	"exp/store"
+	"exp/target"
 )
 
 // Warning codes of a merged run.
@@ -40,12 +44,22 @@ type worker struct {
 	ready *Ready
 }
 
+// MergeOptions name the merged run and what it loaded.
+type MergeOptions struct {
+	Name string // "" picks the workers' run name (or the next free one)
+	// Variant and Params are the built-in target's when the workers
+	// loaded one that `exp dist local` started ("": an external server).
+	Variant target.Variant
+	Params  any
+}
+
 // Merge builds one run in into from the workers' files in dir: every
 // sample on the common time axis, per-worker resources and warnings, the
-// summary and verdict over the union. name "" picks the workers' run
-// name (or the next free one). A worker missing, dead or failed makes the
-// run incomplete, with a warning naming it and what it lost.
-func Merge(ctx context.Context, dir string, into *store.DB, name string) (lab.Outcome, []store.RunWorker, error) {
+// summary and verdict over the union. A worker missing, dead or failed
+// makes the run incomplete, with a warning naming it and what it lost;
+// workers all interrupted (Ctrl-C) make it aborted. The workers must have
+// run the same test.
+func Merge(ctx context.Context, dir string, into *store.DB, o MergeOptions) (lab.Outcome, []store.RunWorker, error) {
 	ws, n, err := openWorkers(ctx, dir)
 	defer func() {
 		for _, w := range ws {
@@ -61,12 +75,19 @@ func Merge(ctx context.Context, dir string, into *store.DB, name string) (lab.Ou
 	if base == nil {
 		return lab.Outcome{}, nil, fmt.Errorf("merge %s: none of the %d workers stored a run", dir, n)
 	}
-	cfg := base.run.Config
-	cfg.Segment = load.Segment{}
-	if cfg.Name, err = mergedName(ctx, into, name, cfg.Name); err != nil {
+	if err := sameTest(ws, base); err != nil {
 		return lab.Outcome{}, nil, err
 	}
-	runID, err := into.CreateRun(ctx, cfg, base.run.Variant, nil, mergedHost(ws, base.run.Host))
+	cfg := base.run.Config
+	cfg.Segment = load.Segment{}
+	if cfg.Name, err = mergedName(ctx, into, o.Name, cfg.Name); err != nil {
+		return lab.Outcome{}, nil, err
+	}
+	var params any
+	if o.Variant != "" {
+		params = o.Params
+	}
+	runID, err := into.CreateRun(ctx, cfg, string(o.Variant), params, mergedHost(ws, base.run.Host))
 	if err != nil {
 		return lab.Outcome{}, nil, err
 	}
@@ -85,6 +106,27 @@ func Merge(ctx context.Context, dir string, into *store.DB, name string) (lab.Ou
 		rows[i] = w.RunWorker
 	}
 	return out, rows, err
+}
+
+// sameTest refuses workers that ran different tests: their files cannot
+// make one run.
+func sameTest(ws []*worker, base *worker) error {
+	want := TestKey(base.run.Config)
+	for _, w := range ws {
+		if w.run.ID != 0 && TestKey(w.run.Config) != want {
+			return fmt.Errorf("worker %d ran another test than worker %d (their exp run flags differ): not merged", w.Worker, base.Worker)
+		}
+	}
+	return nil
+}
+
+// TestKey identifies the whole test a worker runs a share of: its config
+// but for the segment, the seed and the name.
+func TestKey(c load.RunConfig) string {
+	c.Segment, c.Seed, c.Name = load.Segment{}, 0, ""
+	b, _ := json.Marshal(c)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:8])
 }
 
 // openWorkers finds workers 0..N-1 in dir; N is what the ready files and
@@ -200,6 +242,10 @@ func mergedHost(ws []*worker, h store.Host) store.Host {
 // its load ran.
 func copyWorkers(ctx context.Context, into *store.DB, runID int64, ws []*worker, cfg load.RunConfig) (string, time.Duration, error) {
 	status := store.StatusCompleted
+	together := allAborted(ws)
+	if together {
+		status = store.StatusAborted // interrupted together, as one run is by Ctrl-C
+	}
 	var loadRan time.Duration
 	var scheduled, lost int64
 	oneClock := oneHost(ws) // workers of one machine share its clock
@@ -228,7 +274,7 @@ func copyWorkers(ctx context.Context, into *store.DB, runID int64, ws []*worker,
 			scheduled += w.run.Scheduled
 			lost += w.run.LostSamples
 		}
-		if lostText := w.lost(cfg); lostText != "" {
+		if lostText := w.lost(cfg); lostText != "" && !together {
 			status = store.StatusIncomplete
 			if err := into.AddWarning(ctx, runID, analysis.Warning{Code: WorkerLost, Text: lostText}); err != nil {
 				return "", 0, err
@@ -285,6 +331,18 @@ func copySamples(ctx context.Context, into *store.DB, runID int64, w *worker) er
 		err = fmt.Errorf("worker %d: %d samples could not be stored: %w", w.Worker, wr.Lost(), wr.Err())
 	}
 	return err
+}
+
+// allAborted reports whether every worker's run was interrupted: the test
+// was stopped as a whole (exp dist local's Ctrl-C). One interrupted alone
+// (a pod evicted) lost its share.
+func allAborted(ws []*worker) bool {
+	for _, w := range ws {
+		if w.Status != store.StatusAborted {
+			return false
+		}
+	}
+	return true
 }
 
 // lost says what the merged run lacks of this worker ("" when nothing).

@@ -32,6 +32,9 @@ type Ready struct {
 	Cores     int       `json:"cores"`
 	Clock     time.Time `json:"clock"`
 	ClockSync string    `json:"clock_sync"`
+	// Test is TestKey of the whole test it was given: workers started
+	// with different flags refuse to run together.
+	Test string `json:"test"`
 }
 
 // Errors of the common start.
@@ -51,7 +54,7 @@ const poll = 50 * time.Millisecond
 // DIR/aborted, so that the others give up too), or with ErrAborted when
 // another worker did. A late worker whose start would already be past,
 // or which came after the first worker's timeout, gives up likewise.
-func Barrier(ctx context.Context, dir string, seg load.Segment, timeout, margin time.Duration) (time.Time, []Ready, error) {
+func Barrier(ctx context.Context, dir string, seg load.Segment, test string, timeout, margin time.Duration) (time.Time, []Ready, error) {
 	rd := filepath.Join(dir, "ready")
 	if err := os.MkdirAll(rd, 0o755); err != nil {
 		return time.Time{}, nil, fmt.Errorf("results directory: %w", err)
@@ -65,7 +68,7 @@ func Barrier(ctx context.Context, dir string, seg load.Segment, timeout, margin 
 	}
 	host, _ := os.Hostname()
 	me := Ready{Worker: seg.Index, Workers: seg.Count, Host: host, PID: os.Getpid(), Cores: runtime.NumCPU(),
-		Clock: time.Now().UTC(), ClockSync: clockSync()}
+		Clock: time.Now().UTC(), ClockSync: clockSync(), Test: test}
 	if err := writeJSON(mine, me); err != nil {
 		return time.Time{}, nil, err
 	}
@@ -81,7 +84,7 @@ func Barrier(ctx context.Context, dir string, seg load.Segment, timeout, margin 
 			return time.Time{}, nil, err
 		}
 		if missing := Missing(all, seg.Count); len(missing) == 0 {
-			start, err := commonStart(all, seg.Count, timeout, margin)
+			start, err := commonStart(all, seg.Count, test, timeout, margin)
 			if err != nil {
 				abort(dir, fmt.Sprintf("worker %d: %v", seg.Index, err))
 				return time.Time{}, nil, err
@@ -102,13 +105,17 @@ func Barrier(ctx context.Context, dir string, seg load.Segment, timeout, margin 
 }
 
 // commonStart is the latest clock reading plus margin, the same for
-// every worker; an error when the readings span more than the timeout
-// (the first worker has given up or is about to) or the start is past.
-func commonStart(all []Ready, n int, timeout, margin time.Duration) (time.Time, error) {
+// every worker; an error when the workers run different tests, the
+// readings span more than the timeout (the first worker has given up or
+// is about to) or the start is past.
+func commonStart(all []Ready, n int, test string, timeout, margin time.Duration) (time.Time, error) {
 	first, last := all[0].Clock, all[0].Clock
 	for _, r := range all {
 		if r.Workers != n {
 			return time.Time{}, fmt.Errorf("worker %d was started as one of %d workers, this one of %d", r.Worker, r.Workers, n)
+		}
+		if r.Test != test {
+			return time.Time{}, fmt.Errorf("worker %d was started with another test (its exp run flags differ from this one's)", r.Worker)
 		}
 		first, last = minTime(first, r.Clock), maxTime(last, r.Clock)
 	}

@@ -2,7 +2,6 @@ package dist
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"strconv"
@@ -21,6 +20,10 @@ const (
 	// file (a shared volume can show it late) and to set its run up.
 	DefaultMargin = 2 * time.Second
 )
+
+// MinMargin is the shortest start margin: a worker must see the last
+// ready file, and a late give-up, with polls to spare.
+const MinMargin = 200 * time.Millisecond
 
 // Worker says which worker this is and where the test's files are.
 type Worker struct {
@@ -45,22 +48,30 @@ func RunWorker(ctx context.Context, w Worker, spec lab.RunSpec) (lab.Outcome, *s
 	if err := w.Check(spec); err != nil {
 		return lab.Outcome{}, nil, err
 	}
-	start, _, err := Barrier(ctx, w.Dir, w.Segment, w.ReadyTimeout, w.Margin)
+	start, _, err := Barrier(ctx, w.Dir, w.Segment, TestKey(spec.Load), w.ReadyTimeout, w.Margin)
 	if err != nil {
+		return lab.Outcome{}, nil, err
+	}
+	// From here on, a worker that cannot run tells the others (those not
+	// yet started give up; the started ones' merge will say it is missing).
+	fail := func(db *store.DB, err error) (lab.Outcome, *store.DB, error) {
+		abort(w.Dir, fmt.Sprintf("worker %d: %v", w.Segment.Index, err))
+		if db != nil {
+			db.Close()
+		}
 		return lab.Outcome{}, nil, err
 	}
 	// The store is opened (created, migrated) at once: that takes a while
 	// on a slow volume, and the run must be set up within the margin.
 	o, err := lab.OpenWrite(ctx, WorkerFile(w.Dir, w.Segment.Index))
 	if err != nil {
-		return lab.Outcome{}, nil, err
+		return fail(nil, err)
 	}
 	// A worker that gave up after this one saw all ready (its ready
 	// timeout passed just then) has written DIR/aborted: look once more,
 	// just before the start, so that nobody runs short-handed.
 	if err := sleepUntil(ctx, start.Add(-w.Margin/2)); err != nil {
-		o.DB.Close()
-		return lab.Outcome{}, nil, err
+		return fail(o.DB, err)
 	}
 	if err := aborted(w.Dir); err != nil {
 		o.DB.Close()
@@ -71,8 +82,8 @@ func RunWorker(ctx context.Context, w Worker, spec lab.RunSpec) (lab.Outcome, *s
 	spec.StartAt = start
 	l := &lab.Lab{DB: o.DB, Version: w.Version, Events: w.Events}
 	out, err := l.Run(ctx, spec)
-	if errors.Is(err, lab.ErrLateStart) {
-		abort(w.Dir, fmt.Sprintf("worker %d: %v", w.Segment.Index, err))
+	if err != nil && out.RunID == 0 {
+		return fail(o.DB, err) // not started: nothing stored
 	}
 	return out, o.DB, err
 }
@@ -89,8 +100,11 @@ func (w Worker) Check(spec lab.RunSpec) error {
 	if err := w.Segment.Validate(); err != nil {
 		return err
 	}
-	if w.ReadyTimeout <= 0 || w.Margin <= 0 {
-		return input.Errorf("ready-timeout", "and start-margin must be above zero")
+	if w.ReadyTimeout <= 0 {
+		return input.Errorf("ready-timeout", "must be above zero, got %v", w.ReadyTimeout)
+	}
+	if w.Margin < MinMargin {
+		return input.Errorf("start-margin", "must be at least %v (a worker looks at the directory every %v), got %v", MinMargin, poll, w.Margin)
 	}
 	return spec.Check()
 }

@@ -191,15 +191,32 @@ func TestChangeBeforeStart(t *testing.T) {
 	if st, want := e.Stages(), []Stage{{time.Second, 2}, {3 * time.Second, 3}}; !reflect.DeepEqual(st, want) {
 		t.Errorf("stages %v, want %v", st, want)
 	}
-	cfg.Model, cfg.Rate, cfg.Arrivals, cfg.MaxInflight = Open, 10, Uniform, 10
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	cfg.URL, cfg.Model, cfg.Rate, cfg.Arrivals, cfg.MaxInflight, cfg.Duration = srv.URL, Open, 10, Uniform, 10, 2*time.Second
 	if e, err = NewEngine(cfg); err != nil {
 		t.Fatal(err)
 	}
 	if err := e.SetRate(30); err != nil {
 		t.Fatal(err)
 	}
-	if st, want := e.RateStages(), []RateStage{{0, 10}, {time.Second, 10}, {0, 30}, {3 * time.Second, 30}}; !reflect.DeepEqual(st, want) {
+	if st, want := e.RateStages(), []RateStage{{0, 10}, {time.Second, 10}, {0, 30}, {time.Second, 30}}; !reflect.DeepEqual(st, want) {
 		t.Errorf("rate stages %v, want %v", st, want)
+	}
+	// ... and the scheduler follows it from its first arrival on.
+	out := make(chan Sample, 256)
+	bySecond := map[int]int{}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for s := range out {
+			bySecond[int(s.Start/time.Second)]++
+		}
+	}()
+	e.Run(context.Background(), time.Now(), out)
+	<-done
+	if bySecond[0] != 10 || bySecond[1] != 30 {
+		t.Errorf("arrivals by second %v, want 10 then 30", bySecond)
 	}
 }
 

@@ -34,6 +34,7 @@ type h1Client struct {
 	dialer    net.Dialer
 	ctx       context.Context // cancels a request in progress at the end of a run
 	byName    bool            // addr's host is a name to resolve, not an IP address
+	dialMu    sync.Mutex      // dialControl may run on two goroutines at once (Happy Eyeballs: ::1 and 127.0.0.1)
 	tlsConf   *tls.Config     // https: the run's, for this host; nil for http
 
 	// tr is the last request's phase boundaries: the dial marks the end of
@@ -253,9 +254,11 @@ func (c *h1Client) dial(start time.Time) error {
 // resolved: the first call ends the DNS phase (bound once in newH1Client,
 // so the dial allocates nothing more for it).
 func (c *h1Client) dialControl(context.Context, string, string, syscall.RawConn) error {
+	c.dialMu.Lock()
 	if c.byName && c.tr.dnsDone.IsZero() {
 		c.tr.dnsDone = time.Now()
 	}
+	c.dialMu.Unlock()
 	return nil
 }
 

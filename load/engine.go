@@ -146,7 +146,11 @@ func (e *Engine) runClosed(load, inflight context.Context, out chan<- Sample) {
 		e.schedMu.Unlock()
 		elapsed := time.Since(e.started)
 		// A worker of a split test runs its share of the whole's users:
-		// user j of the whole is worker j mod N's, and keeps j as its id.
+		// user j of the whole is worker j mod N's, and keeps j as its id
+		// (unique across the workers; while users only grow, the ids are
+		// one machine's, user by user; users stopped and started again
+		// get fresh ids on each worker, as one machine's do, but not the
+		// same ones).
 		want := seg.Share(sched.At(elapsed))
 		for len(stops) < want {
 			stop := make(chan struct{})
@@ -187,7 +191,7 @@ func (e *Engine) user(load, inflight context.Context, stop <-chan struct{}, id u
 	}
 	e.active.Add(1)
 	defer e.active.Add(-1)
-	c, err := newClient(inflight, &e.cfg, e.sharedTransport(int(id)))
+	c, err := newClient(inflight, &e.cfg, e.sharedTransport(e.cfg.Segment.Local(int(id))))
 	if err != nil {
 		panic(fmt.Sprintf("exp: build requests: %v", err)) // Validate checked the URL and paths
 	}
@@ -226,7 +230,8 @@ func (e *Engine) user(load, inflight context.Context, stop <-chan struct{}, id u
 
 // sharedTransport is the transport user (or worker) id shares with the
 // others of its group of H2Streams over HTTP/2, so that their requests go
-// as concurrent streams of one connection; nil when each has its own.
+// as concurrent streams of one connection; nil when each has its own. id
+// counts this engine's own users (a worker's of a split test, from 0).
 func (e *Engine) sharedTransport(id int) *http.Transport {
 	if !e.cfg.HTTP2 || e.cfg.H2Streams <= 1 {
 		return nil

@@ -135,7 +135,7 @@ func (e *Engine) schedule(sched RateSchedule, load context.Context, p *pool, out
 	a := newArrivals(&e.cfg, sched, e.seed())
 	sleeper := newSleeper()
 	defer sleeper.done()
-	cur := e.rates.Load() // nil: the config's schedule
+	var cur *RateSchedule // the schedule a follows; nil: the config's (a change made before the start is picked up below)
 	for {
 		if r := e.rates.Load(); r != cur {
 			cur, a.sched = r, *r // SetRate: the arrivals still to come follow it

@@ -76,6 +76,15 @@ func (s Segment) Member(k int) int {
 	return k*s.Count + s.Index
 }
 
+// Local is the k of this segment's member j of the whole (Member's
+// inverse): which of its own users or arrivals j is.
+func (s Segment) Local(j int) int {
+	if s.Whole() {
+		return j
+	}
+	return j / s.Count
+}
+
 // Owns reports whether member j of the whole belongs to this segment.
 func (s Segment) Owns(j int64) bool {
 	return s.Whole() || j%int64(s.Count) == int64(s.Index)

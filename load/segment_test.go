@@ -157,3 +157,16 @@ func TestParseSegment(t *testing.T) {
 		}
 	}
 }
+
+func TestSegmentLocal(t *testing.T) {
+	for n := 1; n <= 7; n++ {
+		for i := range n {
+			s := Segment{i, n}
+			for k := range 20 {
+				if got := s.Local(s.Member(k)); got != k {
+					t.Fatalf("%v: Local(Member(%d)) = %d", s, k, got)
+				}
+			}
+		}
+	}
+}

@@ -29,8 +29,10 @@ func Phases(w io.Writer, s analysis.Summary) error {
 		share += ph.Share
 	}
 	if rest := 1 - share; rest > 0.005 {
-		// The open model's latency counts from the intended send time.
-		fmt.Fprintf(w, "  (the other %s of latency: waiting for a free worker before the send)\n", units.Pct(100*rest))
+		// The open model's latency counts from the intended send time: the
+		// rest is the generator's lateness (a busy worker's request is
+		// dropped, never queued).
+		fmt.Fprintf(w, "  (the other %s of latency: sent late, after its intended time, by the generator)\n", units.Pct(100*rest))
 	}
 	fmt.Fprintln(w, connectionsLine(p))
 	return ew.err

@@ -176,7 +176,7 @@ func Workers(w io.Writer, ws []store.RunWorker) error {
 		return nil
 	}
 	ew := &errWriter{w: w}
-	fmt.Fprintf(ew, "\nWorkers (%d):\n", len(ws))
+	fmt.Fprintf(ew, "\nWorkers (%d): the resources above are their machines' readings taken together (means over every worker's readings, maxima of any one)\n", len(ws))
 	for _, x := range ws {
 		where := "host unknown"
 		if x.Host != "" {

@@ -75,6 +75,9 @@ func (s *Server) launchPlan(spec lab.PlanSpec) (string, error) {
 	l := &lab.Lab{DB: s.cfg.DB, Exe: s.cfg.Exe, Version: s.cfg.Version, Events: func(e lab.Event) {
 		if e.Kind == lab.PlanStarted {
 			mine = e.Text
+			s.mu.Lock()
+			s.plans[mine] = a
+			s.mu.Unlock()
 			select {
 			case started <- e.Text:
 			default:
@@ -88,18 +91,15 @@ func (s *Server) launchPlan(spec lab.PlanSpec) (string, error) {
 		defer cancel()
 		defer close(a.done)
 		_, err := l.RunPlan(ctx, spec)
-		failed <- err
 		s.mu.Lock()
 		if s.plans[mine] == a {
 			delete(s.plans, mine)
 		}
 		s.mu.Unlock()
+		failed <- err
 	}()
 	select {
 	case name := <-started:
-		s.mu.Lock()
-		s.plans[name] = a
-		s.mu.Unlock()
 		return name, nil
 	case err := <-failed:
 		if err == nil {

@@ -199,6 +199,12 @@ func (s *Server) launch(spec lab.RunSpec) (string, error) {
 			a.control = e.Control
 			a.mu.Unlock()
 			a.agg.follow(e.Control.LoadAt)
+			// Registered here, on the goroutine that runs it, so that its
+			// end below always finds (and removes) it.
+			s.mu.Lock()
+			a.name = e.Run
+			s.active[e.Run] = a
+			s.mu.Unlock()
 			select {
 			case started <- e.Run:
 			default:
@@ -216,19 +222,15 @@ func (s *Server) launch(spec lab.RunSpec) (string, error) {
 		defer cancel()
 		defer close(a.done)
 		_, err := l.Run(ctx, spec)
-		failed <- err
 		s.mu.Lock()
 		if s.active[a.name] == a {
 			delete(s.active, a.name)
 		}
 		s.mu.Unlock()
+		failed <- err
 	}()
 	select {
 	case name := <-started:
-		a.name = name
-		s.mu.Lock()
-		s.active[name] = a
-		s.mu.Unlock()
 		return name, nil
 	case err := <-failed:
 		if err == nil {

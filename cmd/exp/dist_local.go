@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -62,6 +63,7 @@ func runDistLocal(cmd *cobra.Command, args []string, workers int, keep, name str
 	if err != nil {
 		return err
 	}
+	merge := dist.MergeOptions{Name: name}
 	local := dist.Local{Workers: workers, Exe: exe, Args: args, Dir: keep, ReadyTimeout: readyTimeout,
 		Margin: margin, Output: cmd.ErrOrStderr()}
 	if !spec.Target.External() {
@@ -72,6 +74,10 @@ func runDistLocal(cmd *cobra.Command, args []string, workers int, keep, name str
 		defer lab.StopTarget(p)
 		fmt.Fprintf(cmd.ErrOrStderr(), "exp: built-in target (%s) at %s, pid %d\n", spec.Target.Builtin.Variant, p.URL, p.PID)
 		local.Args = append(runflags.Args(runflags.Given(fs), runflags.BuiltinFlag), "--url="+p.URL)
+		if p.CertFile != "" && spec.Load.TLS.CACert == "" && !spec.Load.TLS.Insecure {
+			local.Args = append(local.Args, "--ca-cert="+p.CertFile) // its certificate, made at its start
+		}
+		merge.Variant, merge.Params = spec.Target.Builtin.Variant, spec.Target.Builtin.Params()
 		local.WorkerArgs = func(i int) []string {
 			if i == 0 {
 				return []string{"--target-pid=" + strconv.Itoa(p.PID)}
@@ -94,13 +100,17 @@ func runDistLocal(cmd *cobra.Command, args []string, workers int, keep, name str
 			fmt.Fprintf(cmd.ErrOrStderr(), "exp: worker %d (pid %d): %v\n", x.Worker, x.PID, x.Err)
 		}
 	}
-	if cmd.Context().Err() != nil {
-		return silentExit{code: exitAborted}
-	}
-	db, err := openStore(cmd)
+	// Interrupted, the workers kept their runs (aborted): they are merged
+	// all the same, as exp run keeps an interrupted run.
+	ctx := context.WithoutCancel(cmd.Context())
+	db, err := lab.OpenWrite(ctx, dbPath(cmd))
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	return mergeAndPrint(cmd.Context(), cmd.OutOrStdout(), db, local.Dir, name)
+	defer db.DB.Close()
+	err = mergeAndPrint(ctx, cmd.OutOrStdout(), db.DB, local.Dir, merge)
+	if cmd.Context().Err() != nil && err == nil {
+		return silentExit{code: exitAborted}
+	}
+	return err
 }

@@ -40,7 +40,7 @@ it lost (exit status 1).`,
 				return err
 			}
 			defer o.DB.Close()
-			return mergeAndPrint(cmd.Context(), cmd.OutOrStdout(), o.DB, args[0], name)
+			return mergeAndPrint(cmd.Context(), cmd.OutOrStdout(), o.DB, args[0], dist.MergeOptions{Name: name})
 		},
 	}
 	cmd.Flags().StringVar(&into, "into", "", "SQLite file to add the merged run to (default: --db)")
@@ -50,8 +50,8 @@ it lost (exit status 1).`,
 
 // mergeAndPrint merges dir into db and prints the run's summary and its
 // workers; an incomplete run is exit status 1.
-func mergeAndPrint(ctx context.Context, w io.Writer, db *store.DB, dir, name string) error {
-	out, _, err := dist.Merge(ctx, dir, db, name)
+func mergeAndPrint(ctx context.Context, w io.Writer, db *store.DB, dir string, o dist.MergeOptions) error {
+	out, _, err := dist.Merge(ctx, dir, db, o)
 	var in *input.Error
 	switch {
 	case errors.As(err, &in):
@@ -62,7 +62,7 @@ func mergeAndPrint(ctx context.Context, w io.Writer, db *store.DB, dir, name str
 	if err := lab.PrintRun(context.WithoutCancel(ctx), w, db, out.RunID); err != nil {
 		return err
 	}
-	if out.Status != store.StatusCompleted {
+	if out.Status != store.StatusCompleted && out.Status != store.StatusAborted {
 		return withCode(exitFailure, fmt.Errorf("run %s is %s: not every worker gave its share (see its warnings)", out.Name, out.Status))
 	}
 	return nil

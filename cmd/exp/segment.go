@@ -79,6 +79,9 @@ func runWorker(cmd *cobra.Command, w dist.Worker, spec lab.RunSpec) error {
 	switch {
 	case errors.As(err, &in):
 		return badInput(err)
+	case db == nil && cmd.Context().Err() != nil:
+		fmt.Fprintf(cmd.ErrOrStderr(), "exp: worker %s: %v\n", w.Segment, err)
+		return silentExit{code: exitAborted} // interrupted before any load
 	case db == nil:
 		return withCode(exitFailure, fmt.Errorf("worker %s: %w", w.Segment, err))
 	}
