@@ -30,6 +30,7 @@ type Flags struct {
 	tls                                                  load.TLSConfig
 	http2                                                bool
 	h2Streams                                            int
+	seed                                                 uint64
 }
 
 // Bind defines the flags on fs.
@@ -44,6 +45,7 @@ func (f *Flags) Bind(fs *pflag.FlagSet) {
 	fs.StringVar(&f.rateStages, "rate-stages", "", "open model: duration:rate,... ramping linearly within each stage from the previous rate (0 at first)")
 	fs.StringVar(&f.arrivals, "arrivals", "uniform", "open model: uniform or poisson arrivals")
 	fs.IntVar(&f.maxInflight, "max-inflight", 1000, "open model: requests in flight at most; beyond, a request is counted as dropped")
+	fs.Uint64Var(&f.seed, "seed", 0, "open model: seed of the arrivals (poisson) and the task picks, to send a stored run's schedule again (0: the start time; a run stores its own)")
 	fs.StringVar(&f.tasks, "tasks", load.DefaultTasks, "task mix path:weight,... (optionally 'POST /path:weight')")
 	fs.StringVar(&f.wait, "wait", load.DefaultWait, "think time: 0, 200ms (constant), 100ms-500ms (uniform) or pace:1s")
 	fs.DurationVar(&f.timeout, "timeout", 10*time.Second, "per-request timeout")
@@ -109,6 +111,8 @@ func (f *Flags) Spec(fl *pflag.FlagSet) (lab.RunSpec, error) {
 		return spec, errors.New("--stages replaces --users and --duration: give one or the other")
 	case fl.Changed("rate") && fl.Changed("rate-stages"):
 		return spec, errors.New("--rate-stages replaces --rate: give one or the other")
+	case fl.Changed("seed") && !open:
+		return spec, errors.New("--seed seeds the open model's arrivals: it goes with --rate or --rate-stages")
 	case fl.Changed("rate-stages") && fl.Changed("duration"):
 		return spec, errors.New("--rate-stages replaces --duration: give one or the other")
 	}
@@ -120,7 +124,7 @@ func (f *Flags) Spec(fl *pflag.FlagSet) (lab.RunSpec, error) {
 	}
 	if open {
 		cfg.Model, cfg.Users, cfg.SpawnRate = load.Open, 0, 0
-		cfg.Rate, cfg.Arrivals, cfg.MaxInflight = f.rate, load.Arrivals(f.arrivals), f.maxInflight
+		cfg.Rate, cfg.Arrivals, cfg.MaxInflight, cfg.Seed = f.rate, load.Arrivals(f.arrivals), f.maxInflight, f.seed
 		if fl.Changed("rate-stages") {
 			if cfg.RateStages, err = load.ParseRateStages(f.rateStages); err != nil {
 				return spec, err

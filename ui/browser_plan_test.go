@@ -41,4 +41,17 @@ func testPlanPage(t *testing.T, bctx context.Context, step func(string, ...chrom
 	if h1 := text("h1"); !strings.Contains(h1, "p1") {
 		t.Errorf("the form's heading %q does not name p1", h1)
 	}
+	// Start it again, longer, as p2, and stop it from its page.
+	step("start p2 from p1's form", chromedp.SetValue(chromedp.ID("f-name"), "p2"), chromedp.SetValue(chromedp.ID("f-duration"), "30s"),
+		chromedp.Click(chromedp.ID("start")), chromedp.WaitVisible(chromedp.ID("stop-plan")))
+	time.Sleep(1500 * time.Millisecond) // its first cell is under way
+	step("stop p2", chromedp.Click(chromedp.ID("stop-plan")))
+	deadline = time.Now().Add(30 * time.Second)
+	for st := text("#plan-status"); st != "aborted"; st = text("#plan-status") {
+		if time.Now().After(deadline) {
+			t.Fatalf("plan p2 is %q 30 s after Stop, want aborted", st)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	shot("7-plan-stopped.png")
 }

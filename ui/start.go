@@ -42,7 +42,7 @@ var formGroups = map[string]string{
 	"idle-timeout": "target", "cpu-work": "target", "stall-every": "target", "stall-for": "target",
 	"target-pid": "target", "target-cmd": "target",
 	"users": "load", "spawn-rate": "load", "duration": "load", "stages": "load",
-	"rate": "open", "rate-stages": "open", "arrivals": "open", "max-inflight": "open",
+	"rate": "open", "rate-stages": "open", "arrivals": "open", "max-inflight": "open", "seed": "open",
 	"tasks": "requests", "wait": "requests", "timeout": "requests", "keepalive": "requests",
 	"scenario": "requests", "locustfile": "requests", "header": "requests",
 	"variants": "plan", "levels": "plan", "repeat": "plan",
