@@ -406,9 +406,12 @@ func TestPlanThroughTheAPI(t *testing.T) {
 		t.Fatalf("stop plan: %d %v", code, out)
 	}
 	waitPlan(t, ts, "sweep-again", "aborted")
-	for range 100 { // its report is written after the status
-		if _, i := get(t, ts, "/api/plans/sweep-again/info"); i["active"] == false {
+	for i := 0; ; i++ { // its report is written after the status (slowly under -race)
+		if _, info := get(t, ts, "/api/plans/sweep-again/info"); info["active"] == false {
 			break
+		}
+		if i == 1200 {
+			t.Fatal("the stopped plan is still active after 60 s")
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
