@@ -21,6 +21,12 @@ import (
 // with users for d, and returns its samples.
 func runScenario(t *testing.T, url, yaml, dir string, users int, d time.Duration) (*scenario.Scenario, []Sample) {
 	t.Helper()
+	return runScenarioSegment(t, url, yaml, dir, users, d, Segment{})
+}
+
+// runScenarioSegment is runScenario as worker seg of a split test.
+func runScenarioSegment(t *testing.T, url, yaml, dir string, users int, d time.Duration, seg Segment) (*scenario.Scenario, []Sample) {
+	t.Helper()
 	f, err := scenario.Decode("test.yaml", []byte(yaml))
 	if err != nil {
 		t.Fatal(err)
@@ -30,7 +36,7 @@ func runScenario(t *testing.T, url, yaml, dir string, users int, d time.Duration
 		t.Fatal(err)
 	}
 	cfg := RunConfig{URL: url, Model: Closed, Users: users, SpawnRate: 1000, Duration: d, Timeout: 5 * time.Second,
-		KeepAlive: true, Scenario: sc, Tasks: ScenarioTasks(sc)}
+		KeepAlive: true, Scenario: sc, Tasks: ScenarioTasks(sc), Segment: seg}
 	e, err := NewEngine(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -141,6 +147,48 @@ users:
 	for id, n := range seen {
 		if n != 1 {
 			t.Errorf("row %s used %d times", id, n)
+		}
+	}
+}
+
+// The same queue split across 3 workers, each its own engine and file
+// read: each row is used once across them all.
+func TestScenarioQueueSplit(t *testing.T) {
+	var mu sync.Mutex
+	seen := map[string]int{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen[r.URL.Query().Get("id")]++
+		mu.Unlock()
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	var csv strings.Builder
+	csv.WriteString("id\n")
+	for i := range 50 {
+		csv.WriteString(strconv.Itoa(i) + "\n")
+	}
+	os.WriteFile(filepath.Join(dir, "rows.csv"), []byte(csv.String()), 0o644)
+	yaml := `
+data: [{name: rows, file: rows.csv, strategy: queue}]
+users:
+  - name: u
+    tasks:
+      - path: /use?id={{rows.id}}
+`
+	total := 0
+	for i := range 3 {
+		_, ss := runScenarioSegment(t, srv.URL, yaml, dir, 9, time.Second, Segment{Index: i, Count: 3})
+		total += len(ss)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(seen) != 50 || total != 50 {
+		t.Fatalf("%d rows seen by the server, %d samples from 3 workers; want 50 each", len(seen), total)
+	}
+	for id, n := range seen {
+		if n != 1 {
+			t.Errorf("row %s used %d times across the workers", id, n)
 		}
 	}
 }
