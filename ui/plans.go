@@ -70,43 +70,25 @@ func (s *Server) startPlan(w http.ResponseWriter, r *http.Request) {
 func (s *Server) launchPlan(spec lab.PlanSpec) (string, error) {
 	ctx, cancel := context.WithCancel(bg)
 	a := &activePlan{cancel: cancel, done: make(chan struct{})}
-	started := make(chan string, 1)
-	var mine string // the plan's name, as the goroutine that runs it learns it
-	l := &lab.Lab{DB: s.cfg.DB, Exe: s.cfg.Exe, Version: s.cfg.Version, Events: func(e lab.Event) {
-		if e.Kind == lab.PlanStarted {
-			mine = e.Text
-			s.mu.Lock()
-			s.plans[mine] = a
-			s.mu.Unlock()
-			select {
-			case started <- e.Text:
-			default:
+	return s.inBackground(cancel, a.done, "plan", func(started func(string)) error {
+		var mine string // the plan's name, as this goroutine learns it
+		l := &lab.Lab{DB: s.cfg.DB, Exe: s.cfg.Exe, Version: s.cfg.Version, Events: func(e lab.Event) {
+			if e.Kind == lab.PlanStarted {
+				mine = e.Text
+				s.mu.Lock()
+				s.plans[mine] = a
+				s.mu.Unlock()
+				started(mine)
 			}
-		}
-	}}
-	failed := make(chan error, 1)
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		defer cancel()
-		defer close(a.done)
+		}}
 		_, err := l.RunPlan(ctx, spec)
 		s.mu.Lock()
 		if s.plans[mine] == a {
 			delete(s.plans, mine)
 		}
 		s.mu.Unlock()
-		failed <- err
-	}()
-	select {
-	case name := <-started:
-		return name, nil
-	case err := <-failed:
-		if err == nil {
-			err = errors.New("the plan ended before it started")
-		}
-		return "", err
-	}
+		return err
+	})
 }
 
 // planInfo says a plan's status, whether this UI runs it (and can stop

@@ -191,50 +191,62 @@ func loopbackURL(raw string) bool {
 func (s *Server) launch(spec lab.RunSpec) (string, error) {
 	ctx, cancel := context.WithCancel(bg)
 	a := &activeRun{cancel: cancel, done: make(chan struct{}), agg: newSecAgg(spec.Load)}
-	started := make(chan string, 1)
-	l := &lab.Lab{DB: s.cfg.DB, Exe: s.cfg.Exe, Version: s.cfg.Version, Recorders: []load.Recorder{a.agg}, Events: func(e lab.Event) {
-		switch e.Kind {
-		case lab.RunStarted:
-			a.mu.Lock()
-			a.control = e.Control
-			a.mu.Unlock()
-			a.agg.follow(e.Control.LoadAt)
-			// Registered here, on the goroutine that runs it, so that its
-			// end below always finds (and removes) it.
-			s.mu.Lock()
-			a.name = e.Run
-			s.active[e.Run] = a
-			s.mu.Unlock()
-			select {
-			case started <- e.Run:
-			default:
+	return s.inBackground(cancel, a.done, "run", func(started func(string)) error {
+		l := &lab.Lab{DB: s.cfg.DB, Exe: s.cfg.Exe, Version: s.cfg.Version, Recorders: []load.Recorder{a.agg}, Events: func(e lab.Event) {
+			switch e.Kind {
+			case lab.RunStarted:
+				a.mu.Lock()
+				a.control = e.Control
+				a.mu.Unlock()
+				a.agg.follow(e.Control.LoadAt)
+				s.mu.Lock()
+				a.name = e.Run
+				s.active[e.Run] = a
+				s.mu.Unlock()
+				started(e.Run)
+			case lab.Progressed:
+				a.mu.Lock()
+				a.progress = e.Progress
+				a.mu.Unlock()
 			}
-		case lab.Progressed:
-			a.mu.Lock()
-			a.progress = e.Progress
-			a.mu.Unlock()
-		}
-	}}
-	failed := make(chan error, 1)
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		defer cancel()
-		defer close(a.done)
+		}}
 		_, err := l.Run(ctx, spec)
 		s.mu.Lock()
 		if s.active[a.name] == a {
 			delete(s.active, a.name)
 		}
 		s.mu.Unlock()
-		failed <- err
+		return err
+	})
+}
+
+// inBackground runs fn on a goroutine of its own (Close waits for it) and
+// returns the name fn passes to started, or fn's error when it ends
+// first. fn registers what it runs itself, on its goroutine, before it
+// calls started, and unregisters it before it returns, so that the end
+// always finds what the start put there. cancel and done are released
+// when fn returns.
+func (s *Server) inBackground(cancel context.CancelFunc, done chan struct{}, what string, fn func(started func(string)) error) (string, error) {
+	names := make(chan string, 1)
+	failed := make(chan error, 1)
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		defer cancel()
+		defer close(done)
+		failed <- fn(func(name string) {
+			select {
+			case names <- name:
+			default:
+			}
+		})
 	}()
 	select {
-	case name := <-started:
+	case name := <-names:
 		return name, nil
 	case err := <-failed:
 		if err == nil {
-			err = fmt.Errorf("the run ended before it started")
+			err = fmt.Errorf("the %s ended before it started", what)
 		}
 		return "", err
 	}
