@@ -110,6 +110,15 @@ func parseFraction(v string) (float64, error) {
 	return f, nil
 }
 
+// CheckAll checks each threshold of ts against s.
+func CheckAll(ts []Threshold, s Summary) []ThresholdResult {
+	out := make([]ThresholdResult, len(ts))
+	for i, t := range ts {
+		out[i] = t.Check(s)
+	}
+	return out
+}
+
 // ThresholdResult is a threshold checked against a run.
 type ThresholdResult struct {
 	Threshold

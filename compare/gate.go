@@ -30,6 +30,19 @@ var figureNames = map[string]Figure{
 	"throughput": Throughput, "rps": Throughput,
 }
 
+// ParseGates reads each of specs with ParseGate.
+func ParseGates(specs []string) ([]Gate, error) {
+	var gates []Gate
+	for _, s := range specs {
+		g, err := ParseGate(s)
+		if err != nil {
+			return nil, err
+		}
+		gates = append(gates, g)
+	}
+	return gates, nil
+}
+
 // ParseGate reads FIGURE:TOLERANCE, such as p95:+5% or throughput:-3%.
 // The sign, when given, must be the figure's bad way.
 func ParseGate(s string) (Gate, error) {

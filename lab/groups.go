@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"exp/compare"
 	"exp/input"
@@ -96,6 +97,45 @@ func LoadSide(ctx context.Context, db *store.DB, name string) (Side, error) {
 	}
 	s, err := Load(ctx, db, r.ID)
 	return Side{Name: s.Run.Name, Runs: []Stored{s}}, err
+}
+
+// SideNames are the sides of a comparison, the baseline ("" for the
+// first name) first, each once; fewer than two is an *input.Error.
+func SideNames(names []string, baseline string) ([]string, error) {
+	if baseline != "" {
+		names = append([]string{baseline}, names...)
+	}
+	var out []string
+	for _, n := range names {
+		if !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	if len(out) < 2 {
+		return nil, input.Errorf("runs", "compare needs at least two different runs or groups")
+	}
+	return out, nil
+}
+
+// LoadSides loads the sides of a comparison by name (a group's or a
+// run's), refusing a run that would be on two of them.
+func LoadSides(ctx context.Context, db *store.DB, names []string) ([]Side, error) {
+	sides := make([]Side, len(names))
+	seen := map[int64]string{}
+	for i, n := range names {
+		s, err := LoadSide(ctx, db, n)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range s.Runs {
+			if other, ok := seen[r.Run.ID]; ok {
+				return nil, input.Errorf("runs", "run %s is on two sides (%s and %s)", r.Run.Name, other, s.Name)
+			}
+			seen[r.Run.ID] = s.Name
+		}
+		sides[i] = s
+	}
+	return sides, nil
 }
 
 // CompareRun is what the comparison needs of a stored run: its answered

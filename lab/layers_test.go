@@ -9,16 +9,17 @@ import (
 // layer is each package's place in the architecture (README, "Packages"):
 // a package may import only packages of a lower layer.
 var layer = map[string]int{
-	"exp/input": 0, "exp/units": 0, "exp/monitor": 0, "exp/internal/skiplog": 0,
-	"exp/scenario": 1,
-	"exp/target":   2, "exp/load": 2, "exp/locustfile": 2, "exp/dist/k8s": 2,
+	"exp/input": 0, "exp/units": 0, "exp/internal/skiplog": 0,
+	"exp/scenario": 1, "exp/monitor": 1,
+	"exp/target": 2, "exp/load": 2, "exp/locustfile": 2, "exp/dist/k8s": 2,
 	"exp/analysis": 3,
 	"exp/verdict":  4, "exp/store": 4, "exp/locust": 4, "exp/compare": 4,
 	"exp/plots": 5, "exp/report": 5,
 	"exp/lab":      6,
-	"exp/runflags": 7, "exp/dist": 7,
-	"exp/ui":      8,
-	"exp/cmd/exp": 9,
+	"exp/dist":     7,
+	"exp/runflags": 8,
+	"exp/ui":       9,
+	"exp/cmd/exp":  10,
 }
 
 // forbidden are imports that the layers allow but the design does not:

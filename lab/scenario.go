@@ -82,3 +82,14 @@ func PrintScenario(w io.Writer, r store.Run) error {
 	}
 	return nil
 }
+
+// ScenarioYAML is the scenario a run of spec would run, as YAML: what
+// `exp run --print-scenario` prints. A spec without one is an
+// *input.Error ("print-scenario").
+func ScenarioYAML(spec RunSpec) ([]byte, error) {
+	sc := spec.Load.Scenario
+	if sc == nil {
+		return nil, input.Errorf("print-scenario", "goes with --scenario or --locustfile")
+	}
+	return scenario.Marshal(sc.File)
+}

@@ -2,6 +2,7 @@ package report
 
 import (
 	"encoding/json"
+	"exp/compare"
 	"fmt"
 	"io"
 	"math"
@@ -104,4 +105,19 @@ func CompareMarkdown(w io.Writer, c Comparison) error {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Real: the 95% interval excludes 0 and the run-to-run noise was measured (repeats or a calibration); with one run a side it is unknown, and a change beyond the within-run interval is undecided.")
 	return ew.err
+}
+
+// Noise prints what a calibration measured: each figure's run-to-run
+// spread as a share of it, and how to use it.
+func Noise(w io.Writer, n compare.Noise) error {
+	fmt.Fprintf(w, "Calibration %s: run-to-run noise over %d runs (standard deviation of each figure, as a share of it):\n", n.Group, n.Runs)
+	for _, fig := range compare.Figures {
+		if sd, ok := n.SDLog[fig]; ok {
+			fmt.Fprintf(w, "  %-15s ±%.1f%%\n", fig.Label(), 100*(math.Exp(sd)-1))
+		} else {
+			fmt.Fprintf(w, "  %-15s too little data\n", fig.Label())
+		}
+	}
+	_, err := fmt.Fprintf(w, "Use it: exp compare --noise %s BASELINE CANDIDATE\n", n.Group)
+	return err
 }

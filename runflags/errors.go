@@ -8,7 +8,7 @@ import (
 
 // flagOf spells a spec's field as the flag that sets it; "" for a field
 // given as an argument.
-var flagOf = map[string]string{"header": "-H", "prefix": "", "out": "--out"}
+var flagOf = map[string]string{"header": "-H", "prefix": "", "out": "--out", "runs": ""}
 
 // Flag is the flag (without its dashes: "users", "H") that sets the field
 // an input error names; "" for other errors.

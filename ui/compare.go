@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"exp/analysis"
+	"exp/input"
 	"exp/lab"
 	"exp/report"
 	"exp/runflags"
@@ -32,18 +33,16 @@ func (s *Server) sides(w http.ResponseWriter, r *http.Request) ([]lab.Side, bool
 		writeError(w, http.StatusBadRequest, "names", "compare needs at least two different runs or groups: ?names=a,b")
 		return nil, false
 	}
-	var sides []lab.Side
-	for _, n := range names {
-		side, err := lab.LoadSide(r.Context(), s.cfg.DB, n)
+	sides, err := lab.LoadSides(r.Context(), s.cfg.DB, names)
+	if err != nil {
+		code, field := http.StatusInternalServerError, ""
 		if errors.Is(err, store.ErrNotFound) {
-			writeError(w, http.StatusNotFound, "names", err.Error())
-			return nil, false
+			code, field = http.StatusNotFound, "names"
+		} else if _, bad := input.As(err); bad {
+			code, field = http.StatusBadRequest, "names"
 		}
-		if err != nil {
-			writeError(w, http.StatusInternalServerError, "", err.Error())
-			return nil, false
-		}
-		sides = append(sides, side)
+		writeError(w, code, field, err.Error())
+		return nil, false
 	}
 	return sides, true
 }

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"exp/store"
 )
@@ -171,6 +172,20 @@ func (s *Server) index(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Write([]byte(strings.ReplaceAll(string(b), "{{CSRF}}", s.csrf)))
+}
+
+// Serve answers on ln until ctx ends, then stops the runs started here
+// (kept as aborted) and returns nil; an error only if serving failed.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	hs := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	stop := context.AfterFunc(ctx, func() { hs.Close() }) // live streams end too
+	defer stop()
+	err := hs.Serve(ln)
+	s.Close()
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
 }
 
 // Close stops the runs started here (as an interrupt does) and waits

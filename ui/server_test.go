@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -153,6 +154,12 @@ func TestRunLifecycleThroughTheAPI(t *testing.T) {
 	code, cmp := get(t, ts, "/api/compare?names=a,long")
 	if code != 200 || !strings.Contains(cmp["text"].(string), "Is it real?") || len(cmp["runs"].([]any)) != 2 {
 		t.Errorf("compare: %d %v", code, cmp)
+	}
+	if code, cmp = get(t, ts, "/api/compare?names=a,a"); code != 400 || !strings.Contains(fmt.Sprint(cmp), "on two sides") {
+		t.Errorf("compare of a run with itself: %d %v, want 400", code, cmp)
+	}
+	if code, _ = get(t, ts, "/api/compare?names=a,nope"); code != 404 {
+		t.Errorf("compare with an unknown run: %d, want 404", code)
 	}
 	for _, path := range []string{"/api/runs/a/export.csv", "/api/runs/a/export.json", "/api/runs/a/plots/throughput.png",
 		"/api/compare/plots/changes.png?names=a,long", "/api/form", "/", "/assets/app.js"} {

@@ -1,13 +1,10 @@
 package main
 
 import (
+	"exp/report"
 	"exp/runflags"
-	"fmt"
-	"math"
 
 	"github.com/spf13/cobra"
-
-	"exp/compare"
 )
 
 func newCalibrateCmd() *cobra.Command {
@@ -37,17 +34,7 @@ so that a comparison of single runs can be decided.`,
 			if err != nil {
 				return finishRepeats(cmd, db, rep, spec, err)
 			}
-			w := cmd.OutOrStdout()
-			fmt.Fprintf(w, "Calibration %s: run-to-run noise over %d runs (standard deviation of each figure, as a share of it):\n", rep.Group, noise.Runs)
-			for _, fig := range compare.Figures {
-				if sd, ok := noise.SDLog[fig]; ok {
-					fmt.Fprintf(w, "  %-15s ±%.1f%%\n", fig.Label(), 100*(math.Exp(sd)-1))
-				} else {
-					fmt.Fprintf(w, "  %-15s too little data\n", fig.Label())
-				}
-			}
-			fmt.Fprintf(w, "Use it: exp compare --noise %s BASELINE CANDIDATE\n", rep.Group)
-			return nil
+			return report.Noise(cmd.OutOrStdout(), noise)
 		},
 	}
 	f.Bind(cmd.Flags())

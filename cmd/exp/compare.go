@@ -1,11 +1,9 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -40,14 +38,14 @@ makes compare exit 5 when a candidate's figure got worse beyond the tolerance
 with confidence: its whole interval lies past it.`,
 		Args: minArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			gates, err := parseGates(gateSpecs)
+			gates, err := compare.ParseGates(gateSpecs)
 			if err != nil {
 				return err
 			}
 			if format != "text" && format != "json" && format != "markdown" {
 				return badInput(fmt.Errorf("--format %q: want text, json or markdown", format))
 			}
-			names, err := compareNames(args, baseline)
+			names, err := lab.SideNames(args, baseline)
 			if err != nil {
 				return err
 			}
@@ -67,35 +65,6 @@ with confidence: its whole interval lies past it.`,
 	return cmd
 }
 
-func parseGates(specs []string) ([]compare.Gate, error) {
-	var gates []compare.Gate
-	for _, s := range specs {
-		g, err := compare.ParseGate(s)
-		if err != nil {
-			return nil, err
-		}
-		gates = append(gates, g)
-	}
-	return gates, nil
-}
-
-// compareNames are the sides to compare, the baseline first, each once.
-func compareNames(args []string, baseline string) ([]string, error) {
-	if baseline != "" {
-		args = append([]string{baseline}, args...)
-	}
-	var names []string
-	for _, a := range args {
-		if !slices.Contains(names, a) {
-			names = append(names, a)
-		}
-	}
-	if len(names) < 2 {
-		return nil, badInput(errors.New("compare needs at least two different runs or groups"))
-	}
-	return names, nil
-}
-
 type compareOpts struct {
 	out, format, noise string
 	gates              []compare.Gate
@@ -105,31 +74,20 @@ type compareOpts struct {
 // and writes its charts; a failed gate gives exit status 5.
 func runCompare(cmd *cobra.Command, db *store.DB, names []string, o compareOpts) error {
 	ctx, w, errw := cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr()
-	sides := make([]lab.Side, len(names))
-	seen := map[int64]string{}
-	for i, n := range names {
-		s, err := lab.LoadSide(ctx, db, n)
-		if err != nil {
-			return err
-		}
-		for _, r := range s.Runs {
-			if other, ok := seen[r.Run.ID]; ok {
-				return badInput(fmt.Errorf("run %s is on two sides (%s and %s)", r.Run.Name, other, s.Name))
-			}
-			seen[r.Run.ID] = s.Name
-			warnRun(errw, r)
-		}
-		sides[i] = s
+	sides, err := lab.LoadSides(ctx, db, names)
+	if err != nil {
+		return err
+	}
+	for _, r := range lab.SideRuns(sides) {
+		warnRun(errw, r)
 	}
 	var noise *compare.Noise
 	if o.noise != "" {
-		var err error
 		if noise, err = lab.LoadNoise(ctx, db, o.noise); err != nil {
 			return err
 		}
 	}
 	c := lab.Comparison(sides[0], sides[1:], noise, o.gates)
-	var err error
 	switch o.format {
 	case "json":
 		err = report.CompareJSON(w, c)
@@ -142,9 +100,9 @@ func runCompare(cmd *cobra.Command, db *store.DB, names []string, o compareOpts)
 				out = filepath.Join("plots", lab.SafeName(strings.Join(names, "-vs-")))
 			}
 			fmt.Fprintln(w)
-			err = printPlots(w, errw, out, func(dir string) ([]string, []string, error) {
-				return lab.WriteComparePlots(sides, c, dir)
-			})
+			written, skipped, perr := lab.WriteComparePlots(sides, c, out)
+			lab.PrintPlots(w, errw, written, skipped)
+			err = perr
 		}
 	}
 	if err != nil {
@@ -163,25 +121,4 @@ func warnRun(errw io.Writer, r lab.Stored) {
 	if r.Run.Status == store.StatusRunning {
 		fmt.Fprintf(errw, "exp: run %s is still running: its figures are incomplete\n", r.Run.Name)
 	}
-}
-
-// writePlots writes the charts of runs into dir and prints the files it
-// wrote; charts with nothing to draw are named on errw.
-func writePlots(w, errw io.Writer, runs []lab.Stored, dir string) error {
-	return printPlots(w, errw, dir, func(dir string) ([]string, []string, error) { return lab.WritePlots(runs, dir) })
-}
-
-// printPlots writes charts with write and names the files.
-func printPlots(w, errw io.Writer, dir string, write func(string) ([]string, []string, error)) error {
-	written, skipped, err := write(dir)
-	if len(written) > 0 {
-		fmt.Fprintln(w, "Plots:")
-	}
-	for _, p := range written {
-		fmt.Fprintf(w, "  %s\n", p)
-	}
-	for _, s := range skipped {
-		fmt.Fprintf(errw, "exp: plot skipped: %s\n", s)
-	}
-	return err
 }

@@ -5,14 +5,12 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"exp/dist"
-	"exp/lab"
 	"exp/runflags"
 )
 
@@ -53,62 +51,34 @@ func runDistLocal(cmd *cobra.Command, args []string, workers int, keep, name str
 		return badInput(fmt.Errorf("run arguments: %w", err))
 	}
 	spec, err := f.Spec(fs)
-	if err != nil {
-		return badInput(err)
+	if err == nil {
+		err = spec.Check()
 	}
-	if err := spec.Check(); err != nil {
+	if err != nil {
 		return badInput(err)
 	}
 	exe, err := os.Executable()
 	if err != nil {
 		return err
 	}
-	merge := dist.MergeOptions{Name: name}
-	local := dist.Local{Workers: workers, Exe: exe, Args: args, Dir: keep, ReadyTimeout: readyTimeout,
-		Margin: margin, Output: cmd.ErrOrStderr()}
-	if !spec.Target.External() {
-		p, err := lab.StartBuiltin(cmd.Context(), exe, spec.Target.Builtin)
-		if err != nil {
-			return err
-		}
-		defer lab.StopTarget(p)
-		fmt.Fprintf(cmd.ErrOrStderr(), "exp: built-in target (%s) at %s, pid %d\n", spec.Target.Builtin.Variant, p.URL, p.PID)
-		local.Args = append(runflags.Args(runflags.Given(fs), runflags.BuiltinFlag), "--url="+p.URL)
-		if p.CertFile != "" && spec.Load.TLS.CACert == "" && !spec.Load.TLS.Insecure {
-			local.Args = append(local.Args, "--ca-cert="+p.CertFile) // its certificate, made at its start
-		}
-		merge.Variant, merge.Params = spec.Target.Builtin.Variant, spec.Target.Builtin.Params()
-		local.WorkerArgs = func(i int) []string {
-			if i == 0 {
-				return []string{"--target-pid=" + strconv.Itoa(p.PID)}
-			}
-			return nil
-		}
-	}
-	if local.Dir == "" {
-		if local.Dir, err = os.MkdirTemp("", "exp-dist-"); err != nil {
-			return err
-		}
-		defer os.RemoveAll(local.Dir)
-	}
-	exits, err := local.Run(cmd.Context())
+	db, err := openStore(cmd)
 	if err != nil {
 		return err
 	}
-	for _, x := range exits {
-		if x.Err != nil {
-			fmt.Fprintf(cmd.ErrOrStderr(), "exp: worker %d (pid %d): %v\n", x.Worker, x.PID, x.Err)
-		}
+	defer db.Close()
+	t := dist.LocalTest{
+		Local: dist.Local{Workers: workers, Exe: exe, Args: args, Dir: keep, ReadyTimeout: readyTimeout,
+			Margin: margin, Output: cmd.ErrOrStderr()},
+		Spec: spec,
+		BuiltinArgs: func(url string) []string {
+			return append(runflags.Args(runflags.Given(fs), runflags.BuiltinFlag), "--url="+url)
+		},
+		Merge: dist.MergeOptions{Name: name},
 	}
-	// Interrupted, the workers kept their runs (aborted): they are merged
-	// all the same, as exp run keeps an interrupted run.
-	ctx := context.WithoutCancel(cmd.Context())
-	db, err := lab.OpenWrite(ctx, dbPath(cmd))
-	if err != nil {
-		return err
+	out, err := t.Run(cmd.Context(), db)
+	if err == nil {
+		err = printMerged(context.WithoutCancel(cmd.Context()), cmd.OutOrStdout(), db, out)
 	}
-	defer db.DB.Close()
-	err = mergeAndPrint(ctx, cmd.OutOrStdout(), db.DB, local.Dir, merge)
 	if cmd.Context().Err() != nil && err == nil {
 		return silentExit{code: exitAborted}
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,7 +9,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"exp/dist"
-	"exp/input"
 	"exp/lab"
 	"exp/store"
 )
@@ -40,7 +38,11 @@ it lost (exit status 1).`,
 				return err
 			}
 			defer o.DB.Close()
-			return mergeAndPrint(cmd.Context(), cmd.OutOrStdout(), o.DB, args[0], dist.MergeOptions{Name: name})
+			out, _, err := dist.Merge(cmd.Context(), args[0], o.DB, dist.MergeOptions{Name: name})
+			if err != nil {
+				return err
+			}
+			return printMerged(cmd.Context(), cmd.OutOrStdout(), o.DB, out)
 		},
 	}
 	cmd.Flags().StringVar(&into, "into", "", "SQLite file to add the merged run to (default: --db)")
@@ -48,17 +50,9 @@ it lost (exit status 1).`,
 	return cmd
 }
 
-// mergeAndPrint merges dir into db and prints the run's summary and its
-// workers; an incomplete run is exit status 1.
-func mergeAndPrint(ctx context.Context, w io.Writer, db *store.DB, dir string, o dist.MergeOptions) error {
-	out, _, err := dist.Merge(ctx, dir, db, o)
-	var in *input.Error
-	switch {
-	case errors.As(err, &in):
-		return badInput(err)
-	case err != nil:
-		return err
-	}
+// printMerged prints a merged run's summary and its workers; an
+// incomplete run is exit status 1.
+func printMerged(ctx context.Context, w io.Writer, db *store.DB, out lab.Outcome) error {
 	if err := lab.PrintRun(context.WithoutCancel(ctx), w, db, out.RunID); err != nil {
 		return err
 	}

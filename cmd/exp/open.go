@@ -1,9 +1,6 @@
 package main
 
 import (
-	"fmt"
-	"io"
-
 	"github.com/spf13/cobra"
 
 	"exp/lab"
@@ -22,7 +19,7 @@ func openStore(cmd *cobra.Command) (*store.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	printRecovered(cmd.ErrOrStderr(), o)
+	lab.PrintRecovered(cmd.ErrOrStderr(), o)
 	return o.DB, nil
 }
 
@@ -33,7 +30,7 @@ func openStoreRO(cmd *cobra.Command) (*store.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	printRecovered(cmd.ErrOrStderr(), o)
+	lab.PrintRecovered(cmd.ErrOrStderr(), o)
 	return o.DB, nil
 }
 
@@ -50,20 +47,4 @@ func openRun(cmd *cobra.Command, nameOrID string) (*store.DB, store.Run, error) 
 		return nil, store.Run{}, err
 	}
 	return db, r, nil
-}
-
-// printRecovered says, each on its own line, which runs of a dead process
-// were finished, or why they could not be.
-func printRecovered(w io.Writer, o lab.Opened) {
-	if o.Stale > 0 {
-		fmt.Fprintf(w, "exp: %d runs were left running by a process that died; they stay so until %s can be written: %v\n",
-			o.Stale, o.DB.Path(), o.WriteErr)
-	}
-	for _, r := range o.Recovered {
-		if r.Err != nil {
-			fmt.Fprintf(w, "exp: recover run %s: %v\n", r.Name, r.Err)
-			continue
-		}
-		fmt.Fprintf(w, "exp: run %s was left running by a process that died; marked incomplete (%d requests kept)\n", r.Name, r.Requests)
-	}
 }

@@ -3,13 +3,9 @@ package main
 import (
 	"errors"
 	"exp/lab"
-	"exp/report"
 	"exp/runflags"
-	"exp/units"
 	"fmt"
-	"io"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -57,10 +53,10 @@ func runPlan(cmd *cobra.Command, pf *runflags.Plan) error {
 	}
 	defer db.Close()
 	stdout := cmd.OutOrStdout()
-	events := eventPrinter(cmd.ErrOrStderr(), cmd.ErrOrStderr())
+	events := lab.Console(cmd.ErrOrStderr(), cmd.ErrOrStderr())
 	l := &lab.Lab{DB: db, Version: version, Events: func(e lab.Event) {
 		if e.Kind == lab.CellFinished {
-			printCell(stdout, e.Cell)
+			lab.PrintCell(stdout, e.Cell)
 			return
 		}
 		events(e)
@@ -69,7 +65,7 @@ func runPlan(cmd *cobra.Command, pf *runflags.Plan) error {
 	if out.Plan.ID == 0 {
 		return err // nothing ran
 	}
-	breached, perr := printPlanReport(stdout, out.Report)
+	breached, perr := lab.PrintPlanReport(stdout, out.Report)
 	switch {
 	case perr != nil:
 		return perr
@@ -81,29 +77,6 @@ func runPlan(cmd *cobra.Command, pf *runflags.Plan) error {
 		return withCode(exitThreshold, fmt.Errorf("plan %s: %d thresholds breached", out.Plan.Name, breached))
 	}
 	return nil
-}
-
-// printCell is the line a finished cell leaves on stdout.
-func printCell(w io.Writer, c lab.CellResult) {
-	t := c.Outcome.Summary.Total
-	fmt.Fprintf(w, "cell %d/%d %s: %.1f req/s, avg %s ms, p95 %s ms, %d failures of %d (run %s, %s)\n",
-		c.Cell, c.Of, c.Label, t.RPS, units.Ms(t.Avg), units.Ms(t.P95), t.Failures, t.Requests,
-		c.Outcome.Name, c.Outcome.Status)
-}
-
-// printPlanReport prints a plan's summary table, its threshold breaches
-// and where the report went; it returns the number of breaches.
-func printPlanReport(w io.Writer, r lab.PlanReport) (int, error) {
-	fmt.Fprintf(w, "\nPlan %s (%s):\n\n", r.Plan.Name, r.Plan.Status)
-	if err := report.SummaryTable(w, r.Report); err != nil {
-		return 0, err
-	}
-	n, err := report.Breaches(w, r.Report)
-	if err != nil {
-		return n, err
-	}
-	_, err = fmt.Fprintf(w, "\nReport: %s\n", strings.Join(r.Files, " and "))
-	return n, err
 }
 
 func newPlanShowCmd() *cobra.Command {
@@ -136,7 +109,7 @@ func newPlanShowCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			_, err = printPlanReport(cmd.OutOrStdout(), rep)
+			_, err = lab.PrintPlanReport(cmd.OutOrStdout(), rep)
 			return err
 		},
 	}

@@ -8,9 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"exp/input"
 	"exp/lab"
-	"exp/store"
 )
 
 // Exit statuses, documented in the README.
@@ -80,7 +78,7 @@ func exitCode(err error) int {
 		return e.code
 	}
 	switch {
-	case isBadInput(err):
+	case lab.IsBadInput(err):
 		return exitBadInput
 	case errors.Is(err, lab.ErrInterrupted):
 		return exitAborted
@@ -88,21 +86,6 @@ func exitCode(err error) int {
 		return exitBadInput
 	}
 	return exitFailure
-}
-
-// isBadInput: a bad value of a field, a name that is not there or taken,
-// a file that is not an exp database or cannot be opened.
-func isBadInput(err error) bool {
-	if _, ok := input.As(err); ok {
-		return true
-	}
-	for _, e := range []error{store.ErrNotExpDB, store.ErrNewerSchema, store.ErrNoDatabase, store.ErrNotFound, store.ErrNameTaken} {
-		if errors.Is(err, e) {
-			return true
-		}
-	}
-	var pe *os.PathError
-	return errors.As(err, &pe)
 }
 
 // errorText is an error as the CLI prints it (see runflags.ErrorText).

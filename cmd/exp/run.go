@@ -4,23 +4,19 @@ import (
 	"context"
 	"errors"
 	"exp/runflags"
-	"exp/scenario"
 	"exp/store"
 	"fmt"
-	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
 	"exp/lab"
-	"exp/report"
 )
 
 func newRunCmd() *cobra.Command {
 	var f runflags.Flags
 	var repeat int
 	var printScenario bool
-	var wf workerFlags
+	var wf runflags.Worker
 	cmd := &cobra.Command{
 		Use:   "run",
 		Short: "Run a load test against the built-in target (--variant) or any server (--url) and store it",
@@ -31,9 +27,13 @@ func newRunCmd() *cobra.Command {
 				return badInput(err)
 			}
 			if printScenario {
-				return printScenarioOf(cmd.OutOrStdout(), spec)
+				y, err := lab.ScenarioYAML(spec)
+				if err == nil {
+					_, err = cmd.OutOrStdout().Write(y)
+				}
+				return err
 			}
-			if w, split, err := wf.worker(cmd.Flags()); err != nil {
+			if w, split, err := wf.Spec(cmd.Flags(), version); err != nil {
 				return badInput(err)
 			} else if split {
 				return runWorker(cmd, w, spec)
@@ -71,7 +71,7 @@ func newRunCmd() *cobra.Command {
 		},
 	}
 	f.Bind(cmd.Flags())
-	wf.bind(cmd.Flags())
+	wf.Bind(cmd.Flags())
 	cmd.Flags().BoolVar(&printScenario, "print-scenario", false, "print the scenario --scenario or --locustfile gives, as YAML, and exit without running")
 	cmd.Flags().IntVar(&repeat, "repeat", 1, "run it N times, a fresh target each time, stored as the group --name (runs NAME-1 ... NAME-N) that compare takes as one side")
 	return cmd
@@ -88,21 +88,7 @@ func openLab(cmd *cobra.Command, spec lab.RunSpec) (*lab.Lab, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &lab.Lab{DB: db, Version: version, Events: eventPrinter(cmd.ErrOrStderr(), cmd.ErrOrStderr())}, nil
-}
-
-// printScenarioOf prints the scenario a run would run, as YAML.
-func printScenarioOf(w io.Writer, spec lab.RunSpec) error {
-	sc := spec.Load.Scenario
-	if sc == nil {
-		return badInput(errors.New("--print-scenario goes with --scenario or --locustfile"))
-	}
-	y, err := scenario.Marshal(sc.File)
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(y)
-	return err
+	return &lab.Lab{DB: db, Version: version, Events: lab.Console(cmd.ErrOrStderr(), cmd.ErrOrStderr())}, nil
 }
 
 // finishRepeats prints the summary of each run of a group, checks the
@@ -130,56 +116,4 @@ func finishRepeats(cmd *cobra.Command, db *store.DB, rep lab.Repeated, spec lab.
 		return err
 	}
 	return thErr
-}
-
-// eventPrinter prints what happens while a run goes: progress on w (one
-// line redrawn on a terminal, plain lines otherwise), notices on errw,
-// each message on a line of its own.
-func eventPrinter(w, errw io.Writer) func(lab.Event) {
-	term := isTerminal(w)
-	drawn := false // a progress line is on the terminal, unfinished
-	endLine := func() {
-		if drawn {
-			fmt.Fprintln(w)
-			drawn = false
-		}
-	}
-	return func(e lab.Event) {
-		switch e.Kind {
-		case lab.RunStarted:
-			fmt.Fprintf(errw, "exp: run %s: %s\n", e.Run, e.Text)
-		case lab.Progressed:
-			p := e.Progress
-			line := report.Line(p.Elapsed, p.Total, p.Active, p.ActiveLabel, p.Window)
-			if term {
-				fmt.Fprintf(w, "\r\033[K%s", line)
-				drawn = true
-			} else {
-				fmt.Fprintln(w, line)
-			}
-		case lab.ProgressEnded:
-			endLine()
-		case lab.Warned:
-			endLine()
-			fmt.Fprintf(errw, "exp: warning: %s\n", e.Warning.Text)
-		case lab.TargetExited:
-			endLine()
-			fmt.Fprintf(errw, "exp: the target process exited (%v); the run goes on recording errors\n", e.Err)
-		case lab.StoreFailed, lab.PlanNotice:
-			endLine()
-			fmt.Fprintf(errw, "exp: %v\n", e.Err)
-		case lab.CellStarted:
-			fmt.Fprintf(errw, "exp: %s\n", e.Text)
-		}
-	}
-}
-
-// isTerminal reports whether w is a terminal, where progress lines redraw.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"io"
 
 	"exp/target"
 
@@ -48,29 +46,12 @@ func runServe(cmd *cobra.Command, opts target.Options, stopOnEOF bool) error {
 	if err != nil {
 		return badInput(err)
 	}
-	// The parent (exp run, target.Start) reads this line: keep it first
-	// and exactly in this form.
-	fmt.Fprintf(cmd.OutOrStdout(), "listening on %s\n", srv.URL())
-	if fp := srv.Fingerprint(); fp != "" {
-		fmt.Fprintf(cmd.OutOrStdout(), "certificate SHA-256 fingerprint %s (self-signed, made at start)\n", fp)
-		if opts.CertOut != "" {
-			fmt.Fprintf(cmd.OutOrStdout(), "certificate written to %s (trust it with --ca-cert %[1]s)\n", opts.CertOut)
-		}
+	if err := srv.Announce(cmd.OutOrStdout(), opts.CertOut); err != nil {
+		return err
 	}
 	ctx := cmd.Context()
 	if stopOnEOF {
-		ctx = cancelOnEOF(ctx, cmd.InOrStdin())
+		ctx = target.CancelOnEOF(ctx, cmd.InOrStdin())
 	}
 	return srv.Run(ctx)
-}
-
-// cancelOnEOF ends ctx when r reaches end of file: the parent closed our
-// stdin, or died and the OS closed it.
-func cancelOnEOF(ctx context.Context, r io.Reader) context.Context {
-	ctx, cancel := context.WithCancel(ctx)
-	go func() {
-		_, _ = io.Copy(io.Discard, r)
-		cancel()
-	}()
-	return ctx
 }

@@ -31,7 +31,9 @@ func newShowCmd() *cobra.Command {
 				return err
 			}
 			fmt.Fprintln(cmd.OutOrStdout())
-			return writePlots(cmd.OutOrStdout(), cmd.ErrOrStderr(), []lab.Stored{s}, plotsDir)
+			written, skipped, err := lab.WritePlots([]lab.Stored{s}, plotsDir)
+			lab.PrintPlots(cmd.OutOrStdout(), cmd.ErrOrStderr(), written, skipped)
+			return err
 		},
 	}
 	cmd.Flags().StringVar(&plotsDir, "plots", "", "also write the run's PNG charts into this directory")

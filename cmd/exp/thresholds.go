@@ -12,10 +12,7 @@ import (
 // finishWithThresholds prints each threshold as passed or failed and
 // turns a breach into exit status 4.
 func finishWithThresholds(w io.Writer, out lab.Outcome, spec lab.RunSpec) error {
-	results := make([]analysis.ThresholdResult, len(spec.Thresholds))
-	for i, t := range spec.Thresholds {
-		results[i] = t.Check(out.Summary)
-	}
+	results := analysis.CheckAll(spec.Thresholds, out.Summary)
 	failed, err := report.Thresholds(w, results)
 	if err != nil {
 		return err

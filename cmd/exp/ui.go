@@ -4,9 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"os"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -56,17 +54,7 @@ stops the runs it started (kept as aborted).`,
 				url += "?token=" + token
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "exp ui at %s (database %s); Ctrl-C stops it\n", url, dbPath(cmd))
-			hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
-			go func() {
-				<-cmd.Context().Done()
-				hs.Close() // live streams end; runs started here stop below
-			}()
-			err = hs.Serve(ln)
-			srv.Close()
-			if errors.Is(err, http.ErrServerClosed) {
-				return nil
-			}
-			return err
+			return srv.Serve(cmd.Context(), ln)
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8089", "address to listen on; not loopback: needs --token")
