@@ -62,10 +62,10 @@ func (l Local) Run(ctx context.Context) ([]WorkerExit, error) {
 		cmd.Stdout, cmd.Stderr = io.Discard, pw
 		if err := cmd.Start(); err != nil {
 			// The workers started already give up at the barrier.
-			abort(l.Dir, fmt.Sprintf("worker %d could not start: %v", i, err))
+			err = abort(l.Dir, fmt.Sprintf("worker %d could not start: %v", i, err), fmt.Errorf("start worker %d: %w", i, err))
 			pw.Close()
 			wg.Wait()
-			return nil, fmt.Errorf("start worker %d: %w", i, err)
+			return nil, err
 		}
 		exits[i] = WorkerExit{Worker: i, PID: cmd.Process.Pid}
 		wg.Go(func() {

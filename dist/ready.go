@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -86,19 +87,17 @@ func Barrier(ctx context.Context, dir string, seg load.Segment, test string, tim
 		if missing := Missing(all, seg.Count); len(missing) == 0 {
 			start, err := commonStart(all, seg.Count, test, timeout, margin)
 			if err != nil {
-				abort(dir, fmt.Sprintf("worker %d: %v", seg.Index, err))
-				return time.Time{}, nil, err
+				return time.Time{}, nil, abort(dir, fmt.Sprintf("worker %d: %v", seg.Index, err), err)
 			}
 			return start, all, nil
 		} else if time.Now().After(deadline) {
 			err := fmt.Errorf("%w within %v: missing worker %s of %d", ErrNotReady, timeout, joinInts(missing), seg.Count)
-			abort(dir, fmt.Sprintf("worker %d: %v", seg.Index, err))
-			return time.Time{}, nil, err
+			return time.Time{}, nil, abort(dir, fmt.Sprintf("worker %d: %v", seg.Index, err), err)
 		}
 		select {
 		case <-ctx.Done():
-			abort(dir, fmt.Sprintf("worker %d: interrupted while waiting for the others", seg.Index))
-			return time.Time{}, nil, fmt.Errorf("%w while waiting for the other workers", ctx.Err())
+			err := fmt.Errorf("%w while waiting for the other workers", ctx.Err())
+			return time.Time{}, nil, abort(dir, fmt.Sprintf("worker %d: interrupted while waiting for the others", seg.Index), err)
 		case <-t.C:
 		}
 	}
@@ -181,14 +180,24 @@ func aborted(dir string) error {
 	return fmt.Errorf("%w: %s", ErrAborted, strings.TrimSpace(string(b)))
 }
 
-// abort tells the other workers to give up (the first reason stays).
-func abort(dir, why string) {
-	f, err := os.OpenFile(filepath.Join(dir, "aborted"), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return
+// abort tells the other workers to give up (the first reason stays) and
+// returns err, saying so when they could not be told: they would then
+// wait out their ready timeout.
+func abort(dir, why string, err error) error {
+	f, oerr := os.OpenFile(filepath.Join(dir, "aborted"), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(oerr, fs.ErrExist) {
+		return err // told already
 	}
-	defer f.Close()
-	fmt.Fprintln(f, why)
+	if oerr == nil {
+		_, oerr = fmt.Fprintln(f, why)
+		if cerr := f.Close(); oerr == nil {
+			oerr = cerr
+		}
+	}
+	if oerr != nil {
+		return fmt.Errorf("%w (the other workers could not be told: %v)", err, oerr)
+	}
+	return err
 }
 
 // writeJSON writes v to path whole: others never read half a file.

@@ -55,7 +55,7 @@ func RunWorker(ctx context.Context, w Worker, spec lab.RunSpec) (lab.Outcome, *s
 	// From here on, a worker that cannot run tells the others (those not
 	// yet started give up; the started ones' merge will say it is missing).
 	fail := func(db *store.DB, err error) (lab.Outcome, *store.DB, error) {
-		abort(w.Dir, fmt.Sprintf("worker %d: %v", w.Segment.Index, err))
+		err = abort(w.Dir, fmt.Sprintf("worker %d: %v", w.Segment.Index, err), err)
 		if db != nil {
 			db.Close()
 		}

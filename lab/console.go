@@ -66,32 +66,37 @@ func isTerminal(w io.Writer) bool {
 
 // PrintRecovered says, each on its own line, which runs of a dead process
 // opening the store finished, or why they could not be.
-func PrintRecovered(w io.Writer, o Opened) {
+func PrintRecovered(w io.Writer, o Opened) error {
+	ew := &errWriter{w: w}
 	if o.Stale > 0 {
-		fmt.Fprintf(w, "exp: %d runs were left running by a process that died; they stay so until %s can be written: %v\n",
+		fmt.Fprintf(ew, "exp: %d runs were left running by a process that died; they stay so until %s can be written: %v\n",
 			o.Stale, o.DB.Path(), o.WriteErr)
 	}
 	for _, r := range o.Recovered {
 		if r.Err != nil {
-			fmt.Fprintf(w, "exp: recover run %s: %v\n", r.Name, r.Err)
+			fmt.Fprintf(ew, "exp: recover run %s: %v\n", r.Name, r.Err)
 			continue
 		}
-		fmt.Fprintf(w, "exp: run %s was left running by a process that died; marked incomplete (%d requests kept)\n", r.Name, r.Requests)
+		fmt.Fprintf(ew, "exp: run %s was left running by a process that died; marked incomplete (%d requests kept)\n", r.Name, r.Requests)
 	}
+	return ew.err
 }
 
 // PrintCell is the line a finished plan cell leaves.
-func PrintCell(w io.Writer, c CellResult) {
+func PrintCell(w io.Writer, c CellResult) error {
 	t := c.Outcome.Summary.Total
-	fmt.Fprintf(w, "cell %d/%d %s: %.1f req/s, avg %s ms, p95 %s ms, %d failures of %d (run %s, %s)\n",
+	_, err := fmt.Fprintf(w, "cell %d/%d %s: %.1f req/s, avg %s ms, p95 %s ms, %d failures of %d (run %s, %s)\n",
 		c.Cell, c.Of, c.Label, t.RPS, units.Ms(t.Avg), units.Ms(t.P95), t.Failures, t.Requests,
 		c.Outcome.Name, c.Outcome.Status)
+	return err
 }
 
 // PrintPlanReport prints a plan's summary table, its threshold breaches
 // and where its report went; it returns the number of breaches.
 func PrintPlanReport(w io.Writer, r PlanReport) (int, error) {
-	fmt.Fprintf(w, "\nPlan %s (%s):\n\n", r.Plan.Name, r.Plan.Status)
+	if _, err := fmt.Fprintf(w, "\nPlan %s (%s):\n\n", r.Plan.Name, r.Plan.Status); err != nil {
+		return 0, err
+	}
 	if err := report.SummaryTable(w, r.Report); err != nil {
 		return 0, err
 	}
@@ -105,14 +110,32 @@ func PrintPlanReport(w io.Writer, r PlanReport) (int, error) {
 
 // PrintPlots names the chart files written on w, and on errw the charts
 // left out for having nothing to draw.
-func PrintPlots(w, errw io.Writer, written, skipped []string) {
+func PrintPlots(w, errw io.Writer, written, skipped []string) error {
+	ew := &errWriter{w: w}
 	if len(written) > 0 {
-		fmt.Fprintln(w, "Plots:")
+		fmt.Fprintln(ew, "Plots:")
 	}
 	for _, p := range written {
-		fmt.Fprintf(w, "  %s\n", p)
+		fmt.Fprintf(ew, "  %s\n", p)
 	}
 	for _, s := range skipped {
 		fmt.Fprintf(errw, "exp: plot skipped: %s\n", s)
 	}
+	return ew.err
+}
+
+// errWriter keeps the first error of a run of writes, and writes nothing
+// after it.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
 }

@@ -37,7 +37,7 @@ func (l *Lab) drive(ctx context.Context, runID int64, engine *load.Engine, sampl
 	// Fed live, the analyzer saves reading every sample back at the end
 	// (its window is the planned load: an interrupted run is read back).
 	an := analysis.NewAnalyzer(cfg)
-	recs := append([]load.Recorder{writer, live, an}, l.Recorders...)
+	recs := append([]load.Recorder{lossCounted{writer}, live, an}, l.Recorders...)
 	go func() { collected <- load.Collect(samples, 500*time.Millisecond, recs...) }()
 
 	watch, stopWatch := context.WithCancel(context.WithoutCancel(ctx))
@@ -51,8 +51,8 @@ func (l *Lab) drive(ctx context.Context, runID int64, engine *load.Engine, sampl
 	bg := context.WithoutCancel(ctx)
 	lost := writer.Lost()
 	if lost > 0 {
-		err = l.warn(bg, runID, cfg.Name, analysis.Warning{Code: analysis.SamplesLost,
-			Text: fmt.Sprintf("%d samples could not be stored (%v): the figures miss them", lost, writer.Err())})
+		err = firstErr(err, l.warn(bg, runID, cfg.Name, analysis.Warning{Code: analysis.SamplesLost,
+			Text: fmt.Sprintf("%d samples could not be stored (%v): the figures miss them", lost, writer.Err())}))
 	}
 	err = firstErr(err, l.DB.SetCounts(bg, runID, res.Scheduled, lost))
 	if proc != nil && proc.ExitErr() != nil {
@@ -60,6 +60,16 @@ func (l *Lab) drive(ctx context.Context, runID int64, engine *load.Engine, sampl
 			Text: targetStoppedText + ": " + proc.ExitErr().Error()}))
 	}
 	return driven{res: res, lost: lost, live: an}, err
+}
+
+// lossCounted is the store writer as a recorder of the run: the samples
+// it could not store are counted (Lost) and become the run's warning and
+// status, not an error that would hide another recorder's.
+type lossCounted struct{ *store.Writer }
+
+func (w lossCounted) Close() error {
+	w.Writer.Close() // its error is Writer.Err, reported with the loss
+	return nil
 }
 
 func firstErr(a, b error) error {

@@ -2,6 +2,7 @@ package lab
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"exp/analysis"
@@ -58,16 +59,19 @@ type Recovered struct {
 }
 
 // RecoverStale finishes the runs whose process died mid-run: their figures
-// are computed from what was stored and they are marked incomplete.
-func RecoverStale(ctx context.Context, db *store.DB) []Recovered {
+// are computed from what was stored and they are marked incomplete. A run
+// that could not be finished is in the list with its error; the error is
+// for a store that cannot tell which runs are stale.
+func RecoverStale(ctx context.Context, db *store.DB) ([]Recovered, error) {
 	ids, err := db.StaleRuns(ctx)
 	if err != nil {
-		return nil
+		return nil, fmt.Errorf("find runs left running: %w", err)
 	}
 	var out []Recovered
 	for _, id := range ids {
 		r, err := db.RunByID(ctx, id)
 		if err != nil {
+			out = append(out, Recovered{Name: fmt.Sprintf("#%d", id), Err: err})
 			continue
 		}
 		sum, err := AnalyzeStored(ctx, db, id, r.Config, 0)
@@ -80,7 +84,7 @@ func RecoverStale(ctx context.Context, db *store.DB) []Recovered {
 		}
 		out = append(out, Recovered{Name: r.Name, Requests: sum.Total.Requests, Err: err})
 	}
-	return out
+	return out, nil
 }
 
 // Opened is a store opened for a command, with what opening it did to
@@ -101,7 +105,12 @@ func OpenWrite(ctx context.Context, path string) (Opened, error) {
 	if err != nil {
 		return Opened{}, err
 	}
-	return Opened{DB: db, Recovered: RecoverStale(ctx, db)}, nil
+	rec, err := RecoverStale(ctx, db)
+	if err != nil {
+		db.Close()
+		return Opened{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return Opened{DB: db, Recovered: rec}, nil
 }
 
 // OpenRead opens the store at path for reading only, unless it holds runs
@@ -115,7 +124,11 @@ func OpenRead(ctx context.Context, path string) (Opened, error) {
 		return Opened{}, err
 	}
 	stale, err := db.StaleRuns(ctx)
-	if err != nil || len(stale) == 0 {
+	if err != nil {
+		db.Close()
+		return Opened{}, fmt.Errorf("%s: find runs left running: %w", path, err)
+	}
+	if len(stale) == 0 {
 		return Opened{DB: db}, nil
 	}
 	rw, err := store.Open(path)
@@ -123,7 +136,12 @@ func OpenRead(ctx context.Context, path string) (Opened, error) {
 		return Opened{DB: db, Stale: len(stale), WriteErr: err}, nil
 	}
 	db.Close()
-	return Opened{DB: rw, Recovered: RecoverStale(ctx, rw)}, nil
+	rec, err := RecoverStale(ctx, rw)
+	if err != nil {
+		rw.Close()
+		return Opened{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return Opened{DB: rw, Recovered: rec}, nil
 }
 
 // FinishStored analyses a run whose samples are all in the store (a run

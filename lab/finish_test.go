@@ -72,7 +72,7 @@ func TestRecoverStale(t *testing.T) {
 	if r, _ := o.DB.RunByID(ctx, live); r.Status != store.StatusCompleted {
 		t.Errorf("a finished run was touched: %s", r.Status)
 	}
-	if again := RecoverStale(ctx, o.DB); len(again) != 0 {
-		t.Errorf("recovered twice: %+v", again)
+	if again, err := RecoverStale(ctx, o.DB); len(again) != 0 || err != nil {
+		t.Errorf("recovered twice: %+v, %v", again, err)
 	}
 }

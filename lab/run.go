@@ -10,6 +10,7 @@ import (
 	"exp/analysis"
 	"exp/input"
 	"exp/load"
+	"exp/monitor"
 	"exp/store"
 	"exp/target"
 	"exp/units"
@@ -64,49 +65,21 @@ const targetStoppedText = "the target stopped answering"
 // down. A cancelled ctx ends it as aborted with everything taken so far
 // kept, and Run returns its Outcome with ErrInterrupted.
 func (l *Lab) Run(ctx context.Context, spec RunSpec) (Outcome, error) {
-	if err := spec.Check(); err != nil {
-		return Outcome{}, err
-	}
-	cfg := spec.Load
-	var err error
-	if cfg.Name, err = l.runName(ctx, spec); err != nil {
-		return Outcome{}, err
-	}
-	proc, base, err := l.startTarget(ctx, spec.Target)
-	if err != nil && ctx.Err() != nil {
-		return Outcome{}, fmt.Errorf("%w while the target started; nothing was stored", ErrInterrupted)
+	p, err := l.prepare(ctx, spec)
+	if p.proc != nil {
+		defer stopTarget(p.proc)
 	}
 	if err != nil {
 		return Outcome{}, err
 	}
-	if proc != nil {
-		defer stopTarget(proc)
-	}
-	cfg.URL = base
-	if proc != nil && proc.CertFile != "" && cfg.TLS.CACert == "" && !cfg.TLS.Insecure {
-		// The built-in target's certificate, made at its start: trusted
-		// by the run, verified as any other.
-		cfg.TLS.CACert = proc.CertFile
-	}
-	sampler, err := newSampler(spec, proc, base)
-	if err != nil {
-		return Outcome{}, err
-	}
-	engine, err := load.NewEngine(cfg)
-	if err != nil {
-		return Outcome{}, err
-	}
-	if at := spec.StartAt; !at.IsZero() && time.Now().After(at) {
-		return Outcome{}, fmt.Errorf("%w: ready %v after the common start; nothing was stored", ErrLateStart, time.Since(at).Round(time.Millisecond))
-	}
+	cfg, proc := p.cfg, p.proc
 	bg := context.WithoutCancel(ctx) // the store outlives an interrupt
 	runID, err := l.createRun(bg, &cfg, spec)
 	if err != nil {
 		return Outcome{}, err
 	}
 	l.emit(Event{Kind: RunStarted, Run: cfg.Name, Text: TargetText(cfg.URL, spec.Target.Variant(), procPID(proc)) + "; " + ModelText(cfg),
-		Control: &Control{e: engine}})
-
+		Control: &Control{e: p.engine}})
 	start := time.Now()
 	if at := spec.StartAt; !at.IsZero() {
 		wait := time.NewTimer(time.Until(at))
@@ -117,51 +90,22 @@ func (l *Lab) Run(ctx context.Context, spec RunSpec) (Outcome, error) {
 		}
 		start = at
 	}
-	d, runErr := l.drive(ctx, runID, engine, sampler, proc, cfg, start)
-	res := d.res
-	if st := engine.Stages(); st != nil {
-		// Its users were changed while it ran: the stages it followed are
-		// its load, for the store and for the figures by second.
-		cfg.Stages, cfg.Users = st, load.StagesPeak(st)
-		d.live.SetStages(st)
-		if err := l.DB.SetStages(bg, runID, st); err != nil && runErr == nil {
-			runErr = err
-		}
-	}
-	if st := engine.RateStages(); st != nil {
-		// Its rate was changed while it ran: likewise.
-		cfg.RateStages, cfg.Rate = st, 0
-		d.live.SetRateStages(st)
-		if err := l.DB.SetRateStages(bg, runID, st); err != nil && runErr == nil {
-			runErr = err
-		}
-	}
-	status := store.StatusCompleted
-	switch {
-	case runErr != nil:
-		status = store.StatusFailed
-	case d.lost > 0:
-		status = store.StatusIncomplete // its figures miss what could not be stored
-	case res.Interrupted:
-		status = store.StatusAborted
-	}
+	d, runErr := l.drive(ctx, runID, p.engine, p.sampler, proc, cfg, start)
+	runErr = firstErr(runErr, l.keepChanges(bg, runID, p.engine, &cfg, d))
+	status := statusOf(runErr, d)
 	var live *analysis.Analyzer
-	if status == store.StatusCompleted && res.Load == cfg.TotalDuration() {
+	if status == store.StatusCompleted && d.res.Load == cfg.TotalDuration() {
 		live = d.live // saw exactly what was stored, over the planned window
 	}
 	if proc != nil {
 		stopTarget(proc)
 	}
-	out, err := finishRun(bg, l.DB, runID, cfg, status, res.Load, live)
+	out, err := finishRun(bg, l.DB, runID, cfg, status, d.res.Load, live)
 	if err != nil {
 		return out, err
 	}
-	if lt, t := out.Summary.Lateness, out.Summary.Total; lt.Meaningful(t.P50, t.P99) {
-		if err := l.warn(bg, runID, cfg.Name, analysis.Warning{Code: analysis.SchedulerLate, Text: fmt.Sprintf(
-			"the generator sent requests late: lateness p50 %s, p99 %s against latency p50 %s, p99 %s: the run measured the generator, not the server",
-			units.Latency(lt.P50), units.Latency(lt.P99), units.Latency(t.P50), units.Latency(t.P99))}); err != nil {
-			return out, err
-		}
+	if err := l.warnLate(bg, runID, cfg.Name, out.Summary); err != nil {
+		return out, err
 	}
 	if proc != nil && proc.ExitErr() != nil {
 		out.TargetStopped = targetStoppedText + ": " + proc.ExitErr().Error()
@@ -169,10 +113,100 @@ func (l *Lab) Run(ctx context.Context, spec RunSpec) (Outcome, error) {
 	switch {
 	case runErr != nil:
 		return out, fmt.Errorf("run %s failed: %w", cfg.Name, runErr)
-	case res.Interrupted:
+	case d.res.Interrupted:
 		return out, ErrInterrupted
 	}
 	return out, nil
+}
+
+// prepared is a run ready to start: its load with its name and URL, the
+// target (nil for an external one), the sampler and the engine.
+type prepared struct {
+	cfg     load.RunConfig
+	proc    *target.Process
+	sampler *monitor.Sampler
+	engine  *load.Engine
+}
+
+// prepare checks spec, names the run, starts the target and builds the
+// sampler and the engine; nothing is stored yet. The caller stops proc
+// when it is set, error or not.
+func (l *Lab) prepare(ctx context.Context, spec RunSpec) (prepared, error) {
+	var p prepared
+	if err := spec.Check(); err != nil {
+		return p, err
+	}
+	p.cfg = spec.Load
+	var err error
+	if p.cfg.Name, err = l.runName(ctx, spec); err != nil {
+		return p, err
+	}
+	proc, base, err := l.startTarget(ctx, spec.Target)
+	if err != nil && ctx.Err() != nil {
+		return p, fmt.Errorf("%w while the target started; nothing was stored", ErrInterrupted)
+	}
+	if err != nil {
+		return p, err
+	}
+	p.proc, p.cfg.URL = proc, base
+	if proc != nil && proc.CertFile != "" && p.cfg.TLS.CACert == "" && !p.cfg.TLS.Insecure {
+		// The built-in target's certificate, made at its start: trusted
+		// by the run, verified as any other.
+		p.cfg.TLS.CACert = proc.CertFile
+	}
+	if p.sampler, err = newSampler(spec, proc, base); err != nil {
+		return p, err
+	}
+	if p.engine, err = load.NewEngine(p.cfg); err != nil {
+		return p, err
+	}
+	if at := spec.StartAt; !at.IsZero() && time.Now().After(at) {
+		return p, fmt.Errorf("%w: ready %v after the common start; nothing was stored", ErrLateStart, time.Since(at).Round(time.Millisecond))
+	}
+	return p, nil
+}
+
+// keepChanges stores the load a run followed when its users or rate were
+// changed while it ran: those stages are its load, for the store and for
+// the figures by second.
+func (l *Lab) keepChanges(ctx context.Context, runID int64, engine *load.Engine, cfg *load.RunConfig, d driven) error {
+	var err error
+	if st := engine.Stages(); st != nil {
+		cfg.Stages, cfg.Users = st, load.StagesPeak(st)
+		d.live.SetStages(st)
+		err = l.DB.SetStages(ctx, runID, st)
+	}
+	if st := engine.RateStages(); st != nil {
+		cfg.RateStages, cfg.Rate = st, 0
+		d.live.SetRateStages(st)
+		err = firstErr(err, l.DB.SetRateStages(ctx, runID, st))
+	}
+	return err
+}
+
+// statusOf is how a driven run ended.
+func statusOf(runErr error, d driven) string {
+	switch {
+	case runErr != nil:
+		return store.StatusFailed
+	case d.lost > 0:
+		return store.StatusIncomplete // its figures miss what could not be stored
+	case d.res.Interrupted:
+		return store.StatusAborted
+	}
+	return store.StatusCompleted
+}
+
+// warnLate warns when the generator sent requests so late that the run
+// measured it rather than the server.
+func (l *Lab) warnLate(ctx context.Context, runID int64, name string, sum analysis.Summary) error {
+	lt, t := sum.Lateness, sum.Total
+	if !lt.Meaningful(t.P50, t.P99) {
+		return nil
+	}
+	return l.warn(ctx, runID, name, analysis.Warning{Code: analysis.SchedulerLate, Text: fmt.Sprintf(
+		"the generator sent requests late: lateness p50 %s, p99 %s against latency p50 %s, p99 %s: the run measured the generator, not the server",
+		units.Latency(lt.P50), units.Latency(lt.P99), units.Latency(t.P50), units.Latency(t.P99))})
 }
 
 func procPID(p *target.Process) int {

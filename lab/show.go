@@ -18,8 +18,9 @@ import (
 	"exp/verdict"
 )
 
-// PrintRun prints a stored run as `exp run` ends and `exp show` shows it:
-// header, statistics table, failures, resources, warnings and verdict.
+// PrintRun prints a stored run as `exp run` ends and `exp show` shows it
+// (report.Run): header, statistics table, failures, resources, warnings
+// and verdict.
 func PrintRun(ctx context.Context, w io.Writer, db *store.DB, id int64) error {
 	r, err := db.RunByID(ctx, id)
 	if err != nil {
@@ -38,11 +39,30 @@ func PrintRun(ctx context.Context, w io.Writer, db *store.DB, id int64) error {
 	if err != nil {
 		return err
 	}
-	res := analysis.SummarizeResources(us)
-	in, err := VerdictInput(r, sum, res)
+	p := report.RunPage{Header: runHeader(r, sum), Summary: sum, Resources: analysis.SummarizeResources(us),
+		Cores: r.Host.Cores, TLSFailures: classCount(sum.Failures, load.TLS), MaxInflight: r.Config.MaxInflight,
+		Warnings: r.Warnings}
+	in, err := VerdictInput(r, sum, p.Resources)
 	if err != nil {
 		return err
 	}
+	p.Verdict = verdict.Diagnose(in)
+	for _, f := range sum.Failures {
+		if f.Class == load.Dropped.String() {
+			p.Dropped = append(p.Dropped, f)
+		}
+	}
+	if p.Header.Stored, err = db.SampleCount(ctx, id); err != nil {
+		return err
+	}
+	if p.Workers, err = db.RunWorkers(ctx, id); err != nil {
+		return err
+	}
+	return report.Run(w, p)
+}
+
+// runHeader is the head of a run's page: what ran against what, when.
+func runHeader(r store.Run, sum analysis.Summary) report.RunHeader {
 	tgt, model := r.TargetURL, ModelText(r.Config)
 	switch {
 	case r.Status == store.StatusImported:
@@ -51,40 +71,9 @@ func PrintRun(ctx context.Context, w io.Writer, db *store.DB, id int64) error {
 	case r.Variant != "":
 		tgt = fmt.Sprintf("built-in target, variant %s %s", r.Variant, r.VariantParams)
 	}
-	stored, err := db.SampleCount(ctx, id)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(w)
-	if err := report.Summary(w, report.RunHeader{Name: r.Name, Status: r.Status, Target: tgt, Model: model,
+	return report.RunHeader{Name: r.Name, Status: r.Status, Target: tgt, Model: model,
 		Duration: sum.Duration, Started: r.StartedAt, Open: r.Config.Model == load.Open, Scheduled: r.Scheduled,
-		Stored: stored, Imported: r.Status == store.StatusImported}, sum); err != nil {
-		return err
-	}
-	fmt.Fprintln(w)
-	if err := report.Resources(w, res, r.Host.Cores); err != nil {
-		return err
-	}
-	if n := classCount(sum.Failures, load.TLS); n > 0 {
-		fmt.Fprintf(w, "TLS: %d requests failed their TLS handshake: the server's certificate was not trusted (wrong or missing --ca-cert), did not name the host, or the server refused the version (--tls-min); --insecure skips the check\n", n)
-	}
-	for _, f := range sum.Failures {
-		if f.Class == load.Dropped.String() {
-			fmt.Fprintf(w, "Note: %d requests to %s were dropped: all %d in-flight slots were busy, the target could not keep up with the arrival rate\n", f.Count, f.Name, r.Config.MaxInflight)
-		}
-	}
-	for _, warn := range r.Warnings {
-		fmt.Fprintf(w, "Warning: %s\n", warn.Text)
-	}
-	workers, err := db.RunWorkers(ctx, id)
-	if err != nil {
-		return err
-	}
-	if err := report.Workers(w, workers); err != nil {
-		return err
-	}
-	fmt.Fprintln(w)
-	return report.Verdict(w, "Verdict", verdict.Diagnose(in))
+		Imported: r.Status == store.StatusImported}
 }
 
 // connText says how the run spoke to its target beyond plain HTTP/1.1:

@@ -75,7 +75,8 @@ func (s *Server) listRuns(w http.ResponseWriter, r *http.Request) {
 			if !ok {
 				gr, err := s.cfg.DB.FindGroup(ctx, rr.Group)
 				if err != nil {
-					continue
+					writeError(w, http.StatusInternalServerError, "", err.Error())
+					return
 				}
 				g = &groupRow{Name: gr.Name, Kind: gr.Kind}
 				groups[rr.Group] = g
@@ -88,10 +89,12 @@ func (s *Server) listRuns(w http.ResponseWriter, r *http.Request) {
 		out.Groups = append(out.Groups, *groups[n])
 	}
 	plans, err := s.cfg.DB.ListPlans(ctx)
-	if err == nil {
-		for _, p := range plans {
-			out.Plans = append(out.Plans, planRow{Name: p.Name, Status: p.Status})
-		}
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "", err.Error())
+		return
+	}
+	for _, p := range plans {
+		out.Plans = append(out.Plans, planRow{Name: p.Name, Status: p.Status})
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -111,7 +114,11 @@ func (s *Server) row(ctx context.Context, row store.RunRow) (runRow, error) {
 		Target: targetText(run), Load: lab.ModelText(run.Config), Requests: row.Requests, RPS: finite(row.RPS),
 		P95MS: finite(row.P95MS), Failures: row.Failures, FailPct: finite(100 * row.FailRate), Group: g}
 	if row.HasSummary {
-		if v, err := s.verdictOf(ctx, run); err == nil {
+		// One run whose verdict cannot be decided (its stored target
+		// parameters unreadable, say) shows why instead of hiding the list.
+		if v, err := s.verdictOf(ctx, run); err != nil {
+			rr.Verdict = "n/a: " + err.Error()
+		} else {
 			rr.Verdict = string(v.Kind)
 		}
 	}

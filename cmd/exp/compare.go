@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -101,8 +102,7 @@ func runCompare(cmd *cobra.Command, db *store.DB, names []string, o compareOpts)
 			}
 			fmt.Fprintln(w)
 			written, skipped, perr := lab.WriteComparePlots(sides, c, out)
-			lab.PrintPlots(w, errw, written, skipped)
-			err = perr
+			err = cmp.Or(perr, lab.PrintPlots(w, errw, written, skipped))
 		}
 	}
 	if err != nil {

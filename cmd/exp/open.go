@@ -19,7 +19,10 @@ func openStore(cmd *cobra.Command) (*store.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	lab.PrintRecovered(cmd.ErrOrStderr(), o)
+	if err := lab.PrintRecovered(cmd.ErrOrStderr(), o); err != nil {
+		o.DB.Close()
+		return nil, err
+	}
 	return o.DB, nil
 }
 
@@ -30,7 +33,10 @@ func openStoreRO(cmd *cobra.Command) (*store.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	lab.PrintRecovered(cmd.ErrOrStderr(), o)
+	if err := lab.PrintRecovered(cmd.ErrOrStderr(), o); err != nil {
+		o.DB.Close()
+		return nil, err
+	}
 	return o.DB, nil
 }
 

@@ -54,9 +54,12 @@ func runPlan(cmd *cobra.Command, pf *runflags.Plan) error {
 	defer db.Close()
 	stdout := cmd.OutOrStdout()
 	events := lab.Console(cmd.ErrOrStderr(), cmd.ErrOrStderr())
+	var printErr error // the first line of a cell that could not be written
 	l := &lab.Lab{DB: db, Version: version, Events: func(e lab.Event) {
 		if e.Kind == lab.CellFinished {
-			lab.PrintCell(stdout, e.Cell)
+			if err := lab.PrintCell(stdout, e.Cell); err != nil && printErr == nil {
+				printErr = err
+			}
 			return
 		}
 		events(e)
@@ -66,6 +69,9 @@ func runPlan(cmd *cobra.Command, pf *runflags.Plan) error {
 		return err // nothing ran
 	}
 	breached, perr := lab.PrintPlanReport(stdout, out.Report)
+	if perr == nil {
+		perr = printErr
+	}
 	switch {
 	case perr != nil:
 		return perr

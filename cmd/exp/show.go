@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -32,8 +33,7 @@ func newShowCmd() *cobra.Command {
 			}
 			fmt.Fprintln(cmd.OutOrStdout())
 			written, skipped, err := lab.WritePlots([]lab.Stored{s}, plotsDir)
-			lab.PrintPlots(cmd.OutOrStdout(), cmd.ErrOrStderr(), written, skipped)
-			return err
+			return cmp.Or(err, lab.PrintPlots(cmd.OutOrStdout(), cmd.ErrOrStderr(), written, skipped))
 		},
 	}
 	cmd.Flags().StringVar(&plotsDir, "plots", "", "also write the run's PNG charts into this directory")
