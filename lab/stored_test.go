@@ -49,7 +49,7 @@ func TestVerdictInput(t *testing.T) {
 				t.Fatal(err)
 			}
 			if in.TargetLimit != c.targetLimit || in.GeneratorLimit != c.genLimit || in.Concurrency != c.concurrency ||
-				in.Model != load.Open || len(in.Warnings) != 1 {
+				in.Model != load.Open || len(in.Warnings) != 1 || in.Warnings[0].Code != analysis.GeneratorSaturated {
 				t.Errorf("got %+v", in)
 			}
 		})

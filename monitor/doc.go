@@ -5,8 +5,11 @@
 // Data enters as a Config (the target's root PID and TCP port, the
 // generator's PID, the interval) and leaves as plain Usage values handed to
 // an emit callback, one per scope per tick, in the order target, generator,
-// system. The caller (exp run) writes them to the store; `exp monitor` prints
-// them. Nothing here touches the database or the request path.
+// system. The caller (package lab, for a run) writes them to the store.
+// `exp monitor` is Log: a LogSpec (PID, interval, a CSV file or lines,
+// a duration) in, the target's readings written out, Logged (how many,
+// whether the process exited) back. Nothing here touches the database or
+// the request path.
 //
 // What each scope counts:
 //

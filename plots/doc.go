@@ -4,8 +4,8 @@
 // Data enters as []RunSeries, one per run, holding what the store keeps
 // of it (whole seconds, resource readings, the latency spectrum, the
 // per-endpoint figures, the plateau and the phases), so any past run can be plotted
-// again; the package never opens the store itself (cmd/exp loads the
-// series). PNG files leave, 96 dots per inch:
+// again; the package never opens the store itself (lab.Stored.Series
+// gives the series). PNG files leave, 96 dots per inch:
 //
 //   - Throughput: requests per second over time, active users in a panel
 //     under it;

@@ -62,8 +62,9 @@
 // # Data in and out
 //
 // Options (from DefaultOptions, then flags bound by Options.BindFlags or
-// set in code) go in; Validate names the flag at fault. Listen + Server.Run
-// serve in this process (exp serve). Start runs `exp serve` as a child:
+// set in code) go in; Validate names the field at fault (an *input.Error,
+// which the CLI spells as its flag). Listen + Server.Run serve in this
+// process (exp serve), Server.Announce writing its first lines. Start runs `exp serve` as a child:
 // Options.Args become its flags, its first stdout line "listening on URL"
 // gives Process.URL, and it is ready when /health answers 200. The child
 // also watches its stdin (the hidden --stop-on-stdin-eof flag): when the
