@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -128,7 +129,9 @@ func (a *secAgg) since(i, upTo int) (pts []livePoint, requests, failures int64) 
 }
 
 // live streams a running run's figures as Server-Sent Events, one a
-// second, and an "end" event when it is no longer running.
+// second, and an "end" event when it is no longer running. A store that
+// cannot be read ends the stream with an "end" event saying why (the page
+// then reloads the run, and shows that error if it stays).
 func (s *Server) live(w http.ResponseWriter, r *http.Request) {
 	run, ok := s.findRun(w, r)
 	if !ok {
@@ -144,49 +147,24 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 	ctx := r.Context()
 	s.mu.Lock()
-	a := s.active[run.Name]
+	st := &liveState{db: s.cfg.DB, runID: run.ID, active: s.active[run.Name], agg: newSecAgg(run.Config)}
 	s.mu.Unlock()
-	agg, mark, sent := newSecAgg(run.Config), int64(0), 0
-	if a != nil {
-		agg = a.agg
+	if st.active != nil {
+		st.agg = st.active.agg
 	}
-	var last *livePoint
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	for {
-		cur, err := s.cfg.DB.RunByID(ctx, run.ID)
-		if err != nil {
-			return
-		}
-		if a == nil { // written by another process: follow the store
-			if mark, err = s.cfg.DB.EachSampleAfter(ctx, run.ID, mark, func(x load.Sample) error { agg.Add(x); return nil }); err != nil {
-				return
+		ev, err := st.next(ctx)
+		if err != nil || ev.Status != store.StatusRunning {
+			end := map[string]string{"status": ev.Status}
+			if err != nil {
+				end["error"] = err.Error()
 			}
-		}
-		if cur.Status != store.StatusRunning {
-			b, _ := json.Marshal(map[string]string{"status": cur.Status})
+			b, _ := json.Marshal(end)
 			fmt.Fprintf(w, "event: end\ndata: %s\n\n", b)
 			fl.Flush()
 			return
-		}
-		elapsed := time.Since(cur.StartedAt)
-		// A second is whole once it is a second behind (the store's writer
-		// flushes every 500 ms; the collector polls every 10 ms).
-		pts, req, fails := agg.since(sent, int((elapsed-time.Second)/time.Second))
-		sent += len(pts)
-		ev := liveEvent{Status: cur.Status, Elapsed: elapsed.Seconds(), Total: cur.Config.TotalDuration().Seconds(),
-			Requests: req, Failures: fails, Points: pts}
-		if len(pts) > 0 {
-			p := pts[len(pts)-1]
-			ev.Point, last = &p, &p
-		}
-		if last != nil {
-			ev.RPS, ev.P95, ev.Active = last.RPS, last.P95, int(last.Load)
-		}
-		if a != nil {
-			if pr := a.latest(); pr.Total > 0 {
-				ev.Active = pr.Active
-			}
 		}
 		b, _ := json.Marshal(ev)
 		fmt.Fprintf(w, "data: %s\n\n", b)
@@ -197,4 +175,51 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request) {
 		case <-tick.C:
 		}
 	}
+}
+
+// liveState is what a live stream has sent of a run so far.
+type liveState struct {
+	db     *store.DB
+	runID  int64
+	active *activeRun // nil: written by another process, followed in the store
+	agg    *secAgg
+	mark   int64 // the last sample read from the store
+	sent   int   // the whole seconds sent
+	last   *livePoint
+}
+
+// next reads the run's state and its whole seconds not sent yet.
+func (st *liveState) next(ctx context.Context) (liveEvent, error) {
+	cur, err := st.db.RunByID(ctx, st.runID)
+	if err != nil {
+		return liveEvent{}, err
+	}
+	if st.active == nil {
+		if st.mark, err = st.db.EachSampleAfter(ctx, st.runID, st.mark, func(x load.Sample) error { st.agg.Add(x); return nil }); err != nil {
+			return liveEvent{Status: cur.Status}, err
+		}
+	}
+	if cur.Status != store.StatusRunning {
+		return liveEvent{Status: cur.Status}, nil
+	}
+	elapsed := time.Since(cur.StartedAt)
+	// A second is whole once it is a second behind (the store's writer
+	// flushes every 500 ms; the collector polls every 10 ms).
+	pts, req, fails := st.agg.since(st.sent, int((elapsed-time.Second)/time.Second))
+	st.sent += len(pts)
+	ev := liveEvent{Status: cur.Status, Elapsed: elapsed.Seconds(), Total: cur.Config.TotalDuration().Seconds(),
+		Requests: req, Failures: fails, Points: pts}
+	if len(pts) > 0 {
+		p := pts[len(pts)-1]
+		ev.Point, st.last = &p, &p
+	}
+	if st.last != nil {
+		ev.RPS, ev.P95, ev.Active = st.last.RPS, st.last.P95, int(st.last.Load)
+	}
+	if st.active != nil {
+		if pr := st.active.latest(); pr.Total > 0 {
+			ev.Active = pr.Active
+		}
+	}
+	return ev, nil
 }

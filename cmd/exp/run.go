@@ -38,36 +38,7 @@ func newRunCmd() *cobra.Command {
 			} else if split {
 				return runWorker(cmd, w, spec)
 			}
-			l, err := openLab(cmd, spec)
-			if err != nil {
-				return err
-			}
-			db := l.DB
-			defer db.Close()
-			if cmd.Flags().Changed("repeat") {
-				rep, err := l.RunRepeats(cmd.Context(), spec, repeat, store.GroupRepeat)
-				return finishRepeats(cmd, db, rep, spec, err)
-			}
-			out, err := l.Run(cmd.Context(), spec)
-			if out.RunID != 0 {
-				// The store outlives an interrupt: the summary is printed.
-				bg := context.WithoutCancel(cmd.Context())
-				if perr := lab.PrintRun(bg, cmd.OutOrStdout(), db, out.RunID); perr != nil && err == nil {
-					err = perr
-				}
-			}
-			switch {
-			case errors.Is(err, lab.ErrInterrupted) && out.RunID != 0:
-				return silentExit{code: exitAborted} // the summary said it all
-			case err != nil:
-				return err
-			}
-			thErr := finishWithThresholds(cmd.OutOrStdout(), out, spec)
-			if out.TargetStopped != "" {
-				// Stored in full, but what it measured is a dead server.
-				return withCode(exitFailure, fmt.Errorf("run %s: %s", out.Name, out.TargetStopped))
-			}
-			return thErr
+			return runRun(cmd, spec, repeat, cmd.Flags().Changed("repeat"))
 		},
 	}
 	f.Bind(cmd.Flags())
@@ -75,6 +46,41 @@ func newRunCmd() *cobra.Command {
 	cmd.Flags().BoolVar(&printScenario, "print-scenario", false, "print the scenario --scenario or --locustfile gives, as YAML, and exit without running")
 	cmd.Flags().IntVar(&repeat, "repeat", 1, "run it N times, a fresh target each time, stored as the group --name (runs NAME-1 ... NAME-N) that compare takes as one side")
 	return cmd
+}
+
+// runRun makes the run (or, grouped, a group of repeats runs), prints it
+// and turns how it ended into an exit status.
+func runRun(cmd *cobra.Command, spec lab.RunSpec, repeats int, grouped bool) error {
+	l, err := openLab(cmd, spec)
+	if err != nil {
+		return err
+	}
+	db := l.DB
+	defer db.Close()
+	if grouped {
+		rep, err := l.RunRepeats(cmd.Context(), spec, repeats, store.GroupRepeat)
+		return finishRepeats(cmd, db, rep, spec, err)
+	}
+	out, err := l.Run(cmd.Context(), spec)
+	if out.RunID != 0 {
+		// The store outlives an interrupt: the summary is printed.
+		bg := context.WithoutCancel(cmd.Context())
+		if perr := lab.PrintRun(bg, cmd.OutOrStdout(), db, out.RunID); perr != nil && err == nil {
+			err = perr
+		}
+	}
+	switch {
+	case errors.Is(err, lab.ErrInterrupted) && out.RunID != 0:
+		return silentExit{code: exitAborted} // the summary said it all
+	case err != nil:
+		return err
+	}
+	thErr := finishWithThresholds(cmd.OutOrStdout(), out, spec)
+	if out.TargetStopped != "" {
+		// Stored in full, but what it measured is a dead server.
+		return withCode(exitFailure, fmt.Errorf("run %s: %s", out.Name, out.TargetStopped))
+	}
+	return thErr
 }
 
 // openLab checks the spec's target, then opens the store (bad input
