@@ -62,17 +62,7 @@ func runRun(cmd *cobra.Command, spec lab.RunSpec, repeats int, grouped bool) err
 		return finishRepeats(cmd, db, rep, spec, err)
 	}
 	out, err := l.Run(cmd.Context(), spec)
-	if out.RunID != 0 {
-		// The store outlives an interrupt: the summary is printed.
-		bg := context.WithoutCancel(cmd.Context())
-		if perr := lab.PrintRun(bg, cmd.OutOrStdout(), db, out.RunID); perr != nil && err == nil {
-			err = perr
-		}
-	}
-	switch {
-	case errors.Is(err, lab.ErrInterrupted) && out.RunID != 0:
-		return silentExit{code: exitAborted} // the summary said it all
-	case err != nil:
+	if err := printOutcome(cmd, db, out, err); err != nil {
 		return err
 	}
 	thErr := finishWithThresholds(cmd.OutOrStdout(), out, spec)
@@ -81,6 +71,22 @@ func runRun(cmd *cobra.Command, spec lab.RunSpec, repeats int, grouped bool) err
 		return withCode(exitFailure, fmt.Errorf("run %s: %s", out.Name, out.TargetStopped))
 	}
 	return thErr
+}
+
+// printOutcome prints the stored run of out, if there is one, interrupted
+// or not (the store outlives an interrupt), and gives err, an interrupt
+// as exit status 3 with nothing more to say.
+func printOutcome(cmd *cobra.Command, db *store.DB, out lab.Outcome, err error) error {
+	if out.RunID == 0 {
+		return err
+	}
+	if perr := lab.PrintRun(context.WithoutCancel(cmd.Context()), cmd.OutOrStdout(), db, out.RunID); perr != nil && err == nil {
+		err = perr
+	}
+	if errors.Is(err, lab.ErrInterrupted) {
+		return silentExit{code: exitAborted} // the summary said it all
+	}
+	return err
 }
 
 // openLab checks the spec's target, then opens the store (bad input

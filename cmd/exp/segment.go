@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 
@@ -35,17 +34,10 @@ func runWorker(cmd *cobra.Command, w dist.Worker, spec lab.RunSpec) error {
 		return withCode(exitFailure, fmt.Errorf("worker %s: %w", w.Segment, err))
 	}
 	defer db.Close()
-	if out.RunID != 0 {
-		bg := context.WithoutCancel(cmd.Context())
-		if perr := lab.PrintRun(bg, cmd.OutOrStdout(), db, out.RunID); perr != nil && err == nil {
-			err = perr
-		}
-	}
-	switch {
-	case errors.Is(err, lab.ErrInterrupted) && out.RunID != 0:
-		return silentExit{code: exitAborted}
-	case err != nil:
+	err = printOutcome(cmd, db, out, err)
+	var silent silentExit
+	if err != nil && !errors.As(err, &silent) {
 		return withCode(exitFailure, fmt.Errorf("worker %s: %w", w.Segment, err))
 	}
-	return nil
+	return err
 }
