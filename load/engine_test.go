@@ -2,6 +2,10 @@ package load
 
 import (
 	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"sync/atomic"
@@ -158,6 +162,19 @@ func TestClassify(t *testing.T) {
 	}
 	if c := Classify(nil); c != OK {
 		t.Errorf("nil classified %v", c)
+	}
+	for _, e := range []struct {
+		err  error
+		want ErrorClass
+	}{
+		{fmt.Errorf("read response: %w", io.EOF), Reset},
+		{fmt.Errorf("read body: %w", io.ErrUnexpectedEOF), Reset},
+		{fmt.Errorf("handshake: %w", tls.AlertError(70)), TLS}, // protocol_version
+		{errors.New("something else"), Other},
+	} {
+		if c := Classify(e.err); c != e.want {
+			t.Errorf("Classify(%v) = %v, want %v", e.err, c, e.want)
+		}
 	}
 	if n := HTTP.Name(503); n != "http-503" {
 		t.Errorf("HTTP name %q", n)

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"io"
 	"net"
 	"os"
 	"strconv"
@@ -116,6 +117,15 @@ func Classify(err error) ErrorClass {
 	if errors.As(err, &netErr) && netErr.Timeout() {
 		return Timeout
 	}
+	var alert tls.AlertError
+	switch {
+	case errors.As(err, &alert):
+		return TLS // the server refused the handshake (version, certificate)
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return Reset // the connection closed under the request
+	}
+	// What net/http returns unwrapped (its errors are not exported): its
+	// text is all there is to go by.
 	msg := err.Error()
 	switch {
 	case strings.Contains(msg, "connection refused"):
