@@ -17,6 +17,7 @@ import (
 	"exp/plots"
 	"exp/report"
 	"exp/store"
+	"exp/units"
 )
 
 // PlanReport is a stored plan's report as written: the plan, the report's
@@ -287,7 +288,7 @@ func (b planBuilder) settings() ([][2]string, error) {
 	}
 	var levels []string
 	for _, l := range p.Levels {
-		levels = append(levels, fmt.Sprintf("%d users (spawn %g/s)", l.Users, l.SpawnRate))
+		levels = append(levels, fmt.Sprintf("%d users (spawn %s/s)", l.Users, units.Exact(l.SpawnRate)))
 	}
 	out := [][2]string{{"variants", strings.Join(p.Variants, ", ")}, {"levels", strings.Join(levels, ", ")},
 		{"duration of each run", p.Duration.String()}, {"task mix", cfg.Tasks}, {"think time", cfg.Wait},
