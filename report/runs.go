@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"text/tabwriter"
+	"time"
 
 	"exp/store"
 	"exp/units"
@@ -28,8 +29,10 @@ func Runs(w io.Writer, rows []store.RunRow) error {
 		if r.Model == "open" {
 			load = units.Exact(r.Rate) + "/s open"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%.1fs\t%d\t%.1f\t%.1f\t%d (%.2f%%)\t%s\t%s\n", r.Name, variant, load, r.DurationS,
-			r.Requests, r.RPS, r.P95MS, r.Failures, 100*r.FailRate, r.Status, r.StartedAt.Local().Format("2006-01-02 15:04:05"))
+		ran := time.Duration(r.DurationS * float64(time.Second))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%d (%.2f%%)\t%s\t%s\n", r.Name, variant, load, units.RunLength(ran),
+			r.Requests, units.Rate(r.RPS), units.Ms(units.FromMillis(r.P95MS)), r.Failures, 100*r.FailRate, r.Status,
+			r.StartedAt.Local().Format("2006-01-02 15:04:05"))
 	}
 	tw.Flush()
 	return ew.err
