@@ -182,8 +182,8 @@ func Workers(w io.Writer, ws []store.RunWorker) error {
 		if x.Host != "" {
 			where = fmt.Sprintf("pid %d on %s", x.PID, x.Host)
 		}
-		fmt.Fprintf(ew, "  %-3d %-10s  %-24s  %d samples, last at %.1f s, clock %s\n", x.Worker, x.Status, where,
-			x.Samples, float64(x.LastSampleMS)/1000, x.ClockSync)
+		fmt.Fprintf(ew, "  %-3d %-10s  %-24s  %d samples, last at %s, clock %s\n", x.Worker, x.Status, where,
+			x.Samples, units.RunLength(time.Duration(x.LastSampleMS)*time.Millisecond), x.ClockSync)
 	}
 	return ew.err
 }

@@ -114,7 +114,8 @@ func Sig(v float64, digits int) string {
 	return strconv.FormatFloat(math.Round(v*scale)/scale, 'f', -1, 64)
 }
 
-// RunLength gives how long a run lasted: to 100 ms from a second, to the
+// RunLength gives how long a run lasted, or how far into it something
+// happened (a worker's last sample): to 100 ms from a second, to the
 // millisecond below.
 func RunLength(d time.Duration) string {
 	if d >= time.Second {
