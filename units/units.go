@@ -114,6 +114,9 @@ func Sig(v float64, digits int) string {
 	return strconv.FormatFloat(math.Round(v*scale)/scale, 'f', -1, 64)
 }
 
+// Seconds gives a span in whole seconds with its unit: "12 s".
+func Seconds(d time.Duration) string { return fmt.Sprintf("%.0f s", d.Seconds()) }
+
 // RunLength gives how long a run lasted, or how far into it something
 // happened (a worker's last sample): to 100 ms from a second, to the
 // millisecond below.

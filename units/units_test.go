@@ -39,6 +39,8 @@ func TestFormats(t *testing.T) {
 		{Sig(99.994, 4), "99.99"},
 		{Exact(1e7), "10000000"},
 		{Exact(2.5), "2.5"},
+		{Seconds(12400 * time.Millisecond), "12 s"},
+		{Seconds(1e6 * time.Second), "1000000 s"},
 		{RunLength(20*time.Second + 40*time.Millisecond), "20s"},
 		{RunLength(1234 * time.Microsecond), "1ms"},
 	} {
