@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 
 	"exp/plots"
@@ -316,7 +315,7 @@ func (b planBuilder) settings() ([][2]string, error) {
 		for _, k := range keys {
 			v := cfg.Target[k]
 			if f, ok := v.(float64); ok {
-				v = strconv.FormatFloat(f, 'f', -1, 64)
+				v = units.Exact(f)
 			}
 			kv = append(kv, fmt.Sprintf("%s %v", k, v))
 		}
