@@ -10,6 +10,12 @@ import (
 // Millis is d in milliseconds.
 func Millis(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
+// Micros is d in whole microseconds as the latency histograms hold it:
+// below zero is 0, beyond math.MaxUint32 (71 minutes) is MaxUint32.
+func Micros(d time.Duration) uint32 {
+	return uint32(min(max(d.Microseconds(), 0), math.MaxUint32))
+}
+
 // FromMillis is ms milliseconds, rounded to the nanosecond; NaN (a
 // figure a file left empty) is 0.
 func FromMillis(ms float64) time.Duration {

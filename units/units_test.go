@@ -56,6 +56,14 @@ func TestMillisRoundTrip(t *testing.T) {
 			t.Errorf("FromMillis(Millis(%v)) = %v", d, got)
 		}
 	}
+	for _, c := range []struct {
+		d    time.Duration
+		want uint32
+	}{{-time.Second, 0}, {1500 * time.Nanosecond, 1}, {time.Second, 1e6}, {72 * time.Minute, math.MaxUint32}} {
+		if got := Micros(c.d); got != c.want {
+			t.Errorf("Micros(%v) = %d, want %d", c.d, got, c.want)
+		}
+	}
 	if FromMillis(math.NaN()) != 0 {
 		t.Error("NaN milliseconds should be 0")
 	}
