@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 
+	"exp/load"
 	"exp/store"
 )
 
@@ -22,6 +24,20 @@ func TestWorkersLastSample(t *testing.T) {
 	for _, want := range []string{"144 samples, last at 1.5s, clock ok", "9 samples, last at 347ms, clock ok"} {
 		if !strings.Contains(buf.String(), want) {
 			t.Errorf("Workers lacks %q:\n%s", want, buf.String())
+		}
+	}
+}
+
+// The progress line's rate prints with units.Rate, as the summary's
+// observations do.
+func TestLineRate(t *testing.T) {
+	for _, tt := range []struct {
+		rps  float64
+		want string
+	}{{3.333, "  3.33 req/s  "}, {98.94, "  98.9 req/s  "}, {12345.5, "  12346 req/s  "}, {1e7, "  10000000 req/s  "}} {
+		got := Line(5*time.Second, 10*time.Second, 4, "users", load.Window{RPS: tt.rps})
+		if !strings.Contains(got, tt.want) {
+			t.Errorf("Line with %v req/s = %q, want it to hold %q", tt.rps, got, tt.want)
 		}
 	}
 }
