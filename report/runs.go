@@ -6,6 +6,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"exp/load"
 	"exp/store"
 	"exp/units"
 )
@@ -25,12 +26,12 @@ func Runs(w io.Writer, rows []store.RunRow) error {
 		if variant == "" {
 			variant = "-"
 		}
-		load := fmt.Sprintf("%d users", r.Users)
-		if r.Model == "open" {
-			load = units.Exact(r.Rate) + "/s open"
+		given := fmt.Sprintf("%d users", r.Users)
+		if r.Model == load.Open {
+			given = units.Exact(r.Rate) + "/s open"
 		}
 		ran := time.Duration(r.DurationS * float64(time.Second))
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%d (%.2f%%)\t%s\t%s\n", r.Name, variant, load, units.RunLength(ran),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%d (%.2f%%)\t%s\t%s\n", r.Name, variant, given, units.RunLength(ran),
 			r.Requests, units.Rate(r.RPS), units.Ms(units.FromMillis(r.P95MS)), r.Failures, 100*r.FailRate, r.Status,
 			r.StartedAt.Local().Format("2006-01-02 15:04:05"))
 	}

@@ -43,7 +43,7 @@ func (f *Flags) Bind(fs *pflag.FlagSet) {
 	fs.StringVar(&f.stages, "stages", "", "closed-model stages duration:users,... such as 30s:10,30s:50,30s:100 (replaces --users and --duration)")
 	fs.Float64Var(&f.rate, "rate", 0, "open model: requests per second at fixed intended times")
 	fs.StringVar(&f.rateStages, "rate-stages", "", "open model: duration:rate,... ramping linearly within each stage from the previous rate (0 at first)")
-	fs.StringVar(&f.arrivals, "arrivals", "uniform", "open model: uniform or poisson arrivals")
+	fs.StringVar(&f.arrivals, "arrivals", string(load.Uniform), "open model: uniform or poisson arrivals")
 	fs.IntVar(&f.maxInflight, "max-inflight", 1000, "open model: requests in flight at most; beyond, a request is counted as dropped")
 	fs.Uint64Var(&f.seed, "seed", 0, "open model: seed of the arrivals (poisson) and the task picks, to send a stored run's schedule again (0: the start time; a run stores its own)")
 	fs.StringVar(&f.tasks, "tasks", load.DefaultTasks, "task mix path:weight,... (optionally 'POST /path:weight')")
