@@ -177,7 +177,7 @@ func (c *RunConfig) validateProtocol() error {
 		return input.Errorf("h2-streams", "must be from 1 to %d, got %d", MaxStreams, c.H2Streams)
 	}
 	if c.H2Streams > 1 && !c.HTTP2 {
-		return input.Errorf("h2-streams", "%d needs --http2", c.H2Streams)
+		return input.Errorf("h2-streams", "%d needs %v", c.H2Streams, input.Name("http2"))
 	}
 	conf, err := c.TLS.build(c.HTTP2)
 	if err != nil {

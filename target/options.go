@@ -148,7 +148,7 @@ func (o Options) Validate() error {
 		return input.Errorf("cpu-work", "must be at least 1, got %d", o.CPUWork)
 	}
 	if o.CertOut != "" && !o.TLS {
-		return input.Errorf(flagCertOut, "%q needs --tls", o.CertOut)
+		return input.Errorf(flagCertOut, "%q needs %v", o.CertOut, input.Name("tls"))
 	}
 	return o.validateStall()
 }
