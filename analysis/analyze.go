@@ -3,7 +3,7 @@ package analysis
 import (
 	"cmp"
 	"exp/load"
-	"math"
+	"exp/units"
 	"slices"
 	"time"
 )
@@ -122,7 +122,7 @@ func (a *Analyzer) Add(s load.Sample) {
 	if int(s.Endpoint) >= len(a.byTask) {
 		a.byTask = append(a.byTask, make([]taskAcc, int(s.Endpoint)+1-len(a.byTask))...)
 	}
-	us := toMicros(s.Latency)
+	us := units.Micros(s.Latency)
 	t := &a.byTask[s.Endpoint]
 	t.requests++
 	sec := int(max(s.Start, 0) / time.Second)
@@ -161,7 +161,7 @@ func (a *Analyzer) Add(s load.Sample) {
 	if a.cfg.Model == load.Open && s.Class != load.Dropped {
 		// In whole microseconds of each, as the store keeps them, so a
 		// summary fed live equals one rebuilt from the store.
-		a.lateness.add(us - min(us, toMicros(s.Service)))
+		a.lateness.add(us - min(us, units.Micros(s.Service)))
 	}
 	a.phases.add(s, us)
 	if end > a.maxEnd {
@@ -220,11 +220,6 @@ func (a *Analyzer) Flush() error { return nil }
 
 // Close does nothing; call Summary.
 func (a *Analyzer) Close() error { return nil }
-
-func toMicros(d time.Duration) uint32 {
-	us := d.Microseconds()
-	return uint32(min(max(us, 0), math.MaxUint32))
-}
 
 var summaryPercentiles = []float64{50, 90, 95, 99, 99.9}
 

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"exp/load"
+	"exp/units"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -49,7 +50,7 @@ func TestAnalyzerMatchesNaiveInCompletionOrder(t *testing.T) {
 				var v []uint32
 				for _, s := range samples {
 					if ep < 0 || int(s.Endpoint) == ep {
-						v = append(v, toMicros(s.Latency))
+						v = append(v, units.Micros(s.Latency))
 					}
 				}
 				slices.Sort(v)
@@ -65,7 +66,7 @@ func TestAnalyzerMatchesNaiveInCompletionOrder(t *testing.T) {
 				var v []uint32
 				for _, s := range samples {
 					if int(s.Start/time.Second) == sec.T {
-						v = append(v, toMicros(s.Latency))
+						v = append(v, units.Micros(s.Latency))
 					}
 				}
 				slices.Sort(v)

@@ -78,6 +78,29 @@ func TestParseGate(t *testing.T) {
 	}
 }
 
+// A gate prints as it parses, without an exponent for a large tolerance
+// (what parses is at most 1000000%).
+func TestGateString(t *testing.T) {
+	for _, tt := range []struct {
+		g    Gate
+		want string
+	}{
+		{Gate{P95, 5}, "p95:+5%"},
+		{Gate{Throughput, 2.5}, "throughput:-2.5%"},
+		{Gate{P99, 1e6}, "p99:+1000000%"},
+		{Gate{P50, 1e7}, "p50:+10000000%"},
+		{Gate{P95, 12345.5}, "p95:+12345.5%"},
+	} {
+		got := tt.g.String()
+		if got != tt.want {
+			t.Errorf("%+v.String() = %q, want %q", tt.g, got, tt.want)
+		}
+		if back, err := ParseGate(got); tt.g.TolPct <= 1e6 && (err != nil || back != tt.g) {
+			t.Errorf("ParseGate(%q) = %v, %v; want %v", got, back, err, tt.g)
+		}
+	}
+}
+
 func change(f Figure, pct, lo, hi float64, j Judgement) Change {
 	return Change{Figure: f, Pct: pct, Lo: lo, Hi: hi, Judgement: j, Source: BetweenRuns}
 }

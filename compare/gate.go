@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"exp/input"
+	"exp/units"
 )
 
 // Gate fails a comparison when a figure got worse than a tolerance with
@@ -22,7 +23,7 @@ func (g Gate) String() string {
 	if !g.Figure.HigherIsWorse() {
 		sign = "-"
 	}
-	return fmt.Sprintf("%s:%s%g%%", g.Figure, sign, g.TolPct)
+	return fmt.Sprintf("%s:%s%s%%", g.Figure, sign, units.Exact(g.TolPct))
 }
 
 var figureNames = map[string]Figure{

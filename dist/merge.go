@@ -21,6 +21,7 @@ import (
 	"exp/load"
 	"exp/store"
 	"exp/target"
+	"exp/units"
 )
 
 // Warning codes of a merged run.
@@ -347,8 +348,8 @@ func allAborted(ws []*worker) bool {
 
 // lost says what the merged run lacks of this worker ("" when nothing).
 func (w *worker) lost(cfg load.RunConfig) string {
-	planned := cfg.TotalDuration().Round(100 * time.Millisecond)
-	at := (time.Duration(w.LastSampleMS) * time.Millisecond).Round(100 * time.Millisecond)
+	planned := units.RunLength(cfg.TotalDuration())
+	at := units.RunLength(time.Duration(w.LastSampleMS) * time.Millisecond)
 	switch w.Status {
 	case store.StatusCompleted:
 		return ""
@@ -358,10 +359,10 @@ func (w *worker) lost(cfg load.RunConfig) string {
 		}
 		return fmt.Sprintf("worker %d (%s) was ready but stored no run: its share of the load is missing", w.Worker, w.where())
 	case store.StatusRunning:
-		return fmt.Sprintf("worker %d (%s) died mid-run: its last sample started at %v of %v, its %d samples are kept and the rest of its share is missing",
+		return fmt.Sprintf("worker %d (%s) died mid-run: its last sample started at %s of %s, its %d samples are kept and the rest of its share is missing",
 			w.Worker, w.where(), at, planned, w.Samples)
 	}
-	return fmt.Sprintf("worker %d (%s) ended %s: its last sample started at %v of %v (%d samples kept)", w.Worker, w.where(), w.Status, at, planned, w.Samples)
+	return fmt.Sprintf("worker %d (%s) ended %s: its last sample started at %s of %s (%d samples kept)", w.Worker, w.where(), w.Status, at, planned, w.Samples)
 }
 
 func (w *worker) where() string {

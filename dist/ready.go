@@ -123,7 +123,7 @@ func commonStart(all []Ready, n int, test string, timeout, margin time.Duration)
 	}
 	start := last.Add(margin)
 	if late := time.Since(start); late >= 0 {
-		return time.Time{}, fmt.Errorf("all workers were seen ready %v after the common start: raise --start-margin (now %v) or check the clocks", late.Round(time.Millisecond), margin)
+		return time.Time{}, &LateStartError{Late: late, Margin: margin}
 	}
 	return start, nil
 }

@@ -92,7 +92,7 @@ func RunWorker(ctx context.Context, w Worker, spec lab.RunSpec) (lab.Outcome, *s
 // bad input is found before the others wait for it.
 func (w Worker) Check(spec lab.RunSpec) error {
 	if !spec.Target.External() {
-		return input.Errorf("url", "a split test loads one server that every worker reaches: give its --url (the built-in target would be one per worker)")
+		return input.Errorf("url", "is needed: a split test loads one server that every worker reaches (the built-in target would be one per worker)")
 	}
 	if w.Segment.Count < 1 {
 		return input.Errorf("segment", "no segment: want worker I of N")

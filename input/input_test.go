@@ -29,3 +29,25 @@ func TestError(t *testing.T) {
 		t.Error("a plain error is not an input error")
 	}
 }
+
+// Other fields a message names read by their spec name, and by a front
+// end's spelling through Text; %w still wraps.
+func TestName(t *testing.T) {
+	base := errors.New("boom")
+	err := Errorf("client-key", "is missing: %v needs its key (%v): %w", Name("client-cert"), "x.pem", base)
+	e, _ := As(err)
+	if got, want := err.Error(), "client-key is missing: client-cert needs its key (x.pem): boom"; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+	flag := func(f string) string { return "--" + f }
+	if got, want := e.Text(flag), "is missing: --client-cert needs its key (x.pem): boom"; got != want {
+		t.Errorf("Text = %q, want %q", got, want)
+	}
+	if !errors.Is(err, base) {
+		t.Error("the error does not wrap its cause")
+	}
+	w, _ := As(Wrap("tasks", base))
+	if got := w.Text(flag); got != "boom" {
+		t.Errorf("Text of a wrapped error = %q", got)
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"math"
-	"strconv"
 	"time"
 
 	"exp/analysis"
@@ -168,7 +167,7 @@ func statsJSONOf(st analysis.Stats, ladders map[int]locust.Ladder) statsJSON {
 	pcts := map[string]float64{}
 	for i, p := range locust.Percentiles {
 		if !math.IsNaN(l[i]) {
-			pcts[strconv.FormatFloat(p, 'f', -1, 64)] = l[i]
+			pcts[units.Exact(p)] = l[i]
 		}
 	}
 	return statsJSON{Method: st.Method, Name: st.Name, Requests: st.Requests, Failures: st.Failures,

@@ -112,15 +112,18 @@ func (p PlanSpec) Check() error {
 // (plans.config): the settings the report prints and the thresholds
 // `plan show` checks again.
 type planConfig struct {
-	Tasks      string         `json:"tasks"`
-	Wait       string         `json:"wait"`
-	Timeout    string         `json:"timeout"`
-	KeepAlive  bool           `json:"keepalive"`
-	Thresholds []string       `json:"thresholds,omitempty"`
-	Target     map[string]any `json:"target,omitempty"` // built-in target settings
-	TargetCmd  string         `json:"target_cmd,omitempty"`
-	TargetPID  int            `json:"target_pid,omitempty"`
-	Repeat     int            `json:"repeat,omitempty"` // runs of each cell, a group; 0: one run
+	Tasks      string   `json:"tasks"`
+	Wait       string   `json:"wait"`
+	Timeout    string   `json:"timeout"`
+	KeepAlive  bool     `json:"keepalive"`
+	Thresholds []string `json:"thresholds,omitempty"`
+	// Target is the built-in target's settings every cell shares: its
+	// Params without a variant (each cell has its own). Plans stored
+	// before it was typed hold the same JSON object, written from a map.
+	Target    *target.Params `json:"target,omitempty"`
+	TargetCmd string         `json:"target_cmd,omitempty"`
+	TargetPID int            `json:"target_pid,omitempty"`
+	Repeat    int            `json:"repeat,omitempty"` // runs of each cell, a group; 0: one run
 	// Flags are the exp plan flags it was given (PlanSpec.Flags).
 	Flags map[string]string `json:"flags,omitempty"`
 }
@@ -136,14 +139,9 @@ func (p PlanSpec) config() (json.RawMessage, error) {
 		cfg.Thresholds = append(cfg.Thresholds, th.Text)
 	}
 	if !t.External() {
-		b, err := json.Marshal(t.Builtin.Params())
-		if err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal(b, &cfg.Target); err != nil {
-			return nil, err
-		}
-		delete(cfg.Target, "variant")
+		shared := t.Builtin.Params()
+		shared.Variant = ""
+		cfg.Target = &shared
 	}
 	return json.Marshal(cfg)
 }

@@ -5,18 +5,19 @@ import (
 	"encoding/json"
 	"exp/analysis"
 	"exp/input"
+	"exp/target"
 	"exp/verdict"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 
 	"exp/plots"
 	"exp/report"
 	"exp/store"
+	"exp/units"
 )
 
 // PlanReport is a stored plan's report as written: the plan, the report's
@@ -287,7 +288,7 @@ func (b planBuilder) settings() ([][2]string, error) {
 	}
 	var levels []string
 	for _, l := range p.Levels {
-		levels = append(levels, fmt.Sprintf("%d users (spawn %g/s)", l.Users, l.SpawnRate))
+		levels = append(levels, fmt.Sprintf("%d users (spawn %s/s)", l.Users, units.Exact(l.SpawnRate)))
 	}
 	out := [][2]string{{"variants", strings.Join(p.Variants, ", ")}, {"levels", strings.Join(levels, ", ")},
 		{"duration of each run", p.Duration.String()}, {"task mix", cfg.Tasks}, {"think time", cfg.Wait},
@@ -305,21 +306,10 @@ func (b planBuilder) settings() ([][2]string, error) {
 			tgt += fmt.Sprintf(", pid %d monitored", cfg.TargetPID)
 		}
 		out[0] = [2]string{"target", tgt}
+	case cfg.Target != nil:
+		out = append(out, [2]string{"built-in target", builtinSettings(*cfg.Target)})
 	default:
-		keys := make([]string, 0, len(cfg.Target))
-		for k := range cfg.Target {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		var kv []string
-		for _, k := range keys {
-			v := cfg.Target[k]
-			if f, ok := v.(float64); ok {
-				v = strconv.FormatFloat(f, 'f', -1, 64)
-			}
-			kv = append(kv, fmt.Sprintf("%s %v", k, v))
-		}
-		out = append(out, [2]string{"built-in target", strings.Join(kv, ", ")})
+		out = append(out, [2]string{"built-in target", ""})
 	}
 	if len(cfg.Thresholds) > 0 {
 		out = append(out, [2]string{"thresholds (every run)", strings.Join(cfg.Thresholds, ", ")})
@@ -333,6 +323,34 @@ func (b planBuilder) settings() ([][2]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// builtinSettings is the built-in target's shared settings as the report
+// prints them: by their stored names in alphabetical order, those the JSON
+// omits when zero only when set (as plans stored before they were typed
+// print: from the JSON object, sorted).
+func builtinSettings(p target.Params) string {
+	kv := []string{"cpu_work " + strconv.Itoa(p.CPUWork)}
+	if p.HTTP2 {
+		kv = append(kv, "http2 true")
+	}
+	kv = append(kv, "idle_timeout_s "+units.Exact(p.IdleTimeoutS), "keepalive "+strconv.FormatBool(p.KeepAlive))
+	if p.PoolSize != 0 {
+		kv = append(kv, "pool_size "+strconv.Itoa(p.PoolSize))
+	}
+	if p.Queue != 0 {
+		kv = append(kv, "queue "+strconv.Itoa(p.Queue))
+	}
+	if p.StallEveryS != 0 {
+		kv = append(kv, "stall_every_s "+units.Exact(p.StallEveryS))
+	}
+	if p.StallForS != 0 {
+		kv = append(kv, "stall_for_s "+units.Exact(p.StallForS))
+	}
+	if p.TLS {
+		kv = append(kv, "tls true")
+	}
+	return strings.Join(kv, ", ")
 }
 
 // notes warn when the plan did not run to its end.

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"exp/input"
+	"exp/units"
 )
 
 // SetUsers changes a running closed-model run's users from the next whole
@@ -100,7 +101,7 @@ func (e *Engine) SetRate(r float64) error {
 		return input.Errorf("rate", "the run is in the closed model: change its users instead")
 	}
 	if r != r || r < 0 || r > MaxRate {
-		return input.Errorf("rate", "must be a number of requests per second from 0 to %g, got %g", float64(MaxRate), r)
+		return input.Errorf("rate", "must be a number of requests per second from 0 to %s, got %s", units.Exact(MaxRate), units.Exact(r))
 	}
 	e.schedMu.Lock()
 	defer e.schedMu.Unlock()

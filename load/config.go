@@ -147,12 +147,12 @@ func (c *RunConfig) Validate() error {
 			}
 		}
 		if !(c.SpawnRate > 0) || c.SpawnRate > MaxSpawn {
-			return input.Errorf("spawn-rate", "must be a number above zero and at most %s, got %g", units.Exact(MaxSpawn), c.SpawnRate)
+			return input.Errorf("spawn-rate", "must be a number above zero and at most %s, got %s", units.Exact(MaxSpawn), units.Exact(c.SpawnRate))
 		}
 	case Open:
 		if len(c.RateStages) == 0 {
 			if !(c.Rate > 0) || c.Rate > MaxRate {
-				return input.Errorf("rate", "must be a number above zero and at most %s, got %g", units.Exact(MaxRate), c.Rate)
+				return input.Errorf("rate", "must be a number above zero and at most %s, got %s", units.Exact(MaxRate), units.Exact(c.Rate))
 			}
 			if c.Duration <= 0 {
 				return input.Errorf("duration", "must be above zero, got %v", c.Duration)
@@ -177,7 +177,7 @@ func (c *RunConfig) validateProtocol() error {
 		return input.Errorf("h2-streams", "must be from 1 to %d, got %d", MaxStreams, c.H2Streams)
 	}
 	if c.H2Streams > 1 && !c.HTTP2 {
-		return input.Errorf("h2-streams", "%d needs --http2", c.H2Streams)
+		return input.Errorf("h2-streams", "%d needs %v", c.H2Streams, input.Name("http2"))
 	}
 	conf, err := c.TLS.build(c.HTTP2)
 	if err != nil {

@@ -31,7 +31,8 @@ func ScenarioTasks(sc *scenario.Scenario) []Task {
 
 func (c *RunConfig) validateScenario() error {
 	if c.Model != Closed {
-		return input.Errorf("scenario", "runs in the closed model (users); --rate does not take a scenario")
+		return input.Errorf("scenario", "runs in the closed model (%v or %v): %v and %v do not take one",
+			input.Name("users"), input.Name("stages"), input.Name("rate"), input.Name("rate-stages"))
 	}
 	if len(c.Tasks) != len(c.Scenario.Endpoints) {
 		return input.Errorf("scenario", "has %d endpoints but the run lists %d (set Tasks from ScenarioTasks)",

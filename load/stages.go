@@ -2,6 +2,7 @@ package load
 
 import (
 	"exp/input"
+	"exp/units"
 	"fmt"
 	"strconv"
 	"strings"
@@ -47,7 +48,7 @@ func ParseRateStages(s string) ([]RateStage, error) {
 	var peak float64
 	err := parseStageList(s, "rate-stages", "30s:100,30s:200", true, func(d time.Duration, v string) error {
 		r, err := strconv.ParseFloat(v, 64)
-		if err != nil || r < 0 || r != r || r > 1e7 {
+		if err != nil || r < 0 || r != r || r > MaxRate {
 			return fmt.Errorf("rate %q is not a number of requests per second ≥ 0", v)
 		}
 		peak = max(peak, r)
@@ -127,7 +128,7 @@ func FormatStages(st []Stage) string {
 func FormatRateStages(st []RateStage) string {
 	parts := make([]string, len(st))
 	for i, s := range st {
-		parts[i] = s.Duration.String() + ":" + strconv.FormatFloat(s.Rate, 'g', -1, 64)
+		parts[i] = s.Duration.String() + ":" + units.Exact(s.Rate)
 	}
 	return strings.Join(parts, ",")
 }

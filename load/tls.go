@@ -73,9 +73,9 @@ func (c TLSConfig) build(http2 bool) (*tls.Config, error) {
 	}
 	switch {
 	case c.ClientCert != "" && c.ClientKey == "":
-		return nil, input.Errorf("client-key", "is missing: --client-cert needs its key")
+		return nil, input.Errorf("client-key", "is missing: %v needs its key", input.Name("client-cert"))
 	case c.ClientKey != "" && c.ClientCert == "":
-		return nil, input.Errorf("client-cert", "is missing: --client-key needs its certificate")
+		return nil, input.Errorf("client-cert", "is missing: %v needs its certificate", input.Name("client-key"))
 	case c.ClientCert != "":
 		pair, err := tls.LoadX509KeyPair(c.ClientCert, c.ClientKey)
 		if err != nil {

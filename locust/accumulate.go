@@ -3,6 +3,7 @@ package locust
 import (
 	"exp/analysis"
 	"exp/load"
+	"exp/units"
 	"math"
 	"slices"
 	"time"
@@ -32,13 +33,9 @@ func NewAccumulator(endpoints int) *Accumulator {
 	return &Accumulator{byEndpoint: make([][]uint32, endpoints)}
 }
 
-func micros(d time.Duration) uint32 {
-	return uint32(min(max(d.Microseconds(), 0), math.MaxUint32))
-}
-
 // Add counts one sample.
 func (a *Accumulator) Add(s load.Sample) {
-	us := micros(s.Latency)
+	us := units.Micros(s.Latency)
 	ep := int(s.Endpoint)
 	for ep >= len(a.byEndpoint) {
 		a.byEndpoint = append(a.byEndpoint, nil)

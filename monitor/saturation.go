@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"runtime"
 	"time"
+
+	"exp/units"
 )
 
 // Saturation thresholds, as Locust's own CPU warning uses.
@@ -55,14 +57,10 @@ func (d *Saturation) Add(u Usage) string {
 		return ""
 	}
 	d.warning = fmt.Sprintf("generator CPU above %.0f%% for %s: figures may be limited by the load generator, not the server",
-		SaturationShare*100, fmtSeconds(u.T-d.since))
+		SaturationShare*100, units.Seconds(u.T-d.since))
 	return d.warning
 }
 
 // Warning is the warning if the detector has fired, "" otherwise: for the
 // run's summary.
 func (d *Saturation) Warning() string { return d.warning }
-
-func fmtSeconds(d time.Duration) string {
-	return fmt.Sprintf("%.0f s", d.Seconds())
-}

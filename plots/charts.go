@@ -129,25 +129,31 @@ func plateauRun(p *plot.Plot, r RunSeries) error {
 	l.Color, l.Width = c, vg.Points(2)
 	pts.GlyphStyle = draw.GlyphStyle{Color: c, Radius: vg.Points(2.5), Shape: draw.CircleGlyph{}}
 	p.Add(l, pts)
-	pl := r.Plateau
-	label := fmt.Sprintf("%s: still growing at %s %s", r.Name, units.Number(pl.TopLoad), pl.LoadUnit())
-	if len(pl.Levels) > 0 && pl.TopLoad < verdict.FlatSpan*pl.Levels[0].Load {
-		label = fmt.Sprintf("%s: no sign of a limit at %s %s", r.Name, units.Number(pl.TopLoad), pl.LoadUnit())
-	}
-	if pl.Flat {
-		label = fmt.Sprintf("%s: plateau %.0f req/s from %s %s", r.Name, pl.PeakRPS, units.Number(pl.KneeLoad), pl.LoadUnit())
-		if pl.Slowed {
-			label = fmt.Sprintf("%s: %.0f req/s, not keeping up past %s %s", r.Name, pl.PeakRPS, units.Number(pl.KneeLoad), pl.LoadUnit())
-		}
-		if pl.KneeAtMost {
-			label = fmt.Sprintf("%s: plateau %.0f req/s from ≤ %s %s", r.Name, pl.PeakRPS, units.Number(pl.KneeLoad), pl.LoadUnit())
-		}
+	if r.Plateau.Flat {
 		if err := markKnee(p, r, c); err != nil {
 			return err
 		}
 	}
-	p.Legend.Add(label, l, pts)
+	p.Legend.Add(plateauLabel(r), l, pts)
 	return nil
+}
+
+// plateauLabel is a run's legend in plateau.png: where its throughput
+// stopped growing, or that it did not.
+func plateauLabel(r RunSeries) string {
+	pl := r.Plateau
+	unit, peak, knee := pl.LoadUnit(), units.Rate(pl.PeakRPS), units.Number(pl.KneeLoad)
+	switch {
+	case pl.Flat && pl.KneeAtMost:
+		return fmt.Sprintf("%s: plateau %s req/s from ≤ %s %s", r.Name, peak, knee, unit)
+	case pl.Flat && pl.Slowed:
+		return fmt.Sprintf("%s: %s req/s, not keeping up past %s %s", r.Name, peak, knee, unit)
+	case pl.Flat:
+		return fmt.Sprintf("%s: plateau %s req/s from %s %s", r.Name, peak, knee, unit)
+	case len(pl.Levels) > 0 && pl.TopLoad < verdict.FlatSpan*pl.Levels[0].Load:
+		return fmt.Sprintf("%s: no sign of a limit at %s %s", r.Name, units.Number(pl.TopLoad), unit)
+	}
+	return fmt.Sprintf("%s: still growing at %s %s", r.Name, units.Number(pl.TopLoad), unit)
 }
 
 // markKnee rings the knee and draws the sustained peak from there on.

@@ -112,7 +112,7 @@ func ThresholdMeasured(r analysis.ThresholdResult) string {
 	case r.Metric == "rps" || r.Metric == "success_rps" || r.Metric == "requests" || r.Metric == "failures":
 		return fmt.Sprintf("%.1f", r.Measured)
 	}
-	return fmt.Sprintf("%.1f ms", r.Measured)
+	return units.Latency(units.FromMillis(r.Measured))
 }
 
 var funcs = template.FuncMap{

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"io"
 	"text/tabwriter"
+	"time"
 
+	"exp/load"
 	"exp/store"
 	"exp/units"
 )
@@ -24,12 +26,14 @@ func Runs(w io.Writer, rows []store.RunRow) error {
 		if variant == "" {
 			variant = "-"
 		}
-		load := fmt.Sprintf("%d users", r.Users)
-		if r.Model == "open" {
-			load = units.Exact(r.Rate) + "/s open"
+		given := fmt.Sprintf("%d users", r.Users)
+		if r.Model == load.Open {
+			given = units.Exact(r.Rate) + "/s open"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%.1fs\t%d\t%.1f\t%.1f\t%d (%.2f%%)\t%s\t%s\n", r.Name, variant, load, r.DurationS,
-			r.Requests, r.RPS, r.P95MS, r.Failures, 100*r.FailRate, r.Status, r.StartedAt.Local().Format("2006-01-02 15:04:05"))
+		ran := time.Duration(r.DurationS * float64(time.Second))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%d (%.2f%%)\t%s\t%s\n", r.Name, variant, given, units.RunLength(ran),
+			r.Requests, units.Rate(r.RPS), units.Ms(units.FromMillis(r.P95MS)), r.Failures, 100*r.FailRate, r.Status,
+			r.StartedAt.Local().Format("2006-01-02 15:04:05"))
 	}
 	tw.Flush()
 	return ew.err

@@ -163,8 +163,8 @@ func Line(elapsed, total time.Duration, active int, activeLabel string, w load.W
 	if total > 0 {
 		pct = 100 * float64(elapsed) / float64(total)
 	}
-	return strings.TrimSpace(fmt.Sprintf("[%5.1f%%] %s/%s  %s %d  %.1f req/s  p95 %s ms  failures %d (total %d of %d)",
-		pct, fmtSec(elapsed), fmtSec(total), activeLabel, active, w.RPS, units.Ms(w.P95), w.Failures, w.TotalFailures, w.TotalRequests))
+	return strings.TrimSpace(fmt.Sprintf("[%5.1f%%] %s/%s  %s %d  %s req/s  p95 %s ms  failures %d (total %d of %d)",
+		pct, fmtSec(elapsed), fmtSec(total), activeLabel, active, units.Rate(w.RPS), units.Ms(w.P95), w.Failures, w.TotalFailures, w.TotalRequests))
 }
 
 func fmtSec(d time.Duration) string { return fmt.Sprintf("%ds", int(d.Round(time.Second)/time.Second)) }
@@ -182,8 +182,8 @@ func Workers(w io.Writer, ws []store.RunWorker) error {
 		if x.Host != "" {
 			where = fmt.Sprintf("pid %d on %s", x.PID, x.Host)
 		}
-		fmt.Fprintf(ew, "  %-3d %-10s  %-24s  %d samples, last at %.1f s, clock %s\n", x.Worker, x.Status, where,
-			x.Samples, float64(x.LastSampleMS)/1000, x.ClockSync)
+		fmt.Fprintf(ew, "  %-3d %-10s  %-24s  %d samples, last at %s, clock %s\n", x.Worker, x.Status, where,
+			x.Samples, units.RunLength(time.Duration(x.LastSampleMS)*time.Millisecond), x.ClockSync)
 	}
 	return ew.err
 }

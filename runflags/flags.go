@@ -1,11 +1,10 @@
 package runflags
 
 import (
-	"errors"
 	"exp/analysis"
+	"exp/input"
 	"exp/lab"
 	"exp/load"
-	"fmt"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -43,7 +42,7 @@ func (f *Flags) Bind(fs *pflag.FlagSet) {
 	fs.StringVar(&f.stages, "stages", "", "closed-model stages duration:users,... such as 30s:10,30s:50,30s:100 (replaces --users and --duration)")
 	fs.Float64Var(&f.rate, "rate", 0, "open model: requests per second at fixed intended times")
 	fs.StringVar(&f.rateStages, "rate-stages", "", "open model: duration:rate,... ramping linearly within each stage from the previous rate (0 at first)")
-	fs.StringVar(&f.arrivals, "arrivals", "uniform", "open model: uniform or poisson arrivals")
+	fs.StringVar(&f.arrivals, "arrivals", string(load.Uniform), "open model: uniform or poisson arrivals")
 	fs.IntVar(&f.maxInflight, "max-inflight", 1000, "open model: requests in flight at most; beyond, a request is counted as dropped")
 	fs.Uint64Var(&f.seed, "seed", 0, "open model: seed of the arrivals (poisson) and the task picks, to send a stored run's schedule again (0: the start time; a run stores its own)")
 	fs.StringVar(&f.tasks, "tasks", load.DefaultTasks, "task mix path:weight,... (optionally 'POST /path:weight')")
@@ -103,19 +102,10 @@ func (f *Flags) Spec(fl *pflag.FlagSet) (lab.RunSpec, error) {
 		return spec, err
 	}
 	cfg.WaitS = cfg.Wait.String()
-	open := fl.Changed("rate") || fl.Changed("rate-stages")
-	switch {
-	case open && (fl.Changed("users") || fl.Changed("stages") || fl.Changed("spawn-rate")):
-		return spec, errors.New("--rate/--rate-stages (open model) and --users/--stages/--spawn-rate (closed model) cannot be used together")
-	case fl.Changed("stages") && (fl.Changed("users") || fl.Changed("duration")):
-		return spec, errors.New("--stages replaces --users and --duration: give one or the other")
-	case fl.Changed("rate") && fl.Changed("rate-stages"):
-		return spec, errors.New("--rate-stages replaces --rate: give one or the other")
-	case fl.Changed("seed") && !open:
-		return spec, errors.New("--seed seeds the open model's arrivals: it goes with --rate or --rate-stages")
-	case fl.Changed("rate-stages") && fl.Changed("duration"):
-		return spec, errors.New("--rate-stages replaces --duration: give one or the other")
+	if err := checkModel(fl); err != nil {
+		return spec, err
 	}
+	open := fl.Changed("rate") || fl.Changed("rate-stages")
 	if fl.Changed("stages") {
 		if cfg.Stages, err = load.ParseStages(f.stages); err != nil {
 			return spec, err
@@ -147,6 +137,35 @@ func (f *Flags) Spec(fl *pflag.FlagSet) (lab.RunSpec, error) {
 	return spec, spec.Check()
 }
 
+// checkModel refuses flags of the open and the closed model together,
+// and a flag with one that replaces it.
+func checkModel(fl *pflag.FlagSet) error {
+	openFlag := changed(fl, "rate", "rate-stages")
+	switch closedFlag := changed(fl, "users", "stages", "spawn-rate"); {
+	case openFlag != "" && closedFlag != "":
+		return input.Errorf(openFlag, "(open model) and %v (closed model) cannot be used together", input.Name(closedFlag))
+	case fl.Changed("stages") && (fl.Changed("users") || fl.Changed("duration")):
+		return input.Errorf("stages", "replaces %v and %v: give one or the other", input.Name("users"), input.Name("duration"))
+	case fl.Changed("rate") && fl.Changed("rate-stages"):
+		return input.Errorf("rate-stages", "replaces %v: give one or the other", input.Name("rate"))
+	case fl.Changed("seed") && openFlag == "":
+		return input.Errorf("seed", "seeds the open model's arrivals: it goes with %v or %v", input.Name("rate"), input.Name("rate-stages"))
+	case fl.Changed("rate-stages") && fl.Changed("duration"):
+		return input.Errorf("rate-stages", "replaces %v: give one or the other", input.Name("duration"))
+	}
+	return nil
+}
+
+// changed is the first of names set on fl, "" for none.
+func changed(fl *pflag.FlagSet, names ...string) string {
+	for _, n := range names {
+		if fl.Changed(n) {
+			return n
+		}
+	}
+	return ""
+}
+
 // useScenario reads --scenario or --locustfile into cfg. The file's host
 // is the target when neither --url nor --variant says otherwise (as
 // Locust's --host overrides a locustfile's host).
@@ -154,17 +173,20 @@ func (f *Flags) useScenario(fl *pflag.FlagSet, cfg *load.RunConfig, spec *lab.Ru
 	if f.scenario == "" && f.locustfile == "" {
 		return nil
 	}
+	field, read, path := "scenario", lab.ReadScenario, f.scenario
+	if f.locustfile != "" {
+		field, read, path = "locustfile", lab.ReadLocustfile, f.locustfile
+	}
 	switch {
 	case f.scenario != "" && f.locustfile != "":
-		return errors.New("--scenario and --locustfile: give one")
-	case fl.Changed("tasks") || fl.Changed("wait"):
-		return errors.New("--tasks and --wait come from the scenario (its tasks, each user class's wait): drop them")
+		return input.Errorf("scenario", "and %v: give one", input.Name("locustfile"))
+	case fl.Changed("tasks"):
+		return input.Errorf("tasks", "comes from the scenario (its tasks): drop it")
+	case fl.Changed("wait"):
+		return input.Errorf("wait", "comes from the scenario (each user class's wait): drop it")
 	case cfg.Model == load.Open:
-		return errors.New("a scenario runs the closed model (--users, --stages): --rate does not take one")
-	}
-	read, path := lab.ReadScenario, f.scenario
-	if f.locustfile != "" {
-		read, path = lab.ReadLocustfile, f.locustfile
+		return input.Errorf(field, "runs in the closed model (%v or %v): %v does not take it",
+			input.Name("users"), input.Name("stages"), input.Name(changed(fl, "rate", "rate-stages")))
 	}
 	sc, err := read(path)
 	if err != nil {
@@ -185,21 +207,22 @@ func (f *Flags) URL() string { return f.url }
 // checkTarget refuses flags of one kind of target given with the other.
 func (f *Flags) checkTarget(fl *pflag.FlagSet) error {
 	if fl.Changed("target-pid") && f.targetPID <= 0 {
-		return fmt.Errorf("--target-pid %d is not a process ID", f.targetPID)
+		return input.Errorf("target-pid", "%d is not a process ID", f.targetPID)
 	}
 	if f.url == "" {
-		if f.targetPID != 0 || f.targetCmd != "" {
-			return errors.New("--target-pid and --target-cmd go with --url; the built-in target is monitored already")
+		switch {
+		case f.targetPID != 0:
+			return input.Errorf("target-pid", "goes with %v; the built-in target is monitored already", input.Name("url"))
+		case f.targetCmd != "":
+			return input.Errorf("target-cmd", "goes with %v; the built-in target is monitored already", input.Name("url"))
 		}
 		return nil
 	}
-	for _, name := range []string{"variant", "pool-size", "queue", "server-keepalive", "idle-timeout", "addr", "stall-every", "stall-for", "cpu-work", "tls"} {
-		if fl.Changed(name) {
-			return fmt.Errorf("--%s configures the built-in target and cannot be used with --url", name)
-		}
+	if name := changed(fl, "variant", "pool-size", "queue", "server-keepalive", "idle-timeout", "addr", "stall-every", "stall-for", "cpu-work", "tls"); name != "" {
+		return input.Errorf(name, "configures the built-in target and cannot be used with %v", input.Name("url"))
 	}
 	if f.targetPID != 0 && f.targetCmd != "" {
-		return errors.New("--target-pid and --target-cmd cannot be used together")
+		return input.Errorf("target-pid", "and %v cannot be used together", input.Name("target-cmd"))
 	}
 	return nil
 }

@@ -1,7 +1,6 @@
 package runflags
 
 import (
-	"errors"
 	"slices"
 	"strings"
 	"sync"
@@ -9,6 +8,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"exp/input"
 	"exp/lab"
 	"exp/target"
 )
@@ -66,7 +66,7 @@ func (p *Plan) Spec(fl *pflag.FlagSet) (lab.PlanSpec, error) {
 	}
 	switch {
 	case p.run.URL() != "" && fl.Changed("variants"):
-		return s, errors.New("--variants sweeps the built-in target and cannot be used with --url")
+		return s, input.Errorf("variants", "sweeps the built-in target and cannot be used with %v", input.Name("url"))
 	case p.run.URL() == "":
 		if s.Variants, err = target.ParseVariants(p.variants); err != nil {
 			return s, err

@@ -148,7 +148,7 @@ func (o Options) Validate() error {
 		return input.Errorf("cpu-work", "must be at least 1, got %d", o.CPUWork)
 	}
 	if o.CertOut != "" && !o.TLS {
-		return input.Errorf(flagCertOut, "%q needs --tls", o.CertOut)
+		return input.Errorf(flagCertOut, "%q needs %v", o.CertOut, input.Name("tls"))
 	}
 	return o.validateStall()
 }
@@ -248,7 +248,7 @@ type Params struct {
 	Queue        int     `json:"queue,omitempty"`
 	StallEveryS  float64 `json:"stall_every_s,omitempty"`
 	StallForS    float64 `json:"stall_for_s,omitempty"`
-	Variant      Variant `json:"variant"`
+	Variant      Variant `json:"variant,omitempty"` // none in a plan's settings every cell shares
 	TLS          bool    `json:"tls,omitempty"`
 	HTTP2        bool    `json:"http2,omitempty"`
 }

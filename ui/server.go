@@ -49,8 +49,9 @@ type Server struct {
 	wg     sync.WaitGroup
 }
 
-// ErrNeedsToken: a non-loopback address without a token.
-var ErrNeedsToken = errors.New("a non-loopback --addr needs --token: anyone who reaches it could start load tests")
+// ErrNeedsToken: a non-loopback address (Config.Addr) without a token
+// (Config.Token).
+var ErrNeedsToken = errors.New("a non-loopback address needs a token: anyone who reaches it could start load tests")
 
 // NewServer checks cfg and builds the server.
 func NewServer(cfg Config) (*Server, error) {

@@ -225,7 +225,7 @@ func TestStartErrors(t *testing.T) {
 		{map[string]string{"url": tgt, "tasks": "health"}, "tasks", "--tasks"},
 		{map[string]string{"url": tgt, "nosuch": "1"}, "nosuch", "unknown flag: --nosuch"},
 		{map[string]string{"url": "http://10.1.2.3:80"}, "url", "allow-remote-targets"},
-		{map[string]string{"url": tgt, "rate": "10", "users": "3"}, "", "cannot be used together"},
+		{map[string]string{"url": tgt, "rate": "10", "users": "3"}, "rate", "--rate (open model) and --users (closed model) cannot be used together"},
 	}
 	for _, tt := range tests {
 		code, out := post(t, s, ts, "/api/runs", tt.form)

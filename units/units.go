@@ -10,6 +10,12 @@ import (
 // Millis is d in milliseconds.
 func Millis(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
+// Micros is d in whole microseconds as the latency histograms hold it:
+// below zero is 0, beyond math.MaxUint32 (71 minutes) is MaxUint32.
+func Micros(d time.Duration) uint32 {
+	return uint32(min(max(d.Microseconds(), 0), math.MaxUint32))
+}
+
 // FromMillis is ms milliseconds, rounded to the nanosecond; NaN (a
 // figure a file left empty) is 0.
 func FromMillis(ms float64) time.Duration {
@@ -114,7 +120,11 @@ func Sig(v float64, digits int) string {
 	return strconv.FormatFloat(math.Round(v*scale)/scale, 'f', -1, 64)
 }
 
-// RunLength gives how long a run lasted: to 100 ms from a second, to the
+// Seconds gives a span in whole seconds with its unit: "12 s".
+func Seconds(d time.Duration) string { return fmt.Sprintf("%.0f s", d.Seconds()) }
+
+// RunLength gives how long a run lasted, or how far into it something
+// happened (a worker's last sample): to 100 ms from a second, to the
 // millisecond below.
 func RunLength(d time.Duration) string {
 	if d >= time.Second {

@@ -39,6 +39,8 @@ func TestFormats(t *testing.T) {
 		{Sig(99.994, 4), "99.99"},
 		{Exact(1e7), "10000000"},
 		{Exact(2.5), "2.5"},
+		{Seconds(12400 * time.Millisecond), "12 s"},
+		{Seconds(1e6 * time.Second), "1000000 s"},
 		{RunLength(20*time.Second + 40*time.Millisecond), "20s"},
 		{RunLength(1234 * time.Microsecond), "1ms"},
 	} {
@@ -52,6 +54,14 @@ func TestMillisRoundTrip(t *testing.T) {
 	for _, d := range []time.Duration{0, time.Microsecond, 1500 * time.Microsecond, 3 * time.Second} {
 		if got := FromMillis(Millis(d)); got != d {
 			t.Errorf("FromMillis(Millis(%v)) = %v", d, got)
+		}
+	}
+	for _, c := range []struct {
+		d    time.Duration
+		want uint32
+	}{{-time.Second, 0}, {1500 * time.Nanosecond, 1}, {time.Second, 1e6}, {72 * time.Minute, math.MaxUint32}} {
+		if got := Micros(c.d); got != c.want {
+			t.Errorf("Micros(%v) = %d, want %d", c.d, got, c.want)
 		}
 	}
 	if FromMillis(math.NaN()) != 0 {

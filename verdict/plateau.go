@@ -360,8 +360,8 @@ func (p Plateau) String() string {
 		return "no whole second of load to judge"
 	}
 	u := p.LoadUnit()
-	s := fmt.Sprintf("highest sustained successful throughput %.1f req/s (best %d s, from second %d, at %s %s)",
-		p.PeakRPS, SustainWindow, p.PeakAt, units.Number(p.PeakLoad), u)
+	s := fmt.Sprintf("highest sustained successful throughput %s req/s (best %d s, from second %d, at %s %s)",
+		units.Rate(p.PeakRPS), SustainWindow, p.PeakAt, units.Number(p.PeakLoad), u)
 	switch {
 	case !p.Flat && p.TopLoad < FlatSpan*p.Levels[0].Load:
 		return s + fmt.Sprintf("; no sign of a limit at %s %s", units.Number(p.TopLoad), u)
@@ -370,10 +370,10 @@ func (p Plateau) String() string {
 	case p.KneeAtMost:
 		return s + fmt.Sprintf("; stopped growing at or below %s %s", units.Number(p.KneeLoad), u)
 	case p.Collapsed:
-		return s + fmt.Sprintf("; stopped growing at %s %s (%.1f req/s), then collapsed to %.1f req/s at %s %s",
-			units.Number(p.KneeLoad), u, p.KneeRPS, p.CollapseRPS, units.Number(p.CollapseLoad), u)
+		return s + fmt.Sprintf("; stopped growing at %s %s (%s req/s), then collapsed to %s req/s at %s %s",
+			units.Number(p.KneeLoad), u, units.Rate(p.KneeRPS), units.Rate(p.CollapseRPS), units.Number(p.CollapseLoad), u)
 	case p.Slowed:
-		return s + fmt.Sprintf("; stopped keeping up with the load past %s %s (%.1f req/s)", units.Number(p.KneeLoad), u, p.KneeRPS)
+		return s + fmt.Sprintf("; stopped keeping up with the load past %s %s (%s req/s)", units.Number(p.KneeLoad), u, units.Rate(p.KneeRPS))
 	}
-	return s + fmt.Sprintf("; stopped growing at %s %s (%.1f req/s)", units.Number(p.KneeLoad), u, p.KneeRPS)
+	return s + fmt.Sprintf("; stopped growing at %s %s (%s req/s)", units.Number(p.KneeLoad), u, units.Rate(p.KneeRPS))
 }

@@ -197,7 +197,7 @@ func rejecting(in VerdictInput, v *Verdict) bool {
 	v.Kind = Rejecting
 	v.add("%d of %d requests (%.1f%%) were answered 503 or 429: the server turned work away", n, t.Requests,
 		100*float64(n)/float64(t.Requests))
-	v.add("successful throughput %.1f req/s of %.1f answers/s: rejections are not throughput", t.SuccessRPS, t.RPS)
+	v.add("successful throughput %s req/s of %s answers/s: rejections are not throughput", units.Rate(t.SuccessRPS), units.Rate(t.RPS))
 	if in.Concurrency > 0 {
 		v.add("the server handles %d at once; the rest queue, then are refused", in.Concurrency)
 	}
@@ -326,11 +326,11 @@ func growthEvidence(v *Verdict, p Plateau) {
 		return
 	case len(p.Levels) > 1:
 		lo := p.Levels[0]
-		v.Evidence = append(v.Evidence, fmt.Sprintf("successful throughput %.1f req/s at %s %s, %.1f req/s at %s %s: it follows the load",
-			lo.RPS, units.Number(lo.Load), u, p.TopRPS, units.Number(p.TopLoad), u))
+		v.Evidence = append(v.Evidence, fmt.Sprintf("successful throughput %s req/s at %s %s, %s req/s at %s %s: it follows the load",
+			units.Rate(lo.RPS), units.Number(lo.Load), u, units.Rate(p.TopRPS), units.Number(p.TopLoad), u))
 	default:
-		v.Evidence = append(v.Evidence, fmt.Sprintf("successful throughput %.1f req/s at %s %s (one load level)",
-			p.TopRPS, units.Number(p.TopLoad), u))
+		v.Evidence = append(v.Evidence, fmt.Sprintf("successful throughput %s req/s at %s %s (one load level)",
+			units.Rate(p.TopRPS), units.Number(p.TopLoad), u))
 	}
 	v.Evidence = append(v.Evidence, fmt.Sprintf("median latency %s above its floor (+%s): requests do not queue",
 		units.Latency(p.Excess), units.Pct(100*p.Inflation)))
@@ -341,18 +341,18 @@ func flatEvidence(v *Verdict, p Plateau) {
 	openEvidence(v, p)
 	switch {
 	case p.Collapsed:
-		v.add("successful throughput peaked at %.1f req/s at %s %s, then fell to %.1f req/s at %s %s: it collapsed under more load",
-			p.PeakLevel.RPS, units.Number(p.PeakLevel.Load), u, p.CollapseRPS, units.Number(p.CollapseLoad), u)
+		v.add("successful throughput peaked at %s req/s at %s %s, then fell to %s req/s at %s %s: it collapsed under more load",
+			units.Rate(p.PeakLevel.RPS), units.Number(p.PeakLevel.Load), u, units.Rate(p.CollapseRPS), units.Number(p.CollapseLoad), u)
 	case p.Slowed:
 		per := "user"
 		if p.Open {
 			per = "offered request"
 		}
-		v.Evidence = append(v.Evidence, fmt.Sprintf("successful throughput %.1f req/s at %s %s and %.1f req/s at %s %s: per %s it fell to %.0f%% of what it was at lower load",
-			p.KneeRPS, units.Number(p.KneeLoad), u, p.TopRPS, units.Number(p.TopLoad), u, per, 100*p.Efficiency))
+		v.Evidence = append(v.Evidence, fmt.Sprintf("successful throughput %s req/s at %s %s and %s req/s at %s %s: per %s it fell to %.0f%% of what it was at lower load",
+			units.Rate(p.KneeRPS), units.Number(p.KneeLoad), u, units.Rate(p.TopRPS), units.Number(p.TopLoad), u, per, 100*p.Efficiency))
 	case !p.KneeAtMost:
-		v.Evidence = append(v.Evidence, fmt.Sprintf("successful throughput %.1f req/s at %s %s and %.1f req/s at %s %s: flat",
-			p.KneeRPS, units.Number(p.KneeLoad), u, p.TopRPS, units.Number(p.TopLoad), u))
+		v.Evidence = append(v.Evidence, fmt.Sprintf("successful throughput %s req/s at %s %s and %s req/s at %s %s: flat",
+			units.Rate(p.KneeRPS), units.Number(p.KneeLoad), u, units.Rate(p.TopRPS), units.Number(p.TopLoad), u))
 	}
 	if p.LatencyGrowth > 1+QueueInflation && len(p.Levels) > 1 {
 		lo, top := p.Levels[0], p.Levels[len(p.Levels)-1]
@@ -371,8 +371,8 @@ func openEvidence(v *Verdict, p Plateau) {
 		return
 	}
 	if p.Behind {
-		v.add("achieved %.1f successful req/s of %.1f offered (%.0f%%): the server did not keep up with the arrival rate",
-			p.Achieved, p.Offered, 100*p.Achieved/p.Offered)
+		v.add("achieved %s successful req/s of %s offered (%.0f%%): the server did not keep up with the arrival rate",
+			units.Rate(p.Achieved), units.Rate(p.Offered), 100*p.Achieved/p.Offered)
 	}
 	if p.Failing {
 		v.add("%.1f%% of the requests were dropped or failed (over %.0f%%)", 100*p.FailShare, 100*OpenFailShare)
@@ -388,8 +388,8 @@ func openEvidence(v *Verdict, p Plateau) {
 func concurrencyEvidence(v *Verdict, in VerdictInput) {
 	t := in.Summary.Total
 	inflight := t.RPS * t.Avg.Seconds()
-	line := fmt.Sprintf("Little's law: in flight ≈ %.1f req/s × %s mean latency = %.1f requests",
-		t.RPS, units.Latency(t.Avg), inflight)
+	line := fmt.Sprintf("Little's law: in flight ≈ %s req/s × %s mean latency = %.1f requests",
+		units.Rate(t.RPS), units.Latency(t.Avg), inflight)
 	if in.Concurrency > 0 {
 		line += fmt.Sprintf("; the server handles %d at once, so about %.0f wait", in.Concurrency,
 			max(inflight-float64(in.Concurrency), 0))

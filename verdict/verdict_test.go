@@ -130,7 +130,7 @@ func TestDiagnose(t *testing.T) {
 			Resources: shared, GeneratorLimit: 200, TargetLimit: 200}, MachineBound, "compete for the machine"},
 		{"collapse after a peak", VerdictInput{Model: load.Closed, Summary: synthetic(load.Closed, 10*ms,
 			step{10, 3, 1000, 10 * ms}, step{20, 3, 2000, 10 * ms}, step{40, 3, 1000, 40 * ms}),
-			Resources: idle, GeneratorLimit: 200, TargetLimit: 200}, ConcurrencyBound, "peaked at 2000.0 req/s at 20 users, then fell to 1000.0 req/s at 40 users"},
+			Resources: idle, GeneratorLimit: 200, TargetLimit: 200}, ConcurrencyBound, "peaked at 2000 req/s at 20 users, then fell to 1000 req/s at 40 users"},
 		{"rejecting", VerdictInput{Model: load.Closed, Summary: rejectingRun(),
 			Resources: idle, GeneratorLimit: 200, TargetLimit: 200, Concurrency: 1}, Rejecting, "(100.0%) were answered 503 or 429"},
 		{"throughput slows at full CPU", VerdictInput{Model: load.Closed, Summary: synthetic(load.Closed, 9*ms,

@@ -80,6 +80,9 @@ func TestBadInput(t *testing.T) {
 		{args: []string{"run", "--http2", "--h2-streams", "-1"}, want: "--h2-streams"},
 		{args: []string{"run", "--url", "http://127.0.0.1:5000", "--tls"}, want: "--tls"},
 		{args: []string{"serve", "--cert-out", "/tmp/x.pem"}, want: "--cert-out"},
+		// onlyExisting: exp ui opens (and so creates) the database before
+		// it checks the address.
+		{args: []string{"ui", "--addr", "0.0.0.0:0"}, want: "--addr 0.0.0.0:0: a non-loopback address needs a token", onlyExisting: true},
 		{args: []string{"run", "--threshold", "p95<<1"}, want: "p95<<1"},
 		{args: []string{"run", "--threshold", "p95"}, want: "no comparison"},
 		{args: []string{"run", "--threshold", "speed>1"}, want: `unknown metric "speed"`},

@@ -40,7 +40,7 @@ stops the runs it started (kept as aborted).`,
 			exe, _ := os.Executable()
 			srv, err := ui.NewServer(ui.Config{DB: db, Addr: addr, Token: token, Version: version, Exe: exe, AllowRemoteTargets: remote})
 			if errors.Is(err, ui.ErrNeedsToken) {
-				return badInput(fmt.Errorf("--addr %s: %w (--token auto makes one)", addr, err))
+				return badInput(fmt.Errorf("--addr %s: %w; give --token (--token auto makes one)", addr, err))
 			}
 			if err != nil {
 				return err
