@@ -67,7 +67,7 @@ func isTerminal(w io.Writer) bool {
 // PrintRecovered says, each on its own line, which runs of a dead process
 // opening the store finished, or why they could not be.
 func PrintRecovered(w io.Writer, o Opened) error {
-	ew := &errWriter{w: w}
+	ew := &report.ErrWriter{W: w}
 	if o.Stale > 0 {
 		fmt.Fprintf(ew, "exp: %d runs were left running by a process that died; they stay so until %s can be written: %v\n",
 			o.Stale, o.DB.Path(), o.WriteErr)
@@ -79,7 +79,7 @@ func PrintRecovered(w io.Writer, o Opened) error {
 		}
 		fmt.Fprintf(ew, "exp: run %s was left running by a process that died; marked incomplete (%d requests kept)\n", r.Name, r.Requests)
 	}
-	return ew.err
+	return ew.Err
 }
 
 // PrintCell is the line a finished plan cell leaves.
@@ -111,7 +111,7 @@ func PrintPlanReport(w io.Writer, r PlanReport) (int, error) {
 // PrintPlots names the chart files written on w, and on errw the charts
 // left out for having nothing to draw.
 func PrintPlots(w, errw io.Writer, written, skipped []string) error {
-	ew := &errWriter{w: w}
+	ew := &report.ErrWriter{W: w}
 	if len(written) > 0 {
 		fmt.Fprintln(ew, "Plots:")
 	}
@@ -121,21 +121,5 @@ func PrintPlots(w, errw io.Writer, written, skipped []string) error {
 	for _, s := range skipped {
 		fmt.Fprintf(errw, "exp: plot skipped: %s\n", s)
 	}
-	return ew.err
-}
-
-// errWriter keeps the first error of a run of writes, and writes nothing
-// after it.
-type errWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (e *errWriter) Write(p []byte) (int, error) {
-	if e.err != nil {
-		return 0, e.err
-	}
-	n, err := e.w.Write(p)
-	e.err = err
-	return n, err
+	return ew.Err
 }

@@ -62,7 +62,7 @@ func (c Comparison) GateFailed() bool {
 // change of a side against the baseline side is real, the gates, and each
 // run's bottleneck verdict.
 func Compare(w io.Writer, c Comparison) error {
-	ew := &errWriter{w: w}
+	ew := &ErrWriter{W: w}
 	w = ew
 	runs := c.Runs
 	fmt.Fprintf(w, "Comparison against %s (each cell after it: the change in percent)\n\n", runs[0].Name)
@@ -87,7 +87,7 @@ func Compare(w io.Writer, c Comparison) error {
 			return err
 		}
 	}
-	return ew.err
+	return ew.Err
 }
 
 // row is a line of the comparison table: its label and how to read the
@@ -226,7 +226,7 @@ func cell(rw row, v float64, ok bool, base float64, delta bool) string {
 // the figure on both sides, the change, its 95% interval, where the
 // interval's noise came from, and the judgement.
 func Changes(w io.Writer, c Comparison) error {
-	ew := &errWriter{w: w}
+	ew := &ErrWriter{W: w}
 	w = ew
 	fmt.Fprintf(w, "Is it real? Change against %s with its 95%% confidence interval: real when the\n", sideLabel(c.Base))
 	fmt.Fprintln(w, "interval excludes 0 and the run-to-run noise was measured (repeats, or a calibration):")
@@ -255,7 +255,7 @@ func Changes(w io.Writer, c Comparison) error {
 		fmt.Fprintln(w, "  variation within each run (a block bootstrap over its seconds), so a change beyond it")
 		fmt.Fprintln(w, "  is undecided. Repeat the runs (--repeat 3) or calibrate (exp calibrate) to tell.")
 	}
-	return ew.err
+	return ew.Err
 }
 
 func sideLabel(s Side) string {
@@ -361,12 +361,12 @@ func ci(c compare.Change) string {
 // Verdict prints a run's bottleneck verdict under title, with the plateau
 // and the evidence that decided it.
 func Verdict(w io.Writer, title string, v verdict.Verdict) error {
-	ew := &errWriter{w: w}
+	ew := &ErrWriter{W: w}
 	w = ew
 	fmt.Fprintf(w, "%s: %s\n", title, v.Kind)
 	fmt.Fprintf(w, "  %s\n", v.Plateau)
 	for _, e := range v.Evidence {
 		fmt.Fprintf(w, "  - %s\n", e)
 	}
-	return ew.err
+	return ew.Err
 }

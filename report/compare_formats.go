@@ -72,7 +72,7 @@ func CompareJSON(w io.Writer, c Comparison) error {
 // CompareMarkdown prints the changes and gates as Markdown, for a pull
 // request comment.
 func CompareMarkdown(w io.Writer, c Comparison) error {
-	ew := &errWriter{w: w}
+	ew := &ErrWriter{W: w}
 	w = ew
 	status := ""
 	if len(c.Gates) > 0 {
@@ -104,7 +104,7 @@ func CompareMarkdown(w io.Writer, c Comparison) error {
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Real: the 95% interval excludes 0 and the run-to-run noise was measured (repeats or a calibration); with one run a side it is unknown, and a change beyond the within-run interval is undecided.")
-	return ew.err
+	return ew.Err
 }
 
 // Noise prints what a calibration measured: each figure's run-to-run

@@ -19,7 +19,7 @@ func Phases(w io.Writer, s analysis.Summary) error {
 	if !p.Known() {
 		return nil
 	}
-	ew := &errWriter{w: w}
+	ew := &ErrWriter{W: w}
 	w = ew
 	fmt.Fprintf(w, "Where the time went (over the %d answered requests):\n", p.Responses)
 	fmt.Fprintf(w, "  %-8s %10s %10s %17s\n", "phase", "mean (ms)", "p95 (ms)", "share of latency")
@@ -35,7 +35,7 @@ func Phases(w io.Writer, s analysis.Summary) error {
 		fmt.Fprintf(w, "  (the other %s of latency: sent late, after its intended time, by the generator)\n", units.Pct(100*rest))
 	}
 	fmt.Fprintln(w, connectionsLine(p))
-	return ew.err
+	return ew.Err
 }
 
 // connectionsLine says how many requests opened a connection, how many

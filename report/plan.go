@@ -229,7 +229,7 @@ func Thresholds(w io.Writer, results []analysis.ThresholdResult) (int, error) {
 	if len(results) == 0 {
 		return 0, nil
 	}
-	ew := &errWriter{w: w}
+	ew := &ErrWriter{W: w}
 	failed := 0
 	fmt.Fprintln(ew, "\nThresholds:")
 	for _, r := range results {
@@ -239,13 +239,13 @@ func Thresholds(w io.Writer, results []analysis.ThresholdResult) (int, error) {
 		}
 		fmt.Fprintf(ew, "  %-6s %-24s measured %s\n", mark, r.Text, ThresholdMeasured(r))
 	}
-	return failed, ew.err
+	return failed, ew.Err
 }
 
 // Breaches lists every threshold of every cell of a plan that failed, or
 // says that all passed; it returns the number that failed.
 func Breaches(w io.Writer, rep PlanReport) (int, error) {
-	ew := &errWriter{w: w}
+	ew := &ErrWriter{W: w}
 	n, checked := 0, 0
 	for _, c := range rep.Cells {
 		checked += len(c.Thresholds)
@@ -266,5 +266,5 @@ func Breaches(w io.Writer, rep PlanReport) (int, error) {
 	if n == 0 {
 		fmt.Fprintf(ew, "  all %d checks passed\n", checked)
 	}
-	return n, ew.err
+	return n, ew.Err
 }

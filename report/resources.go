@@ -8,12 +8,12 @@ import (
 
 // Resources prints the Resources section of a summary.
 func Resources(w io.Writer, r analysis.Resources, cores int) error {
-	ew := &errWriter{w: w}
+	ew := &ErrWriter{W: w}
 	w = ew
 	fmt.Fprintln(w, "Resources:")
 	if r.Readings == 0 {
 		fmt.Fprintln(w, "  no resource samples were recorded")
-		return ew.err
+		return ew.Err
 	}
 	if r.HasTarget {
 		fmt.Fprintf(w, "  target CPU     mean %6.1f%% of a core (%5.1f%% of %d cores)   max %6.1f%% (%5.1f%%)\n",
@@ -24,7 +24,7 @@ func Resources(w io.Writer, r analysis.Resources, cores int) error {
 	}
 	fmt.Fprintf(w, "  generator CPU  mean %6.1f%% of a core   max %6.1f%%   max RSS %s\n", r.GeneratorCPUMean, r.GeneratorCPUMax, MB(r.GeneratorRSSMax))
 	fmt.Fprintf(w, "  machine CPU    max %5.1f%%   peak TIME_WAIT %d   peak connections to target %d\n", r.SystemCPUMax, r.PeakTimeWait, r.PeakEstablished)
-	return ew.err
+	return ew.Err
 }
 
 // MB formats bytes as megabytes.

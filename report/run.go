@@ -30,7 +30,7 @@ type RunPage struct {
 // Run prints the run page: header, statistics, failures, phases,
 // resources, notes, warnings, workers and verdict.
 func Run(w io.Writer, p RunPage) error {
-	ew := &errWriter{w: w}
+	ew := &ErrWriter{W: w}
 	fmt.Fprintln(ew)
 	if err := Summary(ew, p.Header, p.Summary); err != nil {
 		return err
@@ -55,5 +55,5 @@ func Run(w io.Writer, p RunPage) error {
 	if err := Verdict(ew, "Verdict", p.Verdict); err != nil {
 		return err
 	}
-	return ew.err
+	return ew.Err
 }

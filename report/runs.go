@@ -13,11 +13,11 @@ import (
 
 // Runs prints one line per run, as `exp list` shows them.
 func Runs(w io.Writer, rows []store.RunRow) error {
-	ew := &errWriter{w: w}
+	ew := &ErrWriter{W: w}
 	w = ew
 	if len(rows) == 0 {
 		fmt.Fprintln(w, "no runs yet: start one with `exp run`")
-		return ew.err
+		return ew.Err
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tVARIANT\tLOAD\tDURATION\tREQUESTS\tRPS\tP95 (ms)\tFAILURES\tSTATUS\tSTARTED")
@@ -36,5 +36,5 @@ func Runs(w io.Writer, rows []store.RunRow) error {
 			r.StartedAt.Local().Format("2006-01-02 15:04:05"))
 	}
 	tw.Flush()
-	return ew.err
+	return ew.Err
 }

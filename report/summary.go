@@ -31,7 +31,7 @@ type RunHeader struct {
 // Summary prints a run's statistics like Locust's end-of-run table: one
 // row per endpoint, then the Aggregated row, then failures by class.
 func Summary(w io.Writer, h RunHeader, s analysis.Summary) error {
-	ew := &errWriter{w: w}
+	ew := &ErrWriter{W: w}
 	w = ew
 	fmt.Fprintf(w, "Run %s (%s): %s\n", h.Name, h.Status, h.Target)
 	fmt.Fprintf(w, "Load: %s; ran %s", h.Model, units.RunLength(h.Duration))
@@ -57,13 +57,13 @@ func Summary(w io.Writer, h RunHeader, s analysis.Summary) error {
 	if err := Failures(w, s); err != nil {
 		return err
 	}
-	return ew.err
+	return ew.Err
 }
 
 // StatsTable prints the per-endpoint table with the Aggregated row, names
 // left-aligned and figures right-aligned as Locust prints them.
 func StatsTable(w io.Writer, s analysis.Summary) error {
-	ew := &errWriter{w: w}
+	ew := &ErrWriter{W: w}
 	w = ew
 	nameW := len("Aggregated")
 	for _, e := range s.Endpoints {
@@ -81,7 +81,7 @@ func StatsTable(w io.Writer, s analysis.Summary) error {
 	}
 	fmt.Fprintln(w, rule)
 	statsRow(w, nameW, s.Total)
-	return ew.err
+	return ew.Err
 }
 
 func statsRow(w io.Writer, nameW int, e analysis.Stats) {
@@ -95,11 +95,11 @@ func fmtFails(e analysis.Stats) string {
 
 // Failures prints failures grouped by endpoint and class, largest first.
 func Failures(w io.Writer, s analysis.Summary) error {
-	ew := &errWriter{w: w}
+	ew := &ErrWriter{W: w}
 	w = ew
 	if len(s.Failures) == 0 {
 		fmt.Fprintln(w, "Failures: none")
-		return ew.err
+		return ew.Err
 	}
 	fmt.Fprintln(w, "Failures by class:")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -112,7 +112,7 @@ func Failures(w io.Writer, s analysis.Summary) error {
 		fmt.Fprintf(tw, "  %d\t%s\t%s %s\t%s\n", f.Count, f.Class, f.Method, f.Name, mean)
 	}
 	tw.Flush()
-	return ew.err
+	return ew.Err
 }
 
 // accounting says where every request went and what the rates are over:
@@ -175,7 +175,7 @@ func Workers(w io.Writer, ws []store.RunWorker) error {
 	if len(ws) == 0 {
 		return nil
 	}
-	ew := &errWriter{w: w}
+	ew := &ErrWriter{W: w}
 	fmt.Fprintf(ew, "\nWorkers (%d): the resources above are their machines' readings taken together (means over every worker's readings, maxima of any one)\n", len(ws))
 	for _, x := range ws {
 		where := "host unknown"
@@ -185,5 +185,5 @@ func Workers(w io.Writer, ws []store.RunWorker) error {
 		fmt.Fprintf(ew, "  %-3d %-10s  %-24s  %d samples, last at %s, clock %s\n", x.Worker, x.Status, where,
 			x.Samples, units.RunLength(time.Duration(x.LastSampleMS)*time.Millisecond), x.ClockSync)
 	}
-	return ew.err
+	return ew.Err
 }

@@ -2,18 +2,19 @@ package report
 
 import "io"
 
-// errWriter keeps the first error of a series of writes, so a function
-// printing many lines checks once and returns it.
-type errWriter struct {
-	w   io.Writer
-	err error
+// ErrWriter keeps the first error of a run of writes and writes nothing
+// after it, so that a printer checks one error at its end instead of
+// every Fprintf's.
+type ErrWriter struct {
+	W   io.Writer
+	Err error
 }
 
-func (e *errWriter) Write(p []byte) (int, error) {
-	if e.err != nil {
-		return 0, e.err
+func (e *ErrWriter) Write(p []byte) (int, error) {
+	if e.Err != nil {
+		return 0, e.Err
 	}
-	n, err := e.w.Write(p)
-	e.err = err
+	n, err := e.W.Write(p)
+	e.Err = err
 	return n, err
 }

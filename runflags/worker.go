@@ -1,7 +1,6 @@
 package runflags
 
 import (
-	"errors"
 	"os"
 	"strconv"
 	"time"
@@ -42,7 +41,7 @@ func (w *Worker) Spec(fl *pflag.FlagSet, version string) (dist.Worker, bool, err
 	var err error
 	switch {
 	case fl.Changed("segment") && fl.Changed("segments"):
-		return out, true, errors.New("--segment I/N and --segments N cannot be used together")
+		return out, true, input.Errorf("segment", "I/N and --segments N cannot be used together")
 	case fl.Changed("segment"):
 		out.Segment, err = load.ParseSegment(w.segment)
 	default:
