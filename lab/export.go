@@ -106,7 +106,7 @@ func EncodeRunJSON(ctx context.Context, w io.Writer, db *store.DB, r store.Run) 
 	}
 	for _, s := range f.Summary.Seconds {
 		doc.Seconds = append(doc.Seconds, secondJSON{s.T, s.ActiveUsers, s.TargetRate, s.Requests,
-			s.Failures, units.Millis(s.P50), units.Millis(s.P95), units.Millis(s.P99)})
+			s.Failures, s.Dropped, s.Responses, s.Successes, units.Millis(s.P50), units.Millis(s.P95), units.Millis(s.P99)})
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -133,13 +133,22 @@ type runJSON struct {
 	Resources     *resourcesJSON     `json:"resources"`
 }
 
+// statsJSON holds the README's definitions: requests are every request
+// (dropped and cancelled ones included, counted apart), rps the responses
+// completed per second of load and success_rps the successful ones, the
+// latencies those of the answered requests.
 type statsJSON struct {
 	Method      string             `json:"method"`
 	Name        string             `json:"name"`
 	Requests    int64              `json:"requests"`
 	Failures    int64              `json:"failures"`
+	Responses   int64              `json:"responses"`
+	Successes   int64              `json:"successes"`
+	Dropped     int64              `json:"dropped"`
+	Cancelled   int64              `json:"cancelled"`
 	FailRate    float64            `json:"fail_rate"`
 	RPS         float64            `json:"rps"`
+	SuccessRPS  float64            `json:"success_rps"`
 	FailPerS    float64            `json:"fail_per_s"`
 	AvgBytes    float64            `json:"avg_bytes"`
 	AvgMS       float64            `json:"avg_ms"`
@@ -148,12 +157,18 @@ type statsJSON struct {
 	Percentiles map[string]float64 `json:"percentiles_ms"`
 }
 
+// secondJSON is a row of seconds: requests, failures, drops and
+// percentiles by the second requests started in; responses and successes
+// by the second they completed in (the throughput).
 type secondJSON struct {
 	T          int     `json:"t_s"`
 	Users      int     `json:"active_users"`
 	TargetRate float64 `json:"target_rate"`
 	Requests   int64   `json:"requests"`
 	Failures   int64   `json:"failures"`
+	Dropped    int64   `json:"dropped"`
+	Responses  int64   `json:"responses"`
+	Successes  int64   `json:"successes"`
 	P50        float64 `json:"p50_ms"`
 	P95        float64 `json:"p95_ms"`
 	P99        float64 `json:"p99_ms"`
@@ -171,7 +186,8 @@ func statsJSONOf(st analysis.Stats, ladders map[int]locust.Ladder) statsJSON {
 		}
 	}
 	return statsJSON{Method: st.Method, Name: st.Name, Requests: st.Requests, Failures: st.Failures,
-		FailRate: st.FailRate(), RPS: st.RPS, FailPerS: st.FailPerSec, AvgBytes: st.AvgBytes,
+		Responses: st.Responses, Successes: st.Successes, Dropped: st.Dropped, Cancelled: st.Cancelled,
+		FailRate: st.FailRate(), RPS: st.RPS, SuccessRPS: st.SuccessRPS, FailPerS: st.FailPerSec, AvgBytes: st.AvgBytes,
 		AvgMS: units.Millis(st.Avg), MinMS: units.Millis(st.Min), MaxMS: units.Millis(st.Max), Percentiles: pcts}
 }
 

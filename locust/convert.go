@@ -206,10 +206,11 @@ func failureCounts(fails []FailureRow, eps []analysis.Stats) []analysis.FailureC
 }
 
 // LadderOf gives the percentiles a Stats holds (50, 90, 95, 99, 99.9 and
-// the maximum as 100); the others are N/A.
+// the maximum as 100); the others are N/A, and all of them for an
+// endpoint none of whose requests got a response.
 func LadderOf(st analysis.Stats) Ladder {
 	l := NoLadder()
-	if st.Requests == 0 {
+	if st.Responses == 0 {
 		return l
 	}
 	l[0], l[4], l[5], l[7], l[8], l[10] = units.Millis(st.P50), units.Millis(st.P90), units.Millis(st.P95), units.Millis(st.P99), units.Millis(st.P999), units.Millis(st.Max)

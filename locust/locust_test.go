@@ -220,25 +220,40 @@ func TestReadErrors(t *testing.T) {
 	}
 }
 
-// The accumulator's ladders and history agree with a naive recomputation.
+// The accumulator's ladders and history agree with a naive recomputation
+// that holds to the README's definitions: latencies of answered requests
+// only (a dropped request has none, a refused or cancelled one none that
+// counts), every request and failure counted, Requests/s the responses
+// completed in each second.
 func TestAccumulator(t *testing.T) {
 	a := NewAccumulator(2)
-	var all []uint32
+	var answered []uint32
+	var samples []load.Sample
 	start := time.Unix(1_700_000_000, 0)
 	for i := range 1000 {
 		s := load.Sample{Start: time.Duration(i) * 3 * time.Millisecond, Latency: time.Duration(1000+i*7%900) * time.Microsecond,
-			Endpoint: uint16(i % 2), Bytes: 10}
-		if i%50 == 0 {
-			s.Class = load.Refused
+			Endpoint: uint16(i % 2), Bytes: 10, Status: 200}
+		switch {
+		case i%50 == 0:
+			s.Class, s.Status, s.Bytes = load.Refused, 0, 0
+		case i%7 == 0:
+			s.Class, s.Status, s.Latency, s.Bytes = load.Dropped, 0, 0, 0
+		case i%11 == 0:
+			s.Class, s.Status, s.Latency, s.Bytes = load.Cancelled, 0, 5*time.Second, 0
+		case i%13 == 0:
+			s.Class, s.Status = load.HTTP, 503 // answered: its latency counts
 		}
 		a.Add(s)
-		all = append(all, uint32(s.Latency.Microseconds()))
+		samples = append(samples, s)
+		if s.Responded() {
+			answered = append(answered, uint32(s.Latency.Microseconds()))
+		}
 	}
 	ladders := a.Ladders()
-	slices.Sort(all)
+	slices.Sort(answered)
 	for i, p := range Percentiles {
-		if want := float64(analysis.Percentile(all, p)) / 1000; ladders[-1][i] != want {
-			t.Errorf("aggregate p%g = %g, want %g", p, ladders[-1][i], want)
+		if want := float64(analysis.Percentile(answered, p)) / 1000; ladders[-1][i] != want {
+			t.Errorf("aggregate p%g = %g, want %g (answered requests only)", p, ladders[-1][i], want)
 		}
 	}
 	secs := []analysis.Second{{T: 0, ActiveUsers: 5}, {T: 1, ActiveUsers: 10}, {T: 2, ActiveUsers: 10}}
@@ -246,18 +261,41 @@ func TestAccumulator(t *testing.T) {
 	if len(h) != 3 || h[0].Timestamp != start.Unix()+1 || h[1].UserCount != 10 {
 		t.Fatalf("history %+v", h)
 	}
-	var n int64
-	for _, r := range h {
-		n += int64(r.RPS)
+	for sec, r := range h {
+		var done, fails int64
+		for _, s := range samples {
+			if s.Responded() && int((s.Start+s.Latency)/time.Second) == sec {
+				done++
+			}
+			if s.Failed() && int(s.Start/time.Second) == sec {
+				fails++
+			}
+		}
+		if int64(r.RPS) != done || int64(r.FailPerSec) != fails {
+			t.Errorf("second %d: %g req/s, %g failures/s; want %d responses completed, %d failures started", sec, r.RPS, r.FailPerSec, done, fails)
+		}
 	}
 	last := h[len(h)-1]
-	if n != 1000 || last.TotalRequests != 1000 || last.TotalFailures != 20 || last.TotalAvgSize != 10 {
-		t.Errorf("history totals: %d per-second, last %+v", n, last)
+	if last.TotalRequests != 1000 || last.TotalFailures != countFailed(samples) || last.TotalAvgSize != 10 {
+		t.Errorf("history totals: last %+v, want 1000 requests, %d failures, 10 bytes", last, countFailed(samples))
 	}
-	if want := float64(all[0]) / 1000; last.TotalMin != want {
+	if want := float64(answered[0]) / 1000; last.TotalMin != want {
 		t.Errorf("total min %g, want %g", last.TotalMin, want)
 	}
-	if med := float64(analysis.Percentile(all, 50)) / 1000; math.Abs(last.TotalMedian-med) > med*1e-3 {
+	if want := float64(answered[len(answered)-1]) / 1000; last.TotalMax != want {
+		t.Errorf("total max %g, want %g: a cancelled request's time is no latency", last.TotalMax, want)
+	}
+	if med := float64(analysis.Percentile(answered, 50)) / 1000; math.Abs(last.TotalMedian-med) > med*1e-3 {
 		t.Errorf("total median %g, want %g within 3 significant digits", last.TotalMedian, med)
 	}
+}
+
+func countFailed(ss []load.Sample) int64 {
+	var n int64
+	for _, s := range ss {
+		if s.Failed() {
+			n++
+		}
+	}
+	return n
 }
