@@ -207,16 +207,16 @@ func (b planBuilder) cell(variant string, lv store.PlanLevel) report.PlanCell {
 // observations use.
 func cellFigures(variant string, users int, l Stored) verdict.Cell {
 	t := l.Summary.Total
-	c := verdict.Cell{Variant: variant, Users: users, Status: l.Run.Status, RPS: t.RPS, Avg: t.Avg,
+	c := verdict.Cell{Variant: variant, Users: users, Status: l.Run.Status, RPS: t.RPS, SuccessRPS: t.SuccessRPS, Avg: t.Avg,
 		P95: t.P95, Requests: t.Requests, Failures: t.Failures, HasTarget: l.Resources.HasTarget,
 		CPUMean: l.Resources.TargetCPUMean, CPUMax: l.Resources.TargetCPUMax, RSSMax: l.Resources.TargetRSSMax,
 		Endpoints: l.Summary.Endpoints, Verdict: l.Verdict.Kind}
 	if steady := verdict.SteadySeconds(l.Run.Config.Model, l.Summary); len(steady) > 0 {
-		var req int64
+		var ok int64
 		for _, s := range steady {
-			req += s.Requests
+			ok += s.Successes // throughput: successful responses, by completion
 		}
-		c.SteadyRPS = float64(req) / float64(len(steady))
+		c.SteadyRPS = float64(ok) / float64(len(steady))
 	}
 	if len(l.Summary.Failures) > 0 {
 		c.TopClass = l.Summary.Failures[0].Class

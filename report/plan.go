@@ -154,7 +154,7 @@ Status **{{.Status}}**, started {{f.Time .Started}}, ended {{f.Time .Ended}}.
 ## Summary
 
 RPS is the mean over the whole run, ramp included, as Locust reports it;
-"at full load" is the mean over the seconds after all users had started.
+"at full load" is the successful responses per second over the seconds after all users had started.
 CPU is in % of one core.
 
 {{template "summary" .}}
@@ -177,7 +177,7 @@ Run ` + "`{{.Run}}`" + ` ({{.Status}}).
 
 - Average Response Time: {{f.MS .Avg}} ms
 - P95: {{f.MS .P95}} ms
-- RPS: {{f.RPS .RPS}} ({{f.RPS .SteadyRPS}} at full load)
+- RPS: {{f.RPS .RPS}} ({{f.RPS .SteadyRPS}} successful at full load)
 - Failures: {{.Failures}} of {{.Requests}} ({{f.FailRate .}})
 {{- if .HasTarget}}
 - Target CPU: mean {{f.Pct .CPUMean}}, max {{f.Pct .CPUMax}} of one core
@@ -210,7 +210,7 @@ Not run: the plan stopped before this cell.
 {{end}}{{end}}`))
 
 func init() {
-	template.Must(markdownTmpl.New("summary").Parse(`| variant | users | run | requests | RPS | RPS at full load | avg (ms) | p95 (ms) | failures | target CPU mean / max | target max RSS | verdict |
+	template.Must(markdownTmpl.New("summary").Parse(`| variant | users | run | requests | RPS | successful RPS at full load | avg (ms) | p95 (ms) | failures | target CPU mean / max | target max RSS | verdict |
 | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |
 {{range .Cells}}{{if .Run}}| {{f.Variant .Variant}} | {{.Users}} | {{.Run}} | {{.Requests}} | {{f.RPS .RPS}} | {{f.RPS .SteadyRPS}} | {{f.MS .Avg}} | {{f.MS .P95}} | {{.Failures}} ({{f.FailRate .}}) | {{if .HasTarget}}{{f.Pct .CPUMean}} / {{f.Pct .CPUMax}}{{else}}-{{end}} | {{if .HasTarget}}{{f.MB .RSSMax}}{{else}}-{{end}} | {{.Verdict}} |
 {{else}}| {{f.Variant .Variant}} | {{.Users}} | - | - | - | - | - | - | - | - | - | not run |

@@ -53,9 +53,9 @@ img { max-width: 100%; border: 1px solid #eee; margin: .5em 0; }
 {{end}}</table>
 
 <h2>Summary</h2>
-<p>RPS is the mean over the whole run, ramp included, as Locust reports it; “at full load” is the mean over the seconds after all users had started. CPU is in % of one core.</p>
+<p>RPS is the mean over the whole run, ramp included, as Locust reports it; “at full load” is the successful responses per second over the seconds after all users had started. CPU is in % of one core.</p>
 <table>
-<tr><th>variant</th><th>users</th><th>run</th><th>requests</th><th>RPS</th><th>RPS at full load</th><th>avg (ms)</th><th>p95 (ms)</th><th>failures</th><th>target CPU mean / max</th><th>target max RSS</th><th>verdict</th></tr>
+<tr><th>variant</th><th>users</th><th>run</th><th>requests</th><th>RPS</th><th>successful RPS at full load</th><th>avg (ms)</th><th>p95 (ms)</th><th>failures</th><th>target CPU mean / max</th><th>target max RSS</th><th>verdict</th></tr>
 {{range .Cells}}{{if .Run}}<tr><td>{{f.Variant .Variant}}</td><td class="n">{{.Users}}</td><td class="r">{{.Run}}</td><td class="n">{{.Requests}}</td><td class="n">{{f.RPS .RPS}}</td><td class="n">{{f.RPS .SteadyRPS}}</td><td class="n">{{f.MS .Avg}}</td><td class="n">{{f.MS .P95}}</td><td class="n">{{.Failures}} ({{f.FailRate .}})</td><td class="n">{{if .HasTarget}}{{f.Pct .CPUMean}} / {{f.Pct .CPUMax}}{{else}}-{{end}}</td><td class="n">{{if .HasTarget}}{{f.MB .RSSMax}}{{else}}-{{end}}</td><td class="r">{{.Verdict}}</td></tr>
 {{else}}<tr><td>{{f.Variant .Variant}}</td><td class="n">{{.Users}}</td><td colspan="10">not run</td></tr>
 {{end}}{{end}}</table>
@@ -74,7 +74,7 @@ img { max-width: 100%; border: 1px solid #eee; margin: .5em 0; }
 <table>
 <tr><th>Average Response Time</th><td class="n">{{f.MS .Avg}} ms</td></tr>
 <tr><th>P95</th><td class="n">{{f.MS .P95}} ms</td></tr>
-<tr><th>RPS</th><td class="n">{{f.RPS .RPS}} ({{f.RPS .SteadyRPS}} at full load)</td></tr>
+<tr><th>RPS</th><td class="n">{{f.RPS .RPS}} ({{f.RPS .SteadyRPS}} successful at full load)</td></tr>
 <tr><th>Failures</th><td class="n">{{.Failures}} of {{.Requests}} ({{f.FailRate .}})</td></tr>
 {{if .HasTarget}}<tr><th>Target CPU</th><td class="n">mean {{f.Pct .CPUMean}}, max {{f.Pct .CPUMax}} of one core</td></tr>
 <tr><th>Target memory</th><td class="n">max RSS {{f.MB .RSSMax}}</td></tr>

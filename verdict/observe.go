@@ -8,11 +8,16 @@ import (
 // Cell holds the figures of one cell of a plan (one run of one server
 // variant at one load level) that observations are written from.
 type Cell struct {
-	Variant   string // "" for an external target
-	Users     int
-	Status    string  // the run's status: completed, aborted, ...
-	RPS       float64 // mean over the whole run, ramp included (Locust's Requests/s)
-	SteadyRPS float64 // mean over the steady seconds at full load (SteadySeconds)
+	Variant string // "" for an external target
+	Users   int
+	Status  string  // the run's status: completed, aborted, ...
+	RPS     float64 // responses per second over the whole run, ramp included (Locust's Requests/s)
+	// SuccessRPS: successful responses per second over the whole run.
+	SuccessRPS float64
+	// SteadyRPS: successful responses per steady second at full load
+	// (SteadySeconds): the throughput the observations compare, so a
+	// server answering 503 at once does not "scale".
+	SteadyRPS float64
 	Avg, P95  time.Duration
 	Requests  int64
 	Failures  int64
@@ -25,13 +30,13 @@ type Cell struct {
 	Verdict   Kind             // the bottleneck verdict
 }
 
-// Throughput is the cell's throughput at full load, or over the whole run
-// when it had no steady second.
+// Throughput is the cell's successful throughput at full load, or over
+// the whole run when it had no steady second.
 func (c Cell) Throughput() float64 {
 	if c.SteadyRPS > 0 {
 		return c.SteadyRPS
 	}
-	return c.RPS
+	return c.SuccessRPS
 }
 
 // Scaling says how throughput followed a rise in load, from one level to

@@ -20,7 +20,7 @@ import (
 )
 
 // summaryRow is a line of report.md's summary table: variant, users, run,
-// requests, RPS, RPS at full load, avg, p95.
+// requests, RPS, successful RPS at full load, avg, p95.
 var summaryRow = regexp.MustCompile(`(?m)^\| (\S+) \| (\d+) \| (\S+) \| (\d+) \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \|`)
 
 // A plan of two variants at two levels, 3 s each: four stored runs linked
