@@ -63,13 +63,27 @@ func (p *Plateau) openSaturation(s analysis.Summary, full []analysis.Second) {
 	}
 	p.Behind = p.Offered > 0 && p.Achieved < (1-OfferedGap)*p.Offered
 	p.Failing = p.FailShare > OpenFailShare
-	p.RiseFrom, p.RiseTo, p.Rising = latencyRise(steady)
+	if oneRate(steady) {
+		// A ramp's latency may grow with its rate; only at one rate does
+		// growing latency mean the queue grows.
+		p.RiseFrom, p.RiseTo, p.Rising = latencyRise(steady)
+	}
 	if p.Behind || p.Failing || p.Rising {
 		if !p.Flat {
 			p.KneeLoad, p.KneeRPS, p.KneeAtMost = p.TopLoad, p.TopRPS, true
 		}
 		p.Flat = true
 	}
+}
+
+// oneRate reports whether the seconds were offered one constant rate.
+func oneRate(secs []analysis.Second) bool {
+	for _, s := range secs {
+		if s.TargetRate != secs[0].TargetRate {
+			return false
+		}
+	}
+	return len(secs) > 0
 }
 
 // latencyRise compares the median p50 of the first and the last third of

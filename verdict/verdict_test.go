@@ -18,35 +18,46 @@ type step struct {
 }
 
 // synthetic builds a Summary from steps, plus a partial last second that
-// must be ignored, and one endpoint whose fastest request took floor.
+// must be ignored, and one endpoint whose fastest request took floor. In
+// the open model, as the real pipeline stores them, every scheduled
+// arrival is a request of its second: the ones not answered were dropped.
 func synthetic(model load.Model, floor time.Duration, steps ...step) analysis.Summary {
 	var s analysis.Summary
-	var n, lat int64
+	var n, lat, reqs, dropped int64
 	for _, st := range steps {
 		for range st.secs {
 			sec := analysis.Second{T: len(s.Seconds), Requests: st.rps, Responses: st.rps, Successes: st.rps,
 				P50: st.p50, P95: 2 * st.p50, P99: 3 * st.p50}
 			if model == load.Open {
 				sec.TargetRate = st.load
+				sec.Requests = max(int64(st.load), st.rps)
+				sec.Dropped = sec.Requests - st.rps
+				sec.Failures = sec.Dropped
 			} else {
 				sec.ActiveUsers = int(st.load)
 			}
 			s.Seconds = append(s.Seconds, sec)
 			n += st.rps
+			reqs += sec.Requests
+			dropped += sec.Dropped
 			lat += st.rps * int64(st.p50)
 		}
 	}
 	last := s.Seconds[len(s.Seconds)-1]
 	last.T++
 	last.Requests, last.Responses, last.Successes = 1, 1, 1 // partial: would drag the top level down
+	last.Dropped, last.Failures = 0, 0
 	s.Seconds = append(s.Seconds, last)
 	s.Duration = time.Duration(len(s.Seconds)-1)*time.Second + 300*time.Millisecond
 	avg := time.Duration(lat / max(n, 1))
 	rps := float64(n) / s.Duration.Seconds()
-	s.Total = analysis.Stats{Endpoint: -1, Name: "Aggregated", Requests: n, Responses: n, Successes: n,
-		RPS: rps, SuccessRPS: rps, Avg: avg}
-	s.Endpoints = []analysis.Stats{{Name: "/x", Requests: n, Responses: n, Successes: n, Min: floor, Floor: floor,
-		P50: medianP50(steps), SuccessP50: medianP50(steps), Avg: avg}}
+	s.Total = analysis.Stats{Endpoint: -1, Name: "Aggregated", Requests: reqs + 1, Responses: n, Successes: n,
+		Failures: dropped, Dropped: dropped, RPS: rps, SuccessRPS: rps, Avg: avg}
+	s.Endpoints = []analysis.Stats{{Name: "/x", Requests: reqs + 1, Responses: n, Successes: n, Failures: dropped,
+		Dropped: dropped, Min: floor, Floor: floor, P50: medianP50(steps), SuccessP50: medianP50(steps), Avg: avg}}
+	if dropped > 0 {
+		s.Failures = []analysis.FailureCount{{Name: "/x", Class: "dropped", Count: dropped}}
+	}
 	return s
 }
 
