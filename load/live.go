@@ -8,14 +8,17 @@ import (
 )
 
 // Live keeps the figures of the current window of a running test for the
-// progress line: requests, failures and an HDR histogram (3 significant
-// digits) of latency. It is a Recorder; Snapshot may be called from
-// another goroutine.
+// progress line, with the README's definitions: requests and failures
+// (drops included), the answered requests (throughput) and an HDR
+// histogram (3 significant digits) of their latency; a dropped, refused
+// or cancelled request has none. It is a Recorder; Snapshot may be called
+// from another goroutine.
 type Live struct {
 	mu       sync.Mutex
 	hist     *hdrhistogram.Histogram
 	requests int64
 	failures int64
+	answered int64
 	total    int64
 	totFail  int64
 	since    time.Time
@@ -29,7 +32,10 @@ func NewLive() *Live {
 // Add accounts one sample in the window.
 func (l *Live) Add(s Sample) {
 	l.mu.Lock()
-	_ = l.hist.RecordValue(max(s.Latency.Microseconds(), 1))
+	if s.Responded() {
+		_ = l.hist.RecordValue(max(s.Latency.Microseconds(), 1))
+		l.answered++
+	}
 	l.requests++
 	if s.Failed() {
 		l.failures++
@@ -45,11 +51,12 @@ func (l *Live) Close() error { return nil }
 
 // Window is what a progress line shows.
 type Window struct {
-	RPS           float64
-	P95           time.Duration
-	Requests      int64 // in the window
-	Failures      int64 // in the window
-	TotalRequests int64 // since the start
+	RPS           float64       // answered requests per second of the window
+	P95           time.Duration // of the answered requests; 0 when none was
+	Answered      int64         // in the window
+	Requests      int64         // in the window
+	Failures      int64         // in the window
+	TotalRequests int64         // since the start
 	TotalFailures int64
 }
 
@@ -58,15 +65,15 @@ func (l *Live) Snapshot() Window {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := time.Now()
-	w := Window{Requests: l.requests, Failures: l.failures}
+	w := Window{Requests: l.requests, Failures: l.failures, Answered: l.answered}
 	if d := now.Sub(l.since).Seconds(); d > 0 {
-		w.RPS = float64(l.requests) / d
+		w.RPS = float64(l.answered) / d
 	}
 	w.P95 = time.Duration(l.hist.ValueAtQuantile(95)) * time.Microsecond
 	l.total += l.requests
 	l.totFail += l.failures
 	w.TotalRequests, w.TotalFailures = l.total, l.totFail
 	l.hist.Reset()
-	l.requests, l.failures, l.since = 0, 0, now
+	l.requests, l.failures, l.answered, l.since = 0, 0, 0, now
 	return w
 }

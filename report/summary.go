@@ -163,7 +163,7 @@ func Line(elapsed, total time.Duration, active int, activeLabel string, w load.W
 	if total > 0 {
 		pct = 100 * float64(elapsed) / float64(total)
 	}
-	return strings.TrimSpace(fmt.Sprintf("[%5.1f%%] %s/%s  %s %d  %s req/s  p95 %s ms  failures %d (total %d of %d)",
+	return strings.TrimSpace(fmt.Sprintf("[%5.1f%%] %s/%s  %s %d  %s answers/s  p95 %s ms  failures %d (total %d of %d)",
 		pct, fmtSec(elapsed), fmtSec(total), activeLabel, active, units.Rate(w.RPS), units.Ms(w.P95), w.Failures, w.TotalFailures, w.TotalRequests))
 }
 

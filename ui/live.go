@@ -38,7 +38,9 @@ type liveEvent struct {
 	Points   []livePoint `json:"points"` // every whole second that came since the last event
 }
 
-// secAgg sums a running run's samples by the second they started in, and
+// secAgg sums a running run's samples by the second they started in
+// (requests, failures, latencies of the answered) and by the second they
+// completed in (responses: the throughput, as the README defines it), and
 // closes each second into a point once it is whole. A run started here
 // feeds it as a load.Recorder, from the collector, sample by sample (no
 // read-back: what watching costs the generator is this); a run written
@@ -56,6 +58,7 @@ type secAgg struct {
 
 type liveSec struct {
 	n, fails int64
+	done     int64    // responses that completed in the second
 	lat      []uint32 // µs of answered requests
 	users    map[uint32]bool
 }
@@ -74,15 +77,16 @@ func (a *secAgg) Add(s load.Sample) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.requests++
+	if s.Responded() {
+		if end := int((s.Start + s.Latency) / time.Second); end >= a.upTo {
+			a.sec(end).done++
+		}
+	}
 	sec := int(s.Start / time.Second)
 	if sec < a.upTo {
 		return // a straggler of a second already shown: counted, not drawn
 	}
-	b := a.secs[sec]
-	if b == nil {
-		b = &liveSec{users: map[uint32]bool{}}
-		a.secs[sec] = b
-	}
+	b := a.sec(sec)
 	b.n++
 	b.users[s.User] = true
 	if s.Failed() {
@@ -92,6 +96,16 @@ func (a *secAgg) Add(s load.Sample) {
 	if s.Responded() {
 		b.lat = append(b.lat, uint32(min(s.Latency/time.Microsecond, 1<<32-1)))
 	}
+}
+
+// sec gives second i's sums, new when none came yet.
+func (a *secAgg) sec(i int) *liveSec {
+	b := a.secs[i]
+	if b == nil {
+		b = &liveSec{users: map[uint32]bool{}}
+		a.secs[i] = b
+	}
+	return b
 }
 
 func (a *secAgg) Flush() error { return nil }
@@ -109,7 +123,7 @@ func (a *secAgg) since(i, upTo int) (pts []livePoint, requests, failures int64) 
 		}
 		slices.Sort(b.lat)
 		ms := func(q float64) float64 { return float64(analysis.Percentile(b.lat, q)) / 1000 }
-		p := livePoint{T: a.upTo, RPS: float64(b.n), Failures: float64(b.fails), P50: ms(50), P95: ms(95), P99: ms(99),
+		p := livePoint{T: a.upTo, RPS: float64(b.done), Failures: float64(b.fails), P50: ms(50), P95: ms(95), P99: ms(99),
 			Load: float64(len(b.users))}
 		if a.cfg.Model == load.Open {
 			at := time.Duration(a.upTo) * time.Second

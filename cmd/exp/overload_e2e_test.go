@@ -12,6 +12,7 @@ import (
 
 var (
 	scheduledLine = regexp.MustCompile(`Requests: (\d+) scheduled = (\d+) sent \+ (\d+) dropped; (\d+) answered \((\d+) successful\)`)
+	progressLine  = regexp.MustCompile(`(?m)^\[.*  ([\d.]+) answers/s  p95 ([\d.]+) ms`)
 	throughputRe  = regexp.MustCompile(`Throughput: ([\d.]+) answers/s, ([\d.]+) successful/s`)
 	// aggregatedFigures are the Aggregated row's columns: reqs, fails,
 	// avg, min, max, med, p95, p99, req/s.
@@ -80,6 +81,17 @@ func TestOpenModelOverloadedTellsTheTruth(t *testing.T) {
 	}
 	if n := queryInt(t, db, "select count(*) from samples where error_class = 'dropped' and latency_us > 0"); n != 0 {
 		t.Errorf("%d dropped samples have a latency", n)
+	}
+	// The live line too: its rate is of answers, its p95 over them (the
+	// drops' latency 0 once made it 0.001 ms at 100 req/s).
+	lines := progressLine.FindAllStringSubmatch(r.stderr, -1)
+	if len(lines) == 0 {
+		t.Errorf("no progress line in:\n%s", r.stderr)
+	}
+	for _, l := range lines {
+		if rate, p95 := atof(l[1]), atof(l[2]); rate > 12 || (p95 != 0 && p95 < 290) {
+			t.Errorf("progress line %q: want at most a few answers/s, each of 300 ms or more", l[0])
+		}
 	}
 	v := verdictLine.FindStringSubmatch(r.stdout)
 	if v == nil || v[1] == "not saturated" || !strings.Contains(r.stdout, "did not keep up") || !strings.Contains(r.stdout, "dropped or failed") {
