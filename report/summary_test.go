@@ -28,13 +28,13 @@ func TestWorkersLastSample(t *testing.T) {
 	}
 }
 
-// The progress line's rate prints with units.Rate, as the summary's
-// observations do.
+// The progress line's rate (answered requests a second) prints with
+// units.Rate, as the summary's observations do.
 func TestLineRate(t *testing.T) {
 	for _, tt := range []struct {
 		rps  float64
 		want string
-	}{{3.333, "  3.33 req/s  "}, {98.94, "  98.9 req/s  "}, {12345.5, "  12346 req/s  "}, {1e7, "  10000000 req/s  "}} {
+	}{{3.333, "  3.33 answers/s  "}, {98.94, "  98.9 answers/s  "}, {12345.5, "  12346 answers/s  "}, {1e7, "  10000000 answers/s  "}} {
 		got := Line(5*time.Second, 10*time.Second, 4, "users", load.Window{RPS: tt.rps})
 		if !strings.Contains(got, tt.want) {
 			t.Errorf("Line with %v req/s = %q, want it to hold %q", tt.rps, got, tt.want)
