@@ -8,13 +8,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"exp/load"
+	"exp/monitor"
 )
 
 // Clock states a worker reports.
@@ -68,7 +68,7 @@ func Barrier(ctx context.Context, dir string, seg load.Segment, test string, tim
 		return time.Time{}, nil, fmt.Errorf("worker %d: %s exists: another worker has this index, or %s holds an earlier test (use a fresh directory)", seg.Index, mine, dir)
 	}
 	host, _ := os.Hostname()
-	me := Ready{Worker: seg.Index, Workers: seg.Count, Host: host, PID: os.Getpid(), Cores: runtime.NumCPU(),
+	me := Ready{Worker: seg.Index, Workers: seg.Count, Host: host, PID: os.Getpid(), Cores: monitor.LogicalCores(),
 		Clock: time.Now().UTC(), ClockSync: clockSync(), Test: test}
 	if err := writeJSON(mine, me); err != nil {
 		return time.Time{}, nil, err

@@ -61,7 +61,7 @@ func NewSampler(cfg Config) (*Sampler, error) {
 	}
 	s := &Sampler{
 		cfg:       cfg,
-		cores:     logicalCores(),
+		cores:     LogicalCores(),
 		target:    newProcGroup(),
 		generator: newProcGroup(),
 		gone:      make(chan struct{}),
@@ -227,7 +227,11 @@ func allBusy(t cpu.TimesStat) (total, busy float64) {
 	return total, total - t.Idle - t.Iowait
 }
 
-func logicalCores() int {
+// LogicalCores is the machine's logical CPUs, all of them: not
+// runtime.NumCPU, which counts only those this process may run on (a
+// generator pinned with taskset to one core of two would call the machine
+// one core, and an external target's CPU limit with it).
+func LogicalCores() int {
 	if n, err := cpu.Counts(true); err == nil && n > 0 {
 		return n
 	}

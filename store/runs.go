@@ -7,6 +7,7 @@ import (
 	"errors"
 	"exp/analysis"
 	"exp/load"
+	"exp/monitor"
 	"exp/units"
 	"fmt"
 	"os"
@@ -46,7 +47,7 @@ type Host struct {
 func ThisHost(toolVersion string) Host {
 	name, _ := os.Hostname()
 	return Host{
-		Name: name, OS: runtime.GOOS, Arch: runtime.GOARCH, Cores: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0),
+		Name: name, OS: runtime.GOOS, Arch: runtime.GOARCH, Cores: monitor.LogicalCores(), GOMAXPROCS: runtime.GOMAXPROCS(0),
 		GoVersion: runtime.Version(), ToolVersion: toolVersion, PID: os.Getpid(),
 	}
 }
