@@ -3,6 +3,7 @@ package analysis
 import (
 	"exp/monitor"
 	"slices"
+	"time"
 )
 
 // Resources sums up a run's resource samples for the summary and compare.
@@ -67,6 +68,23 @@ func SummarizeResources(us []monitor.Usage) Resources {
 	}
 	r.Readings, r.TargetReadings = gN, tN
 	r.TargetCPUMedian, r.TargetMachMedian, r.SystemCPUMedian = median(tCPU), median(tMachs), median(sys)
+	return r
+}
+
+// ResourcesWithin reduces the readings taken within (from, to] of the
+// run (a reading covers the interval before it): the resources of the
+// seconds a verdict decides on. Peaks of connections and TIME_WAIT stay
+// the whole run's, since one moment of them is what matters.
+func ResourcesWithin(us []monitor.Usage, from, to time.Duration) Resources {
+	var in []monitor.Usage
+	for _, u := range us {
+		if u.T > from && u.T <= to {
+			in = append(in, u)
+		}
+	}
+	r, all := SummarizeResources(in), SummarizeResources(us)
+	r.PeakTimeWait, r.PeakEstablished = all.PeakTimeWait, all.PeakEstablished
+	r.TargetRSSMax, r.GeneratorRSSMax = all.TargetRSSMax, all.GeneratorRSSMax
 	return r
 }
 

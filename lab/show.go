@@ -42,7 +42,7 @@ func PrintRun(ctx context.Context, w io.Writer, db *store.DB, id int64) error {
 	p := report.RunPage{Header: runHeader(r, sum), Summary: sum, Resources: analysis.SummarizeResources(us),
 		Cores: r.Host.Cores, TLSFailures: classCount(sum.Failures, load.TLS), MaxInflight: r.Config.MaxInflight,
 		Warnings: r.Warnings}
-	in, err := VerdictInput(r, sum, p.Resources)
+	in, err := VerdictInput(r, sum, us)
 	if err != nil {
 		return err
 	}

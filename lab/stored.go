@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"time"
 
 	"exp/analysis"
 	"exp/load"
@@ -42,7 +43,7 @@ func Load(ctx context.Context, db *store.DB, id int64) (Stored, error) {
 		return s, err
 	}
 	s.Resources = analysis.SummarizeResources(s.Usage)
-	in, err := VerdictInput(s.Run, s.Summary, s.Resources)
+	in, err := VerdictInput(s.Run, s.Summary, s.Usage)
 	if err != nil {
 		return s, err
 	}
@@ -85,14 +86,16 @@ func LoadAll(ctx context.Context, db *store.DB, ids []int64) ([]Stored, error) {
 // the target can use (the machine's, one core for single), the CPU the
 // generator could use (GOMAXPROCS, which follows affinity and cgroups,
 // when recorded), and the server's concurrency when its variant bounds it
-// (decoded from the stored target.Params).
-func VerdictInput(r store.Run, sum analysis.Summary, res analysis.Resources) (verdict.VerdictInput, error) {
+// (decoded from the stored target.Params); and the resources of the
+// seconds at the top load, where a bottleneck is found (steadyResources).
+func VerdictInput(r store.Run, sum analysis.Summary, us []monitor.Usage) (verdict.VerdictInput, error) {
+	res, window := steadyResources(r.Config.Model, sum, us)
 	cores := float64(max(r.Host.Cores, 1))
 	gen := cores
 	if r.Host.GOMAXPROCS > 0 {
 		gen = float64(min(r.Host.GOMAXPROCS, max(r.Host.Cores, 1)))
 	}
-	in := verdict.VerdictInput{Model: r.Config.Model, Summary: sum, Resources: res,
+	in := verdict.VerdictInput{Model: r.Config.Model, Summary: sum, Resources: res, CPUWindow: window,
 		TargetLimit: 100 * cores, GeneratorLimit: 100 * gen, Warnings: r.Warnings}
 	if r.Variant == "" {
 		return in, nil
@@ -133,4 +136,24 @@ func WritePlots(runs []Stored, dir string) (written, skipped []string, err error
 		series[i] = r.Series(i)
 	}
 	return plots.WriteAll(series, dir)
+}
+
+// steadyResources are the resources of the run's steady seconds (at its
+// top load, verdict.SteadySeconds) when they hold three readings of the
+// target, or of the generator when there is no target: a staged run that
+// saturates its server only in its last stage is cpu-bound there, whatever
+// the lighter stages before read. Otherwise the whole run's, and "".
+func steadyResources(model load.Model, sum analysis.Summary, us []monitor.Usage) (analysis.Resources, string) {
+	all := analysis.SummarizeResources(us)
+	steady := verdict.SteadySeconds(model, sum)
+	if len(steady) == 0 {
+		return all, ""
+	}
+	first, last := steady[0].T, steady[len(steady)-1].T
+	r := analysis.ResourcesWithin(us, time.Duration(first)*time.Second, time.Duration(last+1)*time.Second)
+	enough := r.TargetReadings >= 3 || (!all.HasTarget && r.Readings >= 3)
+	if !enough || r.Readings == all.Readings {
+		return all, "" // too few readings there, or they are the whole run's
+	}
+	return r, fmt.Sprintf("seconds %d-%d, at the top load", first, last)
 }

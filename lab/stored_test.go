@@ -3,10 +3,12 @@ package lab
 import (
 	"encoding/json"
 	"testing"
+	"time"
 
 	"exp/analysis"
 	"exp/load"
 	"exp/locust"
+	"exp/monitor"
 	"exp/store"
 	"exp/target"
 )
@@ -44,7 +46,7 @@ func TestVerdictInput(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			r := store.Run{Name: "r", Variant: c.variant, VariantParams: c.params, Host: store.Host{Cores: 4},
 				Config: load.RunConfig{Model: load.Open}, Warnings: warn}
-			in, err := VerdictInput(r, analysis.Summary{}, analysis.Resources{})
+			in, err := VerdictInput(r, analysis.Summary{}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -56,10 +58,10 @@ func TestVerdictInput(t *testing.T) {
 	}
 	// A generator pinned to one core of four can use one.
 	pinned := store.Run{Name: "p", Host: store.Host{Cores: 4, GOMAXPROCS: 1}}
-	if in, _ := VerdictInput(pinned, analysis.Summary{}, analysis.Resources{}); in.GeneratorLimit != 100 || in.TargetLimit != 400 {
+	if in, _ := VerdictInput(pinned, analysis.Summary{}, nil); in.GeneratorLimit != 100 || in.TargetLimit != 400 {
 		t.Errorf("pinned generator: %+v", in)
 	}
-	if _, err := VerdictInput(store.Run{Name: "bad", Variant: "pooled", VariantParams: "{"}, analysis.Summary{}, analysis.Resources{}); err == nil {
+	if _, err := VerdictInput(store.Run{Name: "bad", Variant: "pooled", VariantParams: "{"}, analysis.Summary{}, nil); err == nil {
 		t.Error("unreadable variant params were taken")
 	}
 }
@@ -72,5 +74,44 @@ func TestHistoryPercentilesAreLocusts(t *testing.T) {
 	l[0], l[4], l[10] = 1.5, 9, 20
 	if got := ladderOf(storedLadder(l)); got[0] != 1.5 || got[4] != 9 || got[10] != 20 || got[1] == got[1] {
 		t.Errorf("ladder round trip: %v", got)
+	}
+}
+
+// A staged run that saturates the target only at its top stage is judged
+// on that stage's readings: the whole run's median CPU (light stages
+// included) would hide the limit.
+func TestVerdictInputSteadyResources(t *testing.T) {
+	sum := analysis.Summary{Duration: 10 * time.Second}
+	var us []monitor.Usage
+	for s := range 10 {
+		users, cpu := 5, 20.0
+		if s >= 5 {
+			users, cpu = 40, 99
+		}
+		sum.Seconds = append(sum.Seconds, analysis.Second{T: s, ActiveUsers: users, Requests: 100, Successes: 100})
+		at := time.Duration(s+1) * time.Second // a reading covers the second before it
+		us = append(us, monitor.Usage{T: at, Scope: monitor.ScopeTarget, CPUPct: cpu, MachinePct: cpu / 4},
+			monitor.Usage{T: at, Scope: monitor.ScopeGenerator, CPUPct: 5, MachinePct: 1},
+			monitor.Usage{T: at, Scope: monitor.ScopeSystem, MachinePct: cpu/4 + 1})
+	}
+	r := store.Run{Name: "staged", Variant: "single", VariantParams: `{"variant":"single"}`, Host: store.Host{Cores: 4},
+		Config: load.RunConfig{Model: load.Closed}}
+	in, err := VerdictInput(r, sum, us)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.Resources.TargetCPUMedian != 99 || in.Resources.TargetReadings != 4 || in.CPUWindow != "seconds 6-9, at the top load" {
+		t.Errorf("steady resources: median %v over %d readings, window %q; want 99 over seconds 6-9",
+			in.Resources.TargetCPUMedian, in.Resources.TargetReadings, in.CPUWindow)
+	}
+	if all := analysis.SummarizeResources(us); all.TargetCPUMedian >= 85 {
+		t.Fatalf("the case needs a whole-run median below the cpu-bound share, got %v", all.TargetCPUMedian)
+	}
+	// A run of one load: its readings are the whole run's, said as such.
+	for i := range sum.Seconds {
+		sum.Seconds[i].ActiveUsers = 40
+	}
+	if in, _ := VerdictInput(r, sum, us[:9]); in.CPUWindow != "" {
+		t.Errorf("three seconds of one load: window %q, want the whole run's", in.CPUWindow)
 	}
 }

@@ -134,7 +134,7 @@ func (s *Server) verdictOf(ctx context.Context, run store.Run) (verdict.Verdict,
 	if err != nil {
 		return verdict.Verdict{}, err
 	}
-	in, err := lab.VerdictInput(run, sum, analysis.SummarizeResources(us))
+	in, err := lab.VerdictInput(run, sum, us)
 	if err != nil {
 		return verdict.Verdict{}, err
 	}
@@ -222,7 +222,7 @@ func (s *Server) detail(ctx context.Context, run store.Run) (map[string]any, err
 	if err != nil {
 		return nil, err
 	}
-	in, err := lab.VerdictInput(run, sum, analysis.SummarizeResources(us))
+	in, err := lab.VerdictInput(run, sum, us)
 	if err != nil {
 		return nil, err
 	}

@@ -66,6 +66,10 @@
 //     the server's concurrency (1 for single, the pool for pooled), and
 //     the share of 503 answers.
 //
+// The CPU figures are VerdictInput.Resources: the caller gives those of
+// the run's steady seconds (lab.VerdictInput does, when they hold three
+// readings of the target) and names them in CPUWindow.
+//
 // Each verdict carries its evidence as lines of numbers.
 //
 // # Comparison

@@ -72,6 +72,10 @@ type VerdictInput struct {
 	// unbounded or unknown.
 	Concurrency int
 	Warnings    []analysis.Warning // stored with the run; decided from by code
+	// CPUWindow says which readings Resources holds when they are not the
+	// whole run's ("seconds 7-9, at the top load"): a bottleneck is
+	// decided on the load it was found at. "" for the whole run.
+	CPUWindow string
 }
 
 // Verdict is the bottleneck of a run and the numbers that decided it.
@@ -107,24 +111,33 @@ func Diagnose(in VerdictInput) Verdict {
 		v.add("the target's CPU was not monitored: cannot tell cpu-bound from concurrency-bound")
 	case cpuBusy(in):
 		v.Kind = CPUBound
-		v.add("target CPU median %.0f%%, max %.0f%% of one core; it can use %.0f%%", res.TargetCPUMedian,
-			res.TargetCPUMax, in.TargetLimit)
+		v.add("target CPU median %.0f%%, max %.0f%% of one core; it can use %.0f%%%s", res.TargetCPUMedian,
+			res.TargetCPUMax, in.TargetLimit, window(in))
 		if res.SystemCPUMedian >= MachineShare*100 {
 			v.add("the machine's CPU median %.0f%% (max %.0f%%)", res.SystemCPUMedian, res.SystemCPUMax)
 		}
 	case wholeCores(in) > 0:
 		k := wholeCores(in)
 		v.Kind = CPUBound
-		v.add("cpu-bound: %s, the most this server used: target CPU median %.0f%%, max %.0f%% of one core, while the machine has %.0f",
-			coresText(k), res.TargetCPUMedian, res.TargetCPUMax, in.TargetLimit/100)
+		v.add("cpu-bound: %s, the most this server used: target CPU median %.0f%%, max %.0f%% of one core, while the machine has %.0f%s",
+			coresText(k), res.TargetCPUMedian, res.TargetCPUMax, in.TargetLimit/100, window(in))
 		v.add("a single-threaded server, or one under a global lock (Python's GIL), cannot use more: run more processes or threads")
 	default:
 		v.Kind = ConcurrencyBound
-		v.add("target CPU median %.0f%%, max %.0f%% of one core, far below the %.0f%% it can use", res.TargetCPUMedian,
-			res.TargetCPUMax, in.TargetLimit)
+		v.add("target CPU median %.0f%%, max %.0f%% of one core: the median far below the %.0f%% it can use%s", res.TargetCPUMedian,
+			res.TargetCPUMax, in.TargetLimit, window(in))
 		concurrencyEvidence(&v, in)
 	}
 	return v
+}
+
+// window names the readings the CPU figures are over, when not the whole
+// run's.
+func window(in VerdictInput) string {
+	if in.CPUWindow == "" {
+		return ""
+	}
+	return " (" + in.CPUWindow + ")"
 }
 
 // add appends a line of evidence.
@@ -229,8 +242,8 @@ func machineBound(in VerdictInput, v *Verdict) bool {
 		return false
 	}
 	v.Kind = MachineBound
-	v.add("the machine's CPU median %.0f%% (max %.0f%%): the target used %.0f%% of the machine, the generator %.0f%%",
-		res.SystemCPUMedian, res.SystemCPUMax, res.TargetMachMedian, res.GeneratorMachMean)
+	v.add("the machine's CPU median %.0f%% (max %.0f%%): the target used %.0f%% of the machine, the generator %.0f%%%s",
+		res.SystemCPUMedian, res.SystemCPUMax, res.TargetMachMedian, res.GeneratorMachMean, window(in))
 	v.add("the generator and the server compete for the machine: pin them to separate cores (taskset, start /affinity) or run the generator on another machine")
 	return true
 }
