@@ -245,6 +245,11 @@ func machineBound(in VerdictInput, v *Verdict) bool {
 	v.add("the machine's CPU median %.0f%% (max %.0f%%): the target used %.0f%% of the machine, the generator %.0f%%%s",
 		res.SystemCPUMedian, res.SystemCPUMax, res.TargetMachMedian, res.GeneratorMachMean, window(in))
 	v.add("the generator and the server compete for the machine: pin them to separate cores (taskset, start /affinity) or run the generator on another machine")
+	if v.Plateau.Flat {
+		// What the load showed stays in the evidence: an open model behind
+		// its rate, dropping, or latency growing is still so.
+		flatEvidence(v, v.Plateau)
+	}
 	return true
 }
 
