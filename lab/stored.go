@@ -95,7 +95,7 @@ func VerdictInput(r store.Run, sum analysis.Summary, us []monitor.Usage) (verdic
 	if r.Host.GOMAXPROCS > 0 {
 		gen = float64(min(r.Host.GOMAXPROCS, max(r.Host.Cores, 1)))
 	}
-	in := verdict.VerdictInput{Model: r.Config.Model, Summary: sum, Resources: res, CPUWindow: window,
+	in := verdict.VerdictInput{Model: r.Config.Model, Summary: sum, Resources: res, CPUWindow: window, MaxInflight: maxInflight(r.Config),
 		TargetLimit: 100 * cores, GeneratorLimit: 100 * gen, Warnings: r.Warnings}
 	if r.Variant == "" {
 		return in, nil
@@ -156,4 +156,13 @@ func steadyResources(model load.Model, sum analysis.Summary, us []monitor.Usage)
 		return all, "" // too few readings there, or they are the whole run's
 	}
 	return r, fmt.Sprintf("seconds %d-%d, at the top load", first, last)
+}
+
+// maxInflight is the open model's cap on requests in flight; 0 for the
+// closed model, which has none.
+func maxInflight(c load.RunConfig) int {
+	if c.Model != load.Open {
+		return 0
+	}
+	return c.MaxInflight
 }

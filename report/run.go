@@ -43,7 +43,7 @@ func Run(w io.Writer, p RunPage) error {
 		fmt.Fprintf(ew, "TLS: %d requests failed their TLS handshake: the server's certificate was not trusted (wrong or missing --ca-cert), did not name the host, or the server refused the version (--tls-min); --insecure skips the check\n", p.TLSFailures)
 	}
 	for _, f := range p.Dropped {
-		fmt.Fprintf(ew, "Note: %d requests to %s were dropped: all %d in-flight slots were busy, the target could not keep up with the arrival rate\n", f.Count, f.Name, p.MaxInflight)
+		fmt.Fprintf(ew, "Note: %d requests to %s were dropped: all %d in-flight slots were busy when they were due (the verdict says whether the server or the cap was the limit)\n", f.Count, f.Name, p.MaxInflight)
 	}
 	for _, warn := range p.Warnings {
 		fmt.Fprintf(ew, "Warning: %s\n", warn.Text)

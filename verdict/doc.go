@@ -50,6 +50,10 @@
 //     (10%) of the requests (both before generator-bound: failed and
 //     rejected requests return at once, so users with no think time spin
 //     and the generator's CPU rises for that reason);
+//   - generator-bound, the in-flight cap: an open run dropped more than
+//     OpenFailShare (1%) of its requests with every one of its MaxInflight
+//     slots taken (answers/s × mean latency at InflightFull, 80%, of them)
+//     while its latency stayed near its floor: the cap, not the server;
 //   - generator-bound: the GeneratorSaturated warning is stored, or the
 //     generator's mean CPU reached GeneratorShare (80%) of the cores it may
 //     use (GOMAXPROCS);

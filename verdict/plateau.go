@@ -31,6 +31,9 @@ const (
 	// QueueMinExcess: and at least this far in absolute terms, so the
 	// jitter of sub-millisecond requests does not count as queueing.
 	QueueMinExcess = time.Millisecond
+	// InflightFull: requests in flight (Little's law) at this share of the
+	// open model's slots count as all of them taken.
+	InflightFull = 0.8
 )
 
 // Level is the throughput of a run at one load: the whole seconds that

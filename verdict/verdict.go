@@ -72,6 +72,9 @@ type VerdictInput struct {
 	// unbounded or unknown.
 	Concurrency int
 	Warnings    []analysis.Warning // stored with the run; decided from by code
+	// MaxInflight is the open model's cap on requests in flight (its
+	// slots); 0 for the closed model.
+	MaxInflight int
 	// CPUWindow says which readings Resources holds when they are not the
 	// whole run's ("seconds 7-9, at the top load"): a bottleneck is
 	// decided on the load it was found at. "" for the whole run.
@@ -89,7 +92,8 @@ type Verdict struct {
 // target stopped answering (its process exited mid-run); connection-bound
 // and overloaded: rejecting (before generator-bound: failed connections
 // and fast rejections return at once, so a generator with no think time
-// spins on them); generator-bound; machine-bound (the machine's CPU full,
+// spins on them); generator-bound (an open run's own in-flight cap, then
+// the generator's CPU); machine-bound (the machine's CPU full,
 // neither process explaining it); not saturated; then, with throughput
 // flat: cpu-bound (sustained at the CPU the target can use, or held at a
 // whole number of cores on a machine with more), concurrency-bound, or
@@ -97,7 +101,7 @@ type Verdict struct {
 func Diagnose(in VerdictInput) Verdict {
 	v := Verdict{Plateau: FindPlateau(in.Model, in.Summary)}
 	for _, rule := range []func(VerdictInput, *Verdict) bool{
-		targetStopped, connectionBound, rejecting, generatorBound, machineBound, notSaturated,
+		targetStopped, connectionBound, rejecting, inflightCapped, generatorBound, machineBound, notSaturated,
 	} {
 		if rule(in, &v) {
 			return v
@@ -230,6 +234,33 @@ func generatorBound(in VerdictInput, v *Verdict) bool {
 		v.add("warning stored with the run: %s", w.Text)
 	}
 	v.add("the figures may be the load generator's limits, not the server's")
+	return true
+}
+
+// inflightCapped: an open run dropped requests because its own in-flight
+// slots were full while the server answered at its latency floor: by
+// Little's law the rate × latency asked for more slots than the run had,
+// so the cap, not the server, limited it.
+func inflightCapped(in VerdictInput, v *Verdict) bool {
+	t, p := in.Summary.Total, v.Plateau
+	if in.Model != load.Open || in.MaxInflight <= 0 || t.Requests == 0 ||
+		float64(t.Dropped) < OpenFailShare*float64(t.Requests) ||
+		(p.Inflation >= QueueInflation && p.Excess >= QueueMinExcess) {
+		return false
+	}
+	answered := float64(t.Responses) / max(in.Summary.Duration.Seconds(), 1e-9)
+	inflight := answered * t.Avg.Seconds()
+	if inflight < InflightFull*float64(in.MaxInflight) {
+		return false // the slots were not all taken: the drops came from elsewhere
+	}
+	v.Kind = GeneratorBound
+	v.add("%d of %d requests (%.1f%%) were dropped: all %d in-flight slots were busy, while the median latency stayed near its floor (+%s): the server kept its pace",
+		t.Dropped, t.Requests, 100*float64(t.Dropped)/float64(t.Requests), in.MaxInflight, units.Pct(100*p.Inflation))
+	v.add("Little's law: in flight ≈ %s answers/s × %s mean latency = %.1f requests, the %d slots full: the in-flight cap limited the run, not the server; raise it (--max-inflight) above offered rate × latency",
+		units.Rate(answered), units.Latency(t.Avg), inflight, in.MaxInflight)
+	if p.Behind {
+		v.add("achieved %s successful req/s of %s offered (%.0f%%)", units.Rate(p.Achieved), units.Rate(p.Offered), 100*p.Achieved/p.Offered)
+	}
 	return true
 }
 

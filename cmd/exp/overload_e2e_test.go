@@ -120,6 +120,26 @@ func TestRejectingServerIsOverloaded(t *testing.T) {
 	}
 }
 
+// An open run whose own in-flight slots are too few for its rate × the
+// server's latency drops requests while the server keeps its pace: the
+// verdict blames the cap, not the server (it once said "concurrency-bound
+// ... the server did not keep up").
+func TestInflightCapIsNotTheServer(t *testing.T) {
+	t.Parallel()
+	dbPath := filepath.Join(t.TempDir(), "exp.db")
+	r := mustExp(t, "run", "--db", dbPath, "--variant", "goroutine", "--rate", "50", "--max-inflight", "10",
+		"--tasks", "/io?ms=400", "--duration", "3s", "--name", "cap")
+	v := verdictLine.FindStringSubmatch(r.stdout)
+	if v == nil || v[1] != "generator-bound" || !strings.Contains(r.stdout, "the in-flight cap limited the run, not the server") ||
+		strings.Contains(r.stdout, "did not keep up") {
+		t.Fatalf("verdict of a run capped by its own slots:\n%s", r.stdout)
+	}
+	m := scheduledLine.FindStringSubmatch(r.stdout)
+	if m == nil || m[1] != "150" || atof(m[3]) < 50 {
+		t.Errorf("want 150 scheduled, most of them dropped:\n%s", r.stdout)
+	}
+}
+
 // Requests in flight when the run ends are recorded (cancelled), so the
 // samples stored are every arrival the stages scheduled: 5 in the first
 // second's ramp to 10/s, 135 in the ramp to 80/s.
