@@ -58,7 +58,9 @@
 //     generator's mean CPU reached GeneratorShare (80%) of the cores it may
 //     use (GOMAXPROCS);
 //   - machine-bound: the machine's median CPU at MachineShare (95%) while
-//     neither the target nor the generator used ExplainShare (70%) of it;
+//     neither the target nor the generator used ExplainShare (70%) of it
+//     but together TogetherShare (40%); a full machine they explain less
+//     is other processes' doing, said in any verdict's evidence;
 //   - not saturated: throughput is not flat;
 //   - saturated: flat, but the target's CPU was not monitored;
 //   - cpu-bound: flat with the target's median CPU at CPUShare (85%) of what

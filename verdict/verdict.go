@@ -55,6 +55,10 @@ const (
 	// ExplainShare: a process explains a full machine when it used this
 	// share of the machine's CPU.
 	ExplainShare = 0.70
+	// TogetherShare: the target and the generator compete for a full
+	// machine when together they used this share of its CPU; below it,
+	// other processes loaded the machine.
+	TogetherShare = 0.40
 )
 
 // VerdictInput is what the verdict is decided from: one run's analysis,
@@ -99,6 +103,22 @@ type Verdict struct {
 // whole number of cores on a machine with more), concurrency-bound, or
 // saturated when the target's CPU is unknown.
 func Diagnose(in VerdictInput) Verdict {
+	v := diagnose(in)
+	if res := in.Resources; v.Kind != MachineBound && res.HasTarget && res.SystemCPUMedian >= MachineShare*100 &&
+		!together(res) {
+		v.add("the machine's CPU median %.0f%% (max %.0f%%), of which the target used %.0f%% and the generator %.0f%%: other processes loaded it, and the figures may show it%s",
+			res.SystemCPUMedian, res.SystemCPUMax, res.TargetMachMedian, res.GeneratorMachMean, window(in))
+	}
+	return v
+}
+
+// together: the target and the generator used a good share of the
+// machine's CPU between them.
+func together(res analysis.Resources) bool {
+	return res.TargetMachMedian+res.GeneratorMachMean >= TogetherShare*res.SystemCPUMedian
+}
+
+func diagnose(in VerdictInput) Verdict {
 	v := Verdict{Plateau: FindPlateau(in.Model, in.Summary)}
 	for _, rule := range []func(VerdictInput, *Verdict) bool{
 		targetStopped, connectionBound, rejecting, inflightCapped, generatorBound, machineBound, notSaturated,
@@ -268,7 +288,7 @@ func inflightCapped(in VerdictInput, v *Verdict) bool {
 // nor the generator used most of it: the two compete for one machine.
 func machineBound(in VerdictInput, v *Verdict) bool {
 	res := in.Resources
-	if !res.HasTarget || res.SystemCPUMedian < MachineShare*100 || cpuBusy(in) ||
+	if !res.HasTarget || res.SystemCPUMedian < MachineShare*100 || cpuBusy(in) || !together(res) ||
 		res.TargetMachMedian >= ExplainShare*res.SystemCPUMedian || res.GeneratorMachMean >= ExplainShare*res.SystemCPUMedian {
 		return false
 	}

@@ -101,6 +101,8 @@ func TestDiagnose(t *testing.T) {
 	shared := idle // the machine full, neither process most of it
 	shared.TargetCPUMedian, shared.TargetCPUMax, shared.TargetMachMedian = 110, 130, 55
 	shared.SystemCPUMedian, shared.SystemCPUMax, shared.GeneratorMachMean = 99, 100, 40
+	others := idle // the machine full of other processes' work
+	others.SystemCPUMedian, others.SystemCPUMax, others.TargetMachMedian, others.GeneratorMachMean = 98, 100, 2, 3
 	genBusy := idle
 	genBusy.GeneratorCPUMean, genBusy.GeneratorCPUMax = 170, 195
 	noTarget := idle
@@ -126,6 +128,8 @@ func TestDiagnose(t *testing.T) {
 			0.10, 0.05, 0), Resources: idle, GeneratorLimit: 200, TargetLimit: 200}, NotSaturated, "it follows the load"},
 		{"handshakes large but connections reused", VerdictInput{Model: load.Closed, Summary: withPhases(synthetic(load.Closed, 99*ms, growing...),
 			0.40, 0, 0.9), Resources: idle, GeneratorLimit: 200, TargetLimit: 200}, NotSaturated, "it follows the load"},
+		{"a machine full of others' work", VerdictInput{Model: load.Closed, Summary: synthetic(load.Closed, 99*ms, growing...),
+			Resources: others, GeneratorLimit: 200, TargetLimit: 200}, NotSaturated, "other processes loaded it"},
 		{"throughput follows users", VerdictInput{Model: load.Closed, Summary: synthetic(load.Closed, 99*ms, growing...),
 			Resources: idle, GeneratorLimit: 200, TargetLimit: 200}, NotSaturated, "it follows the load"},
 		{"one load level, latency at its floor", VerdictInput{Model: load.Closed,
