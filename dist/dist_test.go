@@ -230,7 +230,9 @@ func TestMergeOpenIsExact(t *testing.T) {
 	sdb, _ := single(t, s)
 	arrivals := `SELECT t_us * 8 + endpoint_id FROM samples ORDER BY 1`
 	merged, one := query[int64](t, into.Path(), dir, 0, arrivals), query[int64](t, sdb.Path(), dir, 0, arrivals)
-	if len(one) < 300 || !reflect.DeepEqual(merged, one) {
+	// About 350 Poisson arrivals (sd 19): 250 only guards against a schedule
+	// that sent next to nothing; exactness is the DeepEqual.
+	if len(one) < 250 || !reflect.DeepEqual(merged, one) {
 		t.Errorf("merged run: %d arrivals, one machine %d; the same times and tasks: %v", len(merged), len(one), reflect.DeepEqual(merged, one))
 	}
 	if r.Scheduled != int64(len(one)) {
