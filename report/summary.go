@@ -106,7 +106,7 @@ func Failures(w io.Writer, s analysis.Summary) error {
 	fmt.Fprintln(tw, "  # occurrences\tClass\tEndpoint\tMean (ms)")
 	for _, f := range s.Failures {
 		mean := units.Ms(f.Latency)
-		if f.Class == load.Dropped.String() {
+		if f.Class == load.Dropped.String() || f.Class == load.NoData.String() {
 			mean = "-" // never sent
 		}
 		fmt.Fprintf(tw, "  %d\t%s\t%s %s\t%s\n", f.Count, f.Class, f.Method, f.Name, mean)
@@ -122,10 +122,14 @@ func Failures(w io.Writer, s analysis.Summary) error {
 // arrival is stored.
 func accounting(w io.Writer, h RunHeader, s analysis.Summary) {
 	t := s.Total
-	sent := t.Requests - t.Dropped
+	noData := classTotal(s.Failures, load.NoData)
+	sent := t.Requests - t.Dropped - noData
 	line := fmt.Sprintf("Requests: %d sent", sent)
 	if h.Open {
 		line = fmt.Sprintf("Requests: %d scheduled = %d sent + %d dropped", t.Requests, sent, t.Dropped)
+	}
+	if noData > 0 {
+		line += fmt.Sprintf(", %d not sent (no data row left)", noData)
 	}
 	line += fmt.Sprintf("; %d answered (%d successful)", t.Responses, t.Successes)
 	if t.Cancelled > 0 {
@@ -186,4 +190,15 @@ func Workers(w io.Writer, ws []store.RunWorker) error {
 			x.Samples, units.RunLength(time.Duration(x.LastSampleMS)*time.Millisecond), x.ClockSync)
 	}
 	return ew.Err
+}
+
+// classTotal counts the failures of one class over every endpoint.
+func classTotal(fs []analysis.FailureCount, c load.ErrorClass) int64 {
+	var n int64
+	for _, f := range fs {
+		if f.Class == c.String() {
+			n += f.Count
+		}
+	}
+	return n
 }
