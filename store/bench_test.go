@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"exp/load"
+	"strings"
 	"testing"
 	"time"
 )
@@ -52,4 +53,39 @@ func BenchmarkEachSample(b *testing.B) {
 	}
 	b.ReportMetric(float64(n)/time.Since(start).Seconds(), "samples/s")
 	b.ReportMetric(float64(cpuTime()-cpu)/float64(n), "cpu-ns/sample")
+}
+
+// BenchmarkWriterCommits measures what synchronous=FULL costs against
+// NORMAL at a run's real commit cadence: a batch of 2,000 samples a commit
+// (4,000 requests a second, committed every 500 ms), on the file system
+// of t.TempDir. Run the two alternately:
+//
+//	go test -run '^$' -bench WriterCommits -count 4 ./store/
+func BenchmarkWriterCommits(b *testing.B) {
+	for _, mode := range []string{"FULL", "NORMAL"} {
+		b.Run(mode, func(b *testing.B) {
+			defer func(old, params string) { synchronous, rwParams = old, params }(synchronous, rwParams)
+			rwParams = strings.Replace(rwParams, "synchronous("+synchronous+")", "synchronous("+mode+")", 1)
+			synchronous = mode
+			db := MustOpenDB(b)
+			id := mustCreateRun(b, db, "bench")
+			b.ReportAllocs()
+			b.ResetTimer()
+			start, cpu := time.Now(), cpuTime()
+			w := NewWriter(db, id)
+			for i := range b.N {
+				s := sampleN(i)
+				s.Start = time.Duration(i) * 250 * time.Microsecond
+				w.Add(s)
+				if i%2000 == 1999 {
+					w.Flush()
+				}
+			}
+			if err := w.Close(); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "samples/s")
+			b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/sample")
+		})
+	}
 }

@@ -32,14 +32,17 @@ var (
 // connection of the pool. WAL lets readers and one writer work at once;
 // synchronous FULL syncs the WAL at every commit, so a commit survives a
 // power or OS crash too (NORMAL could lose the last commits there): the
-// writer commits a batch at least every half second, two syncs a second,
-// which BenchmarkWriter does not tell from NORMAL (1146–1201 against
-// 1174–1331 ns a sample, alternating runs); trusted_schema(0) lets the file's views and
+// writer commits a batch at least every half second, two syncs a second
+// (their cost: BenchmarkWriterCommits, README "Failure behaviour");
+// trusted_schema(0) lets the file's views and
 // indexes call only side-effect-free functions; _txlock=immediate takes the write lock at BEGIN, so
 // two writers queue on the busy timeout instead of failing on lock upgrade.
-const (
+var (
 	rwParams = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
-		"&_pragma=synchronous(FULL)&_pragma=foreign_keys(ON)&_pragma=trusted_schema(0)&_txlock=immediate"
+		"&_pragma=synchronous(" + synchronous + ")&_pragma=foreign_keys(ON)&_pragma=trusted_schema(0)&_txlock=immediate"
+	// synchronous is FULL; BenchmarkWriterCommits measures it against
+	// NORMAL by changing it.
+	synchronous = "FULL"
 	roParams = "mode=ro&_pragma=busy_timeout(10000)&_pragma=trusted_schema(0)"
 )
 
