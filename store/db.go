@@ -43,7 +43,7 @@ var (
 	// synchronous is FULL; BenchmarkWriterCommits measures it against
 	// NORMAL by changing it.
 	synchronous = "FULL"
-	roParams = "mode=ro&_pragma=busy_timeout(10000)&_pragma=trusted_schema(0)"
+	roParams    = "mode=ro&_pragma=busy_timeout(10000)&_pragma=trusted_schema(0)"
 )
 
 // DB is an open exp database.
