@@ -38,9 +38,10 @@ var (
 // indexes call only side-effect-free functions; _txlock=immediate takes the write lock at BEGIN, so
 // two writers queue on the busy timeout instead of failing on lock upgrade.
 const (
-	rwParams = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
+	busyTimeoutMS = "10000"
+	rwParams      = "_pragma=busy_timeout(" + busyTimeoutMS + ")&_pragma=journal_mode(WAL)" +
 		"&_pragma=synchronous(FULL)&_pragma=foreign_keys(ON)&_pragma=trusted_schema(0)&_txlock=immediate"
-	roParams = "mode=ro&_pragma=busy_timeout(10000)&_pragma=trusted_schema(0)"
+	roParams = "mode=ro&_pragma=busy_timeout(" + busyTimeoutMS + ")&_pragma=trusted_schema(0)"
 )
 
 // DB is an open exp database.
