@@ -73,7 +73,7 @@ func runHeader(r store.Run, sum analysis.Summary) report.RunHeader {
 	}
 	return report.RunHeader{Name: r.Name, Status: r.Status, Target: tgt, Model: model,
 		Duration: sum.Duration, Started: r.StartedAt, Open: r.Config.Model == load.Open, Scheduled: r.Scheduled,
-		Imported: r.Status == store.StatusImported}
+		Lost: r.LostSamples, Imported: r.Status == store.StatusImported}
 }
 
 // connText says how the run spoke to its target beyond plain HTTP/1.1:
