@@ -33,8 +33,8 @@ const (
 // the disk is full) is tried again for retryFor at most, while the
 // collector still has a free batch; then the failing batch is given up
 // and its samples counted as lost (Lost), so the load is never held up by
-// the store. OnLoss, when
-// set before the first Add, hears of the first loss the moment it happens.
+// the store. OnStall and OnLoss, when set before the first Add, hear of a
+// failing store and of the first loss the moment they happen.
 type Writer struct {
 	db    *DB
 	runID int64
@@ -54,6 +54,10 @@ type Writer struct {
 
 	// OnLoss is called (from the flusher) the first time samples are lost.
 	OnLoss func(err error)
+	// OnStall is called (from the flusher) the moment a write fails after
+	// one that succeeded (or at the first): samples wait and are retried,
+	// and are lost if the store does not recover within retryFor.
+	OnStall func(err error)
 }
 
 // NewWriter starts a writer for the samples of run runID.
@@ -178,6 +182,9 @@ func (w *Writer) flusher() {
 			}
 			if failing.IsZero() {
 				failing = time.Now()
+				if w.OnStall != nil {
+					w.OnStall(fmt.Errorf("write samples of run %d: %w", w.runID, err))
+				}
 			}
 			// With every other batch but the collector's queued, the
 			// collector would soon wait for this one: give it up rather
@@ -218,8 +225,11 @@ func (w *Writer) insert(ctx context.Context, ins **inserter, b []load.Sample) er
 	return nil
 }
 
-// isTransient reports errors that may pass: another process holds the
-// lock, or the disk (or file system) is full.
+// IsTransient reports store errors that may pass: another process holds
+// the lock, or the disk (or file system) is full. A write that fails so
+// is worth trying again a little later; any other failure is not.
+func IsTransient(err error) bool { return isTransient(err) }
+
 func isTransient(err error) bool {
 	if isBusy(err) {
 		return true

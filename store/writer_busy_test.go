@@ -75,8 +75,9 @@ func TestWriterGivesUpALockHeldTooLong(t *testing.T) {
 	id := mustCreateRun(t, db, "busy-long")
 	released := holdWriteLock(t, db.Path(), retryFor+2*time.Second)
 	w := NewWriter(db, id)
-	var told error
+	var told, stalled error
 	w.OnLoss = func(err error) { told = err }
+	w.OnStall = func(err error) { stalled = err }
 	const n = 10_000
 	addPaced(w, 0, n, time.Second)
 	<-released
@@ -88,8 +89,8 @@ func TestWriterGivesUpALockHeldTooLong(t *testing.T) {
 	if cerr != nil {
 		t.Fatal(cerr)
 	}
-	if err == nil || !isBusy(err) || told == nil || lost == 0 {
-		t.Fatalf("a lock held past the retry window: Close %v, told %v, %d lost", err, told, lost)
+	if err == nil || !isBusy(err) || told == nil || stalled == nil || lost == 0 {
+		t.Fatalf("a lock held past the retry window: Close %v, told %v, stalled %v, %d lost", err, told, stalled, lost)
 	}
 	if stored+lost != n+after || stored < after {
 		t.Errorf("%d stored + %d lost, want %d in all, the %d added after the lock stored", stored, lost, n+after, after)
