@@ -163,7 +163,7 @@ func inspect(path string) (map[string]bool, error) {
 	defer x.Close()
 	var tables []string
 	if err := x.Select(&tables, `SELECT name FROM sqlite_master WHERE type = 'table'`); err != nil {
-		return nil, fmt.Errorf("open store %s: %w: %v", path, ErrNotExpDB, err)
+		return nil, notExpDB(path, err)
 	}
 	if err := noTriggers(x, path); err != nil {
 		return nil, err
@@ -177,9 +177,20 @@ func inspect(path string) (map[string]bool, error) {
 	}
 	var names []string
 	if err := x.Select(&names, `SELECT name FROM migrations`); err != nil {
-		return nil, fmt.Errorf("open store %s: %w: %v", path, ErrNotExpDB, err)
+		return nil, notExpDB(path, err)
 	}
 	return checkKnown(path, names)
+}
+
+// notExpDB is the error of a file whose schema could not be read: not an
+// exp database, unless the read failed for a reason that may pass (a full
+// disk cannot create the file's -shm; another process holds the lock),
+// which is no fault of the file's and is said as it is.
+func notExpDB(path string, err error) error {
+	if isTransient(err) {
+		return fmt.Errorf("open store %s: %w", path, err)
+	}
+	return fmt.Errorf("open store %s: %w: %v", path, ErrNotExpDB, err)
 }
 
 // noTriggers refuses a file holding triggers. Our migrations create none,
@@ -190,7 +201,7 @@ func inspect(path string) (map[string]bool, error) {
 func noTriggers(x *sqlx.DB, path string) error {
 	var trig []string
 	if err := x.Select(&trig, `SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name`); err != nil {
-		return fmt.Errorf("open store %s: %w: %v", path, ErrNotExpDB, err)
+		return notExpDB(path, err)
 	}
 	if len(trig) > 0 {
 		return fmt.Errorf("open store %s: %w (it has triggers exp did not create and will not run: %s)",
