@@ -129,7 +129,12 @@ func accounting(w io.Writer, h RunHeader, s analysis.Summary) {
 	secs := h.Duration.Seconds()
 	tp := fmt.Sprintf("Throughput: %.2f answers/s, %.2f successful/s, by completion over %s of load", t.RPS, t.SuccessRPS,
 		units.RunLength(h.Duration))
-	if h.Open && secs > 0 {
+	switch {
+	case h.Open && secs > 0 && h.Lost > 0:
+		// The lost samples were answered or not: nobody knows.
+		tp += fmt.Sprintf("; offered %.2f req/s, achieved unknown (%d samples not stored)",
+			float64(max(h.Scheduled, t.Requests+h.Lost))/secs, h.Lost)
+	case h.Open && secs > 0:
 		offered := float64(t.Requests) / secs
 		tp += fmt.Sprintf("; offered %.2f req/s, achieved %s of it", offered, units.Pct(100*t.SuccessRPS/max(offered, 1e-9)))
 	}

@@ -70,3 +70,16 @@ func TestRequestsLineCountsLostSamples(t *testing.T) {
 		}
 	}
 }
+
+// An open run that lost samples does not claim it achieved its offered
+// rate from the stored ones: offered is over every scheduled arrival,
+// achieved is unknown.
+func TestThroughputLineOfALossyOpenRun(t *testing.T) {
+	var buf bytes.Buffer
+	h := RunHeader{Open: true, Scheduled: 7200, Stored: 3148, Lost: 4052, Duration: 9 * time.Second}
+	s := analysis.Summary{Total: analysis.Stats{Requests: 3148, Responses: 3148, Successes: 3148, RPS: 349.78, SuccessRPS: 349.78}}
+	accounting(&buf, h, s)
+	if want := "; offered 800.00 req/s, achieved unknown (4052 samples not stored)"; !strings.Contains(buf.String(), want) {
+		t.Errorf("accounting lacks %q:\n%s", want, buf.String())
+	}
+}

@@ -95,6 +95,10 @@ func TestRunOnAFullDiskEndsIncomplete(t *testing.T) {
 	if !strings.Contains(r.stdout, "Run full (incomplete)") || printedTotal(t, r.stdout) != stored {
 		t.Errorf("summary is not that of the %d stored samples of an incomplete run:\n%s", stored, r.stdout)
 	}
+	// The seconds missing samples must not read as a server that fell behind.
+	if !strings.Contains(r.stdout, "Verdict: incomplete: samples lost") || !strings.Contains(r.stdout, "achieved unknown") {
+		t.Errorf("verdict or throughput judged from partial figures:\n%s", r.stdout)
+	}
 	db := openDB(t, dbPath)
 	assertIntact(t, db)
 	if s := queryString(t, db, "select status from runs where name = 'full'"); s != "incomplete" {
