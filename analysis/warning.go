@@ -17,6 +17,10 @@ const (
 	// SamplesLost: the store could not write some samples; the figures
 	// miss them and the run is incomplete.
 	SamplesLost WarningCode = "samples-lost"
+	// ResourcesLost: the store could not write some resource readings
+	// (CPU, memory, connections); the resource figures miss them. The
+	// request figures are whole: the run is not incomplete for it.
+	ResourcesLost WarningCode = "resources-lost"
 	// OtherWarning: anything else (and warnings of files older than the
 	// codes that matched none of them).
 	OtherWarning WarningCode = "other"

@@ -13,13 +13,17 @@ import (
 	"exp/target"
 )
 
-// driven is what a run's load left: how it went, the samples the store
-// lost, and the summary of the Analyzer fed live (valid for a run that
-// completed with every sample stored: see finishRun).
+// driven is what a run's load left: how it went, what the store lost
+// (samples and resource readings, with why), and the Analyzer fed live
+// (its summary is valid for a run that completed with every sample
+// stored: see finishRun). Nothing of it is stored yet: see Lab.end.
 type driven struct {
-	res  load.Result
-	lost int64
-	live *analysis.Analyzer
+	res        load.Result
+	lost       int64
+	lostErr    error
+	resLost    int64
+	resLostErr error
+	live       *analysis.Analyzer
 }
 
 // drive sends the load and records it: samples to the store writer, the
@@ -29,6 +33,9 @@ func (l *Lab) drive(ctx context.Context, runID int64, engine *load.Engine, sampl
 	proc *target.Process, cfg load.RunConfig, start time.Time) (driven, error) {
 	samples := make(chan load.Sample, 1<<16)
 	writer := store.NewWriter(l.DB, runID)
+	writer.OnStall = func(err error) {
+		l.emit(Event{Kind: StoreFailed, Run: cfg.Name, Err: fmt.Errorf("%w: samples wait and are tried again; they are lost if it lasts", err)})
+	}
 	writer.OnLoss = func(err error) {
 		l.emit(Event{Kind: StoreFailed, Run: cfg.Name, Err: fmt.Errorf("%w: samples are being lost, the run goes on", err)})
 	}
@@ -42,24 +49,14 @@ func (l *Lab) drive(ctx context.Context, runID int64, engine *load.Engine, sampl
 
 	watch, stopWatch := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
-	wg.Go(func() { l.recordResources(watch, runID, cfg.Name, sampler, start) })
+	var rl resourceLoss
+	wg.Go(func() { rl = l.recordResources(watch, runID, cfg.Name, sampler, start) })
 	wg.Go(func() { l.progress(watch, engine, live, cfg, proc, start) })
 	res := engine.Run(ctx, start, samples)
 	err := <-collected
 	stopWatch()
 	wg.Wait()
-	bg := context.WithoutCancel(ctx)
-	lost := writer.Lost()
-	if lost > 0 {
-		err = firstErr(err, l.warn(bg, runID, cfg.Name, analysis.Warning{Code: analysis.SamplesLost,
-			Text: fmt.Sprintf("%d samples could not be stored (%v): the figures miss them", lost, writer.Err())}))
-	}
-	err = firstErr(err, l.DB.SetCounts(bg, runID, res.Scheduled, lost))
-	if proc != nil && proc.ExitErr() != nil {
-		err = firstErr(err, l.warn(bg, runID, cfg.Name, analysis.Warning{Code: analysis.TargetStopped,
-			Text: targetStoppedText + ": " + proc.ExitErr().Error()}))
-	}
-	return driven{res: res, lost: lost, live: an}, err
+	return driven{res: res, lost: writer.Lost(), lostErr: writer.Err(), resLost: rl.n, resLostErr: rl.err, live: an}, err
 }
 
 // lossCounted is the store writer as a recorder of the run: the samples
@@ -89,14 +86,28 @@ func (l *Lab) warn(ctx context.Context, runID int64, name string, w analysis.War
 	return nil
 }
 
+// resourceLoss is the resource readings the store could not write, and
+// the first reason.
+type resourceLoss struct {
+	n   int64
+	err error
+}
+
 // recordResources stores a reading of every scope each interval and
-// warns (once) when the generator saturates its CPU.
-func (l *Lab) recordResources(ctx context.Context, runID int64, name string, s *monitor.Sampler, start time.Time) {
+// warns (once) when the generator saturates its CPU. A reading that
+// cannot be stored is counted, said once (not every interval), and
+// becomes a warning at the end of the run.
+func (l *Lab) recordResources(ctx context.Context, runID int64, name string, s *monitor.Sampler, start time.Time) resourceLoss {
 	sat := monitor.NewSaturation(0)
 	bg := context.WithoutCancel(ctx)
+	var lost resourceLoss
 	s.Run(ctx, start, func(u monitor.Usage) {
 		if err := l.DB.InsertUsage(bg, runID, []monitor.Usage{u}); err != nil {
-			l.emit(Event{Kind: StoreFailed, Run: name, Err: fmt.Errorf("store resources: %w", err)})
+			if lost.n == 0 {
+				lost.err = err
+				l.emit(Event{Kind: StoreFailed, Run: name, Err: fmt.Errorf("store resources: %w: readings are being lost, the run goes on", err)})
+			}
+			lost.n++
 		}
 		if text := sat.Add(u); text != "" {
 			if err := l.warn(bg, runID, name, analysis.Warning{Code: analysis.GeneratorSaturated, Text: text}); err != nil {
@@ -104,6 +115,7 @@ func (l *Lab) recordResources(ctx context.Context, runID int64, name string, s *
 			}
 		}
 	})
+	return lost
 }
 
 // progress reports the live figures every ProgressEvery, and the target's

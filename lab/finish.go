@@ -13,29 +13,52 @@ import (
 // finishRun computes the run's summary, saves it and sets the run's final
 // status. loadRan is how long the load ran, the denominator of the rates.
 // live, when not nil, is an Analyzer that was fed every stored sample as
-// it came (a completed run): its summary equals what a read of the store
-// rebuilds (TestLiveSummaryIsTheStoredOne), without reading the samples
-// back. Without it the summary is computed from the store.
+// it came (a completed run). A store that cannot write is tried again for
+// endRetryFor; the Outcome has the figures even when they could not be
+// saved (the error says why).
 func finishRun(ctx context.Context, db *store.DB, runID int64, cfg load.RunConfig, status string,
 	loadRan time.Duration, live *analysis.Analyzer) (Outcome, error) {
-	var sum analysis.Summary
-	var err error
-	if live != nil {
-		sum = live.Summary(loadRan)
-	} else if sum, err = AnalyzeStored(ctx, db, runID, cfg, loadRan); err != nil {
-		return Outcome{}, err
-	}
-	if err := db.SaveSummary(ctx, runID, sum); err != nil {
-		return Outcome{}, err
-	}
-	if err := db.FinishRun(ctx, runID, status, time.Now(), loadRan); err != nil {
-		return Outcome{}, err
-	}
-	us, err := db.Usage(ctx, runID)
+	sum, err := summarize(ctx, db, runID, cfg, loadRan, live)
 	if err != nil {
 		return Outcome{}, err
 	}
-	return Outcome{RunID: runID, Name: cfg.Name, Status: status, Summary: sum, Resources: analysis.SummarizeResources(us)}, nil
+	out := Outcome{RunID: runID, Name: cfg.Name, Status: status, Summary: sum}
+	err = saveFinish(ctx, db, runID, status, loadRan, sum, time.Now().Add(endRetryFor))
+	if out.Resources, err = resourcesOf(ctx, db, runID, err); err != nil {
+		return out, err
+	}
+	return out, nil
+}
+
+// summarize is the run's summary: live's, when an Analyzer saw every
+// stored sample as it came (its summary equals what a read of the store
+// rebuilds, TestLiveSummaryIsTheStoredOne, without reading the samples
+// back); else computed from the store, which only reads.
+func summarize(ctx context.Context, db *store.DB, runID int64, cfg load.RunConfig, loadRan time.Duration,
+	live *analysis.Analyzer) (analysis.Summary, error) {
+	if live != nil {
+		return live.Summary(loadRan), nil
+	}
+	return AnalyzeStored(ctx, db, runID, cfg, loadRan)
+}
+
+// saveFinish saves a run's summary, then its final status, each tried
+// again until deadline. The status is set only with the summary saved: a
+// run left running is recovered by the next open (RecoverStale), which
+// computes its figures; one finished without them would keep none.
+func saveFinish(ctx context.Context, db *store.DB, runID int64, status string, loadRan time.Duration,
+	sum analysis.Summary, deadline time.Time) error {
+	if err := persist(ctx, deadline, func() error { return db.SaveSummary(ctx, runID, sum) }); err != nil {
+		return err
+	}
+	return persist(ctx, deadline, func() error { return db.FinishRun(ctx, runID, status, time.Now(), loadRan) })
+}
+
+// resourcesOf summarizes the run's stored resource readings (a read,
+// which a full disk allows); prior is an error met before, kept first.
+func resourcesOf(ctx context.Context, db *store.DB, runID int64, prior error) (analysis.Resources, error) {
+	us, err := db.Usage(ctx, runID)
+	return analysis.SummarizeResources(us), firstErr(prior, err)
 }
 
 // AnalyzeStored streams a run's samples from the store into an Analyzer.

@@ -54,6 +54,15 @@ type Outcome struct {
 	// did not (or there was none). The run is stored in full, but what it
 	// measured after that is a dead server.
 	TargetStopped string
+	// Lost is the samples the store could not write (the run is then
+	// incomplete); Scheduled the open model's arrivals (0: not counted).
+	Lost, Scheduled int64
+	// Warnings are those the run's end raised (lost samples, a stopped
+	// target, a late generator), stored or not.
+	Warnings []analysis.Warning
+	// NotSaved says why the store could not take the run's end; nil when
+	// it did. Summary and Status are then only in memory (ErrNotSaved).
+	NotSaved error
 }
 
 // targetStoppedText starts the warning stored with a run whose target
@@ -91,7 +100,8 @@ func (l *Lab) Run(ctx context.Context, spec RunSpec) (Outcome, error) {
 		start = at
 	}
 	d, runErr := l.drive(ctx, runID, p.engine, p.sampler, proc, cfg, start)
-	runErr = firstErr(runErr, l.keepChanges(bg, runID, p.engine, &cfg, d))
+	deadline := time.Now().Add(endRetryFor)
+	saveErr := persist(bg, deadline, func() error { return l.keepChanges(bg, runID, p.engine, &cfg, d) })
 	status := statusOf(runErr, d)
 	var live *analysis.Analyzer
 	if status == store.StatusCompleted && d.res.Load == cfg.TotalDuration() {
@@ -100,21 +110,53 @@ func (l *Lab) Run(ctx context.Context, spec RunSpec) (Outcome, error) {
 	if proc != nil {
 		stopTarget(proc)
 	}
-	out, err := finishRun(bg, l.DB, runID, cfg, status, d.res.Load, live)
+	out, err := l.end(bg, runID, cfg, status, d, proc, live, deadline, saveErr)
 	if err != nil {
 		return out, err
-	}
-	if err := l.warnLate(bg, runID, cfg.Name, out.Summary); err != nil {
-		return out, err
-	}
-	if proc != nil && proc.ExitErr() != nil {
-		out.TargetStopped = targetStoppedText + ": " + proc.ExitErr().Error()
 	}
 	switch {
 	case runErr != nil:
 		return out, fmt.Errorf("run %s failed: %w", cfg.Name, runErr)
 	case d.res.Interrupted:
 		return out, ErrInterrupted
+	}
+	return out, nil
+}
+
+// end computes the run's figures and stores its end: counts and warnings,
+// then summary and status, stopping at the first that cannot be stored
+// (saveErr: an earlier write failed already). An end not stored in full
+// gives the Outcome in memory, status incomplete, with ErrNotSaved.
+func (l *Lab) end(ctx context.Context, runID int64, cfg load.RunConfig, status string, d driven, proc *target.Process,
+	live *analysis.Analyzer, deadline time.Time, saveErr error) (Outcome, error) {
+	sum, err := summarize(ctx, l.DB, runID, cfg, d.res.Load, live)
+	if err != nil {
+		return Outcome{}, err
+	}
+	out := Outcome{RunID: runID, Name: cfg.Name, Status: status, Summary: sum, Lost: d.lost, Scheduled: d.res.Scheduled,
+		Warnings: endWarnings(d, proc)}
+	if w, late := lateWarning(sum); late {
+		out.Warnings = append(out.Warnings, w)
+	}
+	if proc != nil && proc.ExitErr() != nil {
+		out.TargetStopped = targetStoppedText + ": " + proc.ExitErr().Error()
+	}
+	for _, w := range out.Warnings {
+		l.emit(Event{Kind: Warned, Run: cfg.Name, Warning: w}) // stored or not, the user hears of it
+	}
+	if saveErr == nil {
+		saveErr = l.saveCounts(ctx, runID, d, out.Warnings, deadline)
+	}
+	if saveErr == nil {
+		saveErr = saveFinish(ctx, l.DB, runID, status, d.res.Load, sum, deadline)
+	}
+	if out.Resources, err = resourcesOf(ctx, l.DB, runID, nil); err != nil {
+		return out, err
+	}
+	if saveErr != nil {
+		out.Status, out.NotSaved = store.StatusIncomplete, saveErr
+		return out, fmt.Errorf("run %s: its summary and status %w (%w); %d samples could not be stored; it stays running in %s until the next exp command that opens the file marks it incomplete",
+			cfg.Name, ErrNotSaved, saveErr, d.lost, l.DB.Path())
 	}
 	return out, nil
 }
@@ -197,16 +239,16 @@ func statusOf(runErr error, d driven) string {
 	return store.StatusCompleted
 }
 
-// warnLate warns when the generator sent requests so late that the run
-// measured it rather than the server.
-func (l *Lab) warnLate(ctx context.Context, runID int64, name string, sum analysis.Summary) error {
+// lateWarning is the warning of a run whose generator sent requests so
+// late that the run measured it rather than the server.
+func lateWarning(sum analysis.Summary) (analysis.Warning, bool) {
 	lt, t := sum.Lateness, sum.Total
 	if !lt.Meaningful(t.P50, t.P99) {
-		return nil
+		return analysis.Warning{}, false
 	}
-	return l.warn(ctx, runID, name, analysis.Warning{Code: analysis.SchedulerLate, Text: fmt.Sprintf(
+	return analysis.Warning{Code: analysis.SchedulerLate, Text: fmt.Sprintf(
 		"the generator sent requests late: lateness p50 %s, p99 %s against latency p50 %s, p99 %s: the run measured the generator, not the server",
-		units.Latency(lt.P50), units.Latency(lt.P99), units.Latency(t.P50), units.Latency(t.P99))})
+		units.Latency(lt.P50), units.Latency(lt.P99), units.Latency(t.P50), units.Latency(t.P99))}, true
 }
 
 func procPID(p *target.Process) int {

@@ -6,6 +6,7 @@ import (
 	"exp/scenario"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -35,6 +36,33 @@ func PrintRun(ctx context.Context, w io.Writer, db *store.DB, id int64) error {
 	if err != nil {
 		return err
 	}
+	return printRun(ctx, w, db, r, sum)
+}
+
+// PrintOutcome prints a run as `exp run` ends: as stored (PrintRun), or,
+// when the store could not take its end (Outcome.NotSaved), its row as
+// stored with the status, counts, warnings and summary held in memory.
+func PrintOutcome(ctx context.Context, w io.Writer, db *store.DB, out Outcome) error {
+	if out.NotSaved == nil {
+		return PrintRun(ctx, w, db, out.RunID)
+	}
+	r, err := db.RunByID(ctx, out.RunID)
+	if err != nil {
+		return err
+	}
+	r.Status, r.LostSamples, r.Scheduled = out.Status, out.Lost, out.Scheduled
+	for _, x := range out.Warnings {
+		if !slices.ContainsFunc(r.Warnings, func(y analysis.Warning) bool { return y.Text == x.Text }) {
+			r.Warnings = append(r.Warnings, x)
+		}
+	}
+	return printRun(ctx, w, db, r, out.Summary)
+}
+
+// printRun prints run r with its figures sum; the rest (resources, sample
+// count, workers) is read from the store.
+func printRun(ctx context.Context, w io.Writer, db *store.DB, r store.Run, sum analysis.Summary) error {
+	id := r.ID
 	us, err := db.Usage(ctx, id)
 	if err != nil {
 		return err
@@ -73,7 +101,7 @@ func runHeader(r store.Run, sum analysis.Summary) report.RunHeader {
 	}
 	return report.RunHeader{Name: r.Name, Status: r.Status, Target: tgt, Model: model,
 		Duration: sum.Duration, Started: r.StartedAt, Open: r.Config.Model == load.Open, Scheduled: r.Scheduled,
-		Imported: r.Status == store.StatusImported}
+		Lost: r.LostSamples, Imported: r.Status == store.StatusImported}
 }
 
 // connText says how the run spoke to its target beyond plain HTTP/1.1:

@@ -25,7 +25,10 @@ type RunHeader struct {
 	// accounting line checks against each other.
 	Open              bool
 	Scheduled, Stored int64
-	Imported          bool // figures of another tool: no accounting of samples
+	// Lost is the samples the store could not write (runs.lost_samples):
+	// requests that ran but are in none of the figures.
+	Lost     int64
+	Imported bool // figures of another tool: no accounting of samples
 }
 
 // Summary prints a run's statistics like Locust's end-of-run table: one
@@ -122,30 +125,16 @@ func Failures(w io.Writer, s analysis.Summary) error {
 // arrival is stored.
 func accounting(w io.Writer, h RunHeader, s analysis.Summary) {
 	t := s.Total
-	noData := classTotal(s.Failures, load.NoData)
-	sent := t.Requests - t.Dropped - noData
-	line := fmt.Sprintf("Requests: %d sent", sent)
-	if h.Open {
-		line = fmt.Sprintf("Requests: %d scheduled = %d sent + %d dropped", t.Requests, sent, t.Dropped)
-	}
-	if noData > 0 {
-		line += fmt.Sprintf(", %d not sent (no data row left)", noData)
-	}
-	line += fmt.Sprintf("; %d answered (%d successful)", t.Responses, t.Successes)
-	if t.Cancelled > 0 {
-		line += fmt.Sprintf(", %d cancelled at the end", t.Cancelled)
-	}
-	switch {
-	case h.Open && h.Scheduled > 0 && h.Stored == h.Scheduled:
-		line += fmt.Sprintf("; all %d arrivals stored", h.Stored)
-	case h.Open && h.Scheduled > 0:
-		line += fmt.Sprintf("; %d of %d arrivals stored", h.Stored, h.Scheduled)
-	}
-	fmt.Fprintln(w, line)
+	fmt.Fprintln(w, requestsLine(h, t, classTotal(s.Failures, load.NoData)))
 	secs := h.Duration.Seconds()
 	tp := fmt.Sprintf("Throughput: %.2f answers/s, %.2f successful/s, by completion over %s of load", t.RPS, t.SuccessRPS,
 		units.RunLength(h.Duration))
-	if h.Open && secs > 0 {
+	switch {
+	case h.Open && secs > 0 && h.Lost > 0:
+		// The lost samples were answered or not: nobody knows.
+		tp += fmt.Sprintf("; offered %.2f req/s, achieved unknown (%d samples not stored)",
+			float64(max(h.Scheduled, t.Requests+h.Lost))/secs, h.Lost)
+	case h.Open && secs > 0:
 		offered := float64(t.Requests) / secs
 		tp += fmt.Sprintf("; offered %.2f req/s, achieved %s of it", offered, units.Pct(100*t.SuccessRPS/max(offered, 1e-9)))
 	}
@@ -157,6 +146,44 @@ func accounting(w io.Writer, h RunHeader, s analysis.Summary) {
 	if t.Responses < t.Requests {
 		fmt.Fprintf(w, "Latency figures are over the %d answered requests; failures without an answer are counted by class below\n", t.Responses)
 	}
+}
+
+// requestsLine counts the run's requests. The figures are of the stored
+// samples; when the store lost some, the line starts from every request
+// the run made (stored + lost, or the open model's scheduled arrivals) and
+// says how many of them the figures miss. noData requests (a scenario's
+// queue ran out) were never sent.
+func requestsLine(h RunHeader, t analysis.Stats, noData int64) string {
+	sent := t.Requests - t.Dropped - noData
+	var line string
+	switch {
+	case h.Lost > 0 && h.Open:
+		line = fmt.Sprintf("Requests: %d scheduled, %d of them not stored (the figures are of the %d stored: %d sent + %d dropped); of those, ",
+			max(h.Scheduled, t.Requests+h.Lost), h.Lost, t.Requests, sent, t.Dropped)
+	case h.Lost > 0:
+		line = fmt.Sprintf("Requests: %d sent, %d of them not stored (the figures are of the %d stored); of those, ",
+			sent+h.Lost, h.Lost, sent)
+	case h.Open:
+		line = fmt.Sprintf("Requests: %d scheduled = %d sent + %d dropped; ", t.Requests, sent, t.Dropped)
+	default:
+		line = fmt.Sprintf("Requests: %d sent; ", sent)
+	}
+	if noData > 0 {
+		line = strings.TrimSuffix(line, "; ") + fmt.Sprintf(", %d not sent (no data row left); ", noData)
+	}
+	line += fmt.Sprintf("%d answered (%d successful)", t.Responses, t.Successes)
+	if t.Cancelled > 0 {
+		line += fmt.Sprintf(", %d cancelled at the end", t.Cancelled)
+	}
+	switch {
+	case !h.Open || h.Scheduled == 0:
+	case h.Stored == h.Scheduled:
+		line += fmt.Sprintf("; all %d arrivals stored", h.Stored)
+	case h.Stored+h.Lost != h.Scheduled:
+		// Neither stored nor counted lost: say so rather than hide it.
+		line += fmt.Sprintf("; %d of %d arrivals stored", h.Stored, h.Scheduled)
+	}
+	return line
 }
 
 // Line is a progress line of a running test.

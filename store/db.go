@@ -38,12 +38,13 @@ var (
 // indexes call only side-effect-free functions; _txlock=immediate takes the write lock at BEGIN, so
 // two writers queue on the busy timeout instead of failing on lock upgrade.
 var (
-	rwParams = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
+	busyTimeoutMS = "10000"
+	rwParams      = "_pragma=busy_timeout(" + busyTimeoutMS + ")&_pragma=journal_mode(WAL)" +
 		"&_pragma=synchronous(" + synchronous + ")&_pragma=foreign_keys(ON)&_pragma=trusted_schema(0)&_txlock=immediate"
 	// synchronous is FULL; BenchmarkWriterCommits measures it against
 	// NORMAL by changing it.
 	synchronous = "FULL"
-	roParams    = "mode=ro&_pragma=busy_timeout(10000)&_pragma=trusted_schema(0)"
+	roParams    = "mode=ro&_pragma=busy_timeout(" + busyTimeoutMS + ")&_pragma=trusted_schema(0)"
 )
 
 // DB is an open exp database.
@@ -165,7 +166,7 @@ func inspect(path string) (map[string]bool, error) {
 	defer x.Close()
 	var tables []string
 	if err := x.Select(&tables, `SELECT name FROM sqlite_master WHERE type = 'table'`); err != nil {
-		return nil, fmt.Errorf("open store %s: %w: %v", path, ErrNotExpDB, err)
+		return nil, notExpDB(path, err)
 	}
 	if err := noTriggers(x, path); err != nil {
 		return nil, err
@@ -179,9 +180,20 @@ func inspect(path string) (map[string]bool, error) {
 	}
 	var names []string
 	if err := x.Select(&names, `SELECT name FROM migrations`); err != nil {
-		return nil, fmt.Errorf("open store %s: %w: %v", path, ErrNotExpDB, err)
+		return nil, notExpDB(path, err)
 	}
 	return checkKnown(path, names)
+}
+
+// notExpDB is the error of a file whose schema could not be read: not an
+// exp database, unless the read failed for a reason that may pass (a full
+// disk cannot create the file's -shm; another process holds the lock),
+// which is no fault of the file's and is said as it is.
+func notExpDB(path string, err error) error {
+	if isTransient(err) {
+		return fmt.Errorf("open store %s: %w", path, err)
+	}
+	return fmt.Errorf("open store %s: %w: %v", path, ErrNotExpDB, err)
 }
 
 // noTriggers refuses a file holding triggers. Our migrations create none,
@@ -192,7 +204,7 @@ func inspect(path string) (map[string]bool, error) {
 func noTriggers(x *sqlx.DB, path string) error {
 	var trig []string
 	if err := x.Select(&trig, `SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name`); err != nil {
-		return fmt.Errorf("open store %s: %w: %v", path, ErrNotExpDB, err)
+		return notExpDB(path, err)
 	}
 	if len(trig) > 0 {
 		return fmt.Errorf("open store %s: %w (it has triggers exp did not create and will not run: %s)",

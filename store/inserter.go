@@ -31,10 +31,21 @@ type rawConn interface {
 	driver.ExecerContext
 }
 
+// writerBusyMS is how long one try of the writer waits for another
+// process's write lock. The pool's 10 s would let one try outlast the
+// writer's whole retry window (retryFor) and hold a batch while the next
+// one waits; short tries let the writer decide between them.
+const writerBusyMS = "250"
+
 func newInserter(ctx context.Context, db *DB, runID int64) (*inserter, error) {
 	conn, err := db.x.DB.Conn(ctx)
 	if err != nil {
 		return nil, err
+	}
+	// The connection is this inserter's until close, which sets it back.
+	if _, err := conn.ExecContext(ctx, "PRAGMA busy_timeout = "+writerBusyMS); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("writer busy timeout: %w", err)
 	}
 	// samples has no foreign key (it would cost every row a lookup), so the
 	// run is checked once here.
@@ -144,10 +155,17 @@ func (ins *inserter) exec(ctx context.Context, c rawConn, rows []load.Sample) er
 	return nil
 }
 
+// close gives the connection back to the pool with the pool's busy
+// timeout; one that cannot be set back is discarded (driver.ErrBadConn)
+// rather than left to wait a quarter second where others wait 10.
 func (ins *inserter) close() error {
+	_, reset := ins.conn.ExecContext(context.Background(), "PRAGMA busy_timeout = "+busyTimeoutMS)
 	ins.conn.Raw(func(any) error {
 		for _, s := range ins.stmts {
 			s.Close()
+		}
+		if reset != nil {
+			return driver.ErrBadConn
 		}
 		return nil
 	})

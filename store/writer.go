@@ -15,10 +15,12 @@ import (
 
 // Writer sizing. A batch is handed to the flusher when full or on Flush;
 // at most maxBatches exist, so memory is bounded (about 400 KB each) and
-// Add blocks only when the flusher is that many batches behind.
+// Add blocks only when the flusher is that many batches behind. Twelve
+// hold the half-second batches of the whole retry window (retryFor), so a
+// store locked or full for a few seconds loses nothing at ordinary rates.
 const (
 	batchSize  = 8192
-	maxBatches = 4
+	maxBatches = 12
 )
 
 // Writer records a run's samples. Add is called from one goroutine (the
@@ -28,10 +30,11 @@ const (
 // Close at the end.
 //
 // A batch that cannot be written (the file is locked by another process,
-// the disk is full) is tried again while no other batch waits; once the
-// next one does, the failing batch is given up and its samples counted as
-// lost (Lost), so the load is never held up by the store. OnLoss, when
-// set before the first Add, hears of the first loss the moment it happens.
+// the disk is full) is tried again for retryFor at most, while the
+// collector still has a free batch; then the failing batch is given up
+// and its samples counted as lost (Lost), so the load is never held up by
+// the store. OnStall and OnLoss, when set before the first Add, hear of a
+// failing store and of the first loss the moment they happen.
 type Writer struct {
 	db    *DB
 	runID int64
@@ -51,6 +54,10 @@ type Writer struct {
 
 	// OnLoss is called (from the flusher) the first time samples are lost.
 	OnLoss func(err error)
+	// OnStall is called (from the flusher) the moment a write fails after
+	// one that succeeded (or at the first): samples wait and are retried,
+	// and are lost if the store does not recover within retryFor.
+	OnStall func(err error)
 }
 
 // NewWriter starts a writer for the samples of run runID.
@@ -147,30 +154,43 @@ func (w *Writer) batch() []load.Sample {
 	return (<-w.free)[:0]
 }
 
-// A batch that failed is tried again every retryPause, for retryFor at
-// most (while no other batch waits).
+// A batch that failed is tried again every retryPause (each try waits
+// writerBusyMS for a lock), for retryFor at most.
 const (
 	retryPause = 50 * time.Millisecond
 	retryFor   = 5 * time.Second
 )
 
-// flusher inserts batches until full is closed. A batch that fails is
-// tried again while no other batch waits (so the collector never blocks
-// on it), then given up as lost; later batches are still tried.
+// flusher inserts batches until full is closed. A batch that fails with
+// a transient error is tried again until the store has been failing for
+// retryFor or the collector is down to its last free batch (so it never
+// blocks on the store), then given up as lost. The window runs from the
+// first failure of a streak, not from each batch: on a disk that stays
+// full, the batches after the first get one try each, so Close does not
+// wait retryFor for every batch queued.
 func (w *Writer) flusher() {
 	defer close(w.done)
 	ctx := context.Background()
 	var ins *inserter
+	var failing time.Time // since when every try failed; zero while writes succeed
 	for b := range w.full {
-		giveUp := time.Now().Add(retryFor)
 		for {
 			err := w.insert(ctx, &ins, b)
 			if err == nil {
+				failing = time.Time{}
 				break
 			}
-			// Another batch waiting means the collector will soon wait
-			// for this one: give it up rather than hold up the load.
-			if !isTransient(err) || len(w.full) > 0 || time.Now().After(giveUp) {
+			if failing.IsZero() {
+				failing = time.Now()
+				if w.OnStall != nil {
+					w.OnStall(fmt.Errorf("write samples of run %d: %w", w.runID, err))
+				}
+			}
+			// With every other batch but the collector's queued, the
+			// collector would soon wait for this one: give it up rather
+			// than hold up the load.
+			short := len(w.full) >= maxBatches-2
+			if !isTransient(err) || short || time.Since(failing) > retryFor {
 				w.loseBatch(len(b), err)
 				break
 			}
@@ -205,8 +225,11 @@ func (w *Writer) insert(ctx context.Context, ins **inserter, b []load.Sample) er
 	return nil
 }
 
-// isTransient reports errors that may pass: another process holds the
-// lock, or the disk (or file system) is full.
+// IsTransient reports store errors that may pass: another process holds
+// the lock, or the disk (or file system) is full. A write that fails so
+// is worth trying again a little later; any other failure is not.
+func IsTransient(err error) bool { return isTransient(err) }
+
 func isTransient(err error) bool {
 	if isBusy(err) {
 		return true

@@ -41,6 +41,8 @@
 //
 //   - target stopped answering: a TargetStopped warning is stored with the
 //     run, so the rest measured a dead server;
+//   - incomplete: samples lost: a SamplesLost warning is stored; the
+//     seconds missing them would look like a server answering less;
 //   - connection-bound: port-exhaustion, refused and reset failures reach
 //     ConnFailShare (1%) of the requests, or connect and TLS handshakes
 //     take ConnPhaseShare (25%) of the latency while fewer than MaxReuse

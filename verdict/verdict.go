@@ -31,6 +31,10 @@ const (
 	// MachineBound: the machine's CPU was full and neither the target nor
 	// the generator alone explains it: they competed for one machine.
 	MachineBound Kind = "machine-bound"
+	// Incomplete: the store lost samples of the run; the seconds that miss
+	// them look like a server that answered less, so no bottleneck is
+	// judged from them.
+	Incomplete Kind = "incomplete: samples lost"
 )
 
 // Thresholds of the verdict rules (see the package doc).
@@ -93,7 +97,8 @@ type Verdict struct {
 }
 
 // Diagnose decides a run's bottleneck. The rules, first match wins:
-// target stopped answering (its process exited mid-run); connection-bound
+// target stopped answering (its process exited mid-run); incomplete (the
+// store lost samples, so the figures miss whole stretches); connection-bound
 // and overloaded: rejecting (before generator-bound: failed connections
 // and fast rejections return at once, so a generator with no think time
 // spins on them); generator-bound (an open run's own in-flight cap, then
@@ -121,7 +126,7 @@ func together(res analysis.Resources) bool {
 func diagnose(in VerdictInput) Verdict {
 	v := Verdict{Plateau: FindPlateau(in.Model, in.Summary)}
 	for _, rule := range []func(VerdictInput, *Verdict) bool{
-		targetStopped, connectionBound, rejecting, inflightCapped, generatorBound, machineBound, notSaturated,
+		targetStopped, incomplete, connectionBound, rejecting, inflightCapped, generatorBound, machineBound, notSaturated,
 	} {
 		if rule(in, &v) {
 			return v
@@ -180,6 +185,20 @@ func targetStopped(in VerdictInput, v *Verdict) bool {
 		v.add("%d of %d requests failed to connect or were cut: %s", n, in.Summary.Total.Requests, classes)
 	}
 	v.add("the figures measure a server that was gone, not its limits: run it again")
+	return true
+}
+
+// incomplete: samples the store lost are missing from the seconds they
+// ran in, which would read as a server that answered less (an open run
+// "achieving" half its offered rate): judge nothing from them.
+func incomplete(in VerdictInput, v *Verdict) bool {
+	w, ok := analysis.FindWarning(in.Warnings, analysis.SamplesLost)
+	if !ok {
+		return false
+	}
+	v.Kind = Incomplete
+	v.add("warning stored with the run: %s", w.Text)
+	v.add("the seconds that lost samples look like a server that answered less: no bottleneck is judged from partial figures; run it again with room to store")
 	return true
 }
 

@@ -62,25 +62,43 @@ func runRun(cmd *cobra.Command, spec lab.RunSpec, repeats int, grouped bool) err
 		return finishRepeats(cmd, db, rep, spec, err)
 	}
 	out, err := l.Run(cmd.Context(), spec)
-	if err := printOutcome(cmd, db, out, err); err != nil {
+	// A run whose end the store could not take is still printed, from
+	// memory, and its thresholds checked: the user sees the figures.
+	if err := printOutcome(cmd, db, out, err); err != nil && !errors.Is(err, lab.ErrNotSaved) {
 		return err
 	}
 	thErr := finishWithThresholds(cmd.OutOrStdout(), out, spec)
-	if out.TargetStopped != "" {
-		// Stored in full, but what it measured is a dead server.
-		return withCode(exitFailure, fmt.Errorf("run %s: %s", out.Name, out.TargetStopped))
+	if err := endError(out, err); err != nil {
+		return err
 	}
 	return thErr
 }
 
-// printOutcome prints the stored run of out, if there is one, interrupted
-// or not (the store outlives an interrupt), and gives err, an interrupt
-// as exit status 3 with nothing more to say.
+// endError is how a run that was printed ends, when not with its
+// thresholds: its end could not be saved, its target stopped, or the store
+// lost samples; each is exit status 1 with one line, and outranks a
+// breached threshold, whose figures it puts in doubt.
+func endError(out lab.Outcome, err error) error {
+	switch {
+	case errors.Is(err, lab.ErrNotSaved):
+		return withCode(exitFailure, err)
+	case out.TargetStopped != "":
+		// Stored in full, but what it measured is a dead server.
+		return withCode(exitFailure, fmt.Errorf("run %s: %s", out.Name, out.TargetStopped))
+	case out.Lost > 0:
+		return withCode(exitFailure, fmt.Errorf("run %s is incomplete: %d samples could not be stored", out.Name, out.Lost))
+	}
+	return nil
+}
+
+// printOutcome prints the run of out, if there is one, interrupted or
+// not (the store outlives an interrupt), and gives err, an interrupt as
+// exit status 3 with nothing more to say.
 func printOutcome(cmd *cobra.Command, db *store.DB, out lab.Outcome, err error) error {
 	if out.RunID == 0 {
 		return err
 	}
-	if perr := lab.PrintRun(context.WithoutCancel(cmd.Context()), cmd.OutOrStdout(), db, out.RunID); perr != nil && err == nil {
+	if perr := lab.PrintOutcome(context.WithoutCancel(cmd.Context()), cmd.OutOrStdout(), db, out); perr != nil && err == nil {
 		err = perr
 	}
 	if errors.Is(err, lab.ErrInterrupted) {
@@ -111,7 +129,7 @@ func finishRepeats(cmd *cobra.Command, db *store.DB, rep lab.Repeated, spec lab.
 	var thErr error
 	for i, out := range rep.Outcomes {
 		fmt.Fprintf(w, "\n== %s (%d of %d)\n", out.Name, i+1, len(rep.Outcomes))
-		if perr := lab.PrintRun(bg, w, db, out.RunID); perr != nil && err == nil {
+		if perr := lab.PrintOutcome(bg, w, db, out); perr != nil && err == nil {
 			err = perr
 		}
 		if e := finishWithThresholds(w, out, spec); e != nil && thErr == nil {
