@@ -155,7 +155,7 @@ func steadyResources(model load.Model, sum analysis.Summary, us []monitor.Usage)
 	if !enough || r.Readings == all.Readings {
 		return all, "" // too few readings there, or they are the whole run's
 	}
-	return r, fmt.Sprintf("seconds %d-%d, at the top load", first, last)
+	return r, fmt.Sprintf("over the steady seconds %d-%d", first, last)
 }
 
 // maxInflight is the open model's cap on requests in flight; 0 for the

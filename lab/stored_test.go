@@ -100,7 +100,7 @@ func TestVerdictInputSteadyResources(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if in.Resources.TargetCPUMedian != 99 || in.Resources.TargetReadings != 4 || in.CPUWindow != "seconds 6-9, at the top load" {
+	if in.Resources.TargetCPUMedian != 99 || in.Resources.TargetReadings != 4 || in.CPUWindow != "over the steady seconds 6-9" {
 		t.Errorf("steady resources: median %v over %d readings, window %q; want 99 over seconds 6-9",
 			in.Resources.TargetCPUMedian, in.Resources.TargetReadings, in.CPUWindow)
 	}

@@ -84,7 +84,7 @@ type VerdictInput struct {
 	// slots); 0 for the closed model.
 	MaxInflight int
 	// CPUWindow says which readings Resources holds when they are not the
-	// whole run's ("seconds 7-9, at the top load"): a bottleneck is
+	// whole run's ("over the steady seconds 7-9"): a bottleneck is
 	// decided on the load it was found at. "" for the whole run.
 	CPUWindow string
 }
