@@ -71,14 +71,16 @@ func SummarizeResources(us []monitor.Usage) Resources {
 	return r
 }
 
-// ResourcesWithin reduces the readings taken within (from, to] of the
-// run (a reading covers the interval before it): the resources of the
-// seconds a verdict decides on. Peaks of connections and TIME_WAIT stay
+// ResourcesWithin reduces the readings whose interval has its middle
+// within [from, to) of the run: the resources of the seconds a verdict
+// decides on. A reading covers the interval before it, so one taken at
+// 5.003 s is of second 4. Peaks of connections, TIME_WAIT and memory stay
 // the whole run's, since one moment of them is what matters.
 func ResourcesWithin(us []monitor.Usage, from, to time.Duration) Resources {
+	half := readingInterval(us) / 2
 	var in []monitor.Usage
 	for _, u := range us {
-		if u.T > from && u.T <= to {
+		if mid := u.T - half; mid >= from && mid < to {
 			in = append(in, u)
 		}
 	}
@@ -86,6 +88,26 @@ func ResourcesWithin(us []monitor.Usage, from, to time.Duration) Resources {
 	r.PeakTimeWait, r.PeakEstablished = all.PeakTimeWait, all.PeakEstablished
 	r.TargetRSSMax, r.GeneratorRSSMax = all.TargetRSSMax, all.GeneratorRSSMax
 	return r
+}
+
+// readingInterval is the median time between the generator's readings
+// (always taken), one second when there are too few to tell.
+func readingInterval(us []monitor.Usage) time.Duration {
+	var last time.Duration
+	var gaps []float64
+	for _, u := range us {
+		if u.Scope != monitor.ScopeGenerator {
+			continue
+		}
+		if last > 0 {
+			gaps = append(gaps, float64(u.T-last))
+		}
+		last = u.T
+	}
+	if len(gaps) == 0 {
+		return time.Second
+	}
+	return time.Duration(median(gaps))
 }
 
 // median of xs (sorted in place); 0 for none.

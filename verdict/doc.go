@@ -59,16 +59,19 @@
 //   - generator-bound: the GeneratorSaturated warning is stored, or the
 //     generator's mean CPU reached GeneratorShare (80%) of the cores it may
 //     use (GOMAXPROCS);
-//   - machine-bound: the machine's median CPU at MachineShare (95%) while
+//   - machine-bound: the machine's median CPU at MachineShare (85%) while
 //     neither the target nor the generator used ExplainShare (70%) of it
 //     but together TogetherShare (40%); a full machine they explain less
 //     is other processes' doing, said in any verdict's evidence;
-//   - not saturated: throughput is not flat;
+//   - not saturated: throughput is not flat (in the closed model flat
+//     needs the p50 to grow by half between load levels, and by 1 ms or,
+//     below 2 ms, by half the lower level's p50);
 //   - saturated: flat, but the target's CPU was not monitored;
 //   - cpu-bound: flat with the target's median CPU at CPUShare (85%) of what
 //     it can use (the machine's cores, one core for the single variant), or
 //     held within WholeCoreSlack of a whole number of cores below that
-//     (a single-threaded server, a Python server under its GIL);
+//     while the machine left WholeCoreIdle (half a core) idle (a
+//     single-threaded server, a Python server under its GIL);
 //   - concurrency-bound: flat with the target's CPU low; the evidence
 //     gives Little's law, in flight = throughput × mean latency, against
 //     the server's concurrency (1 for single, the pool for pooled), and

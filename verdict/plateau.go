@@ -221,8 +221,12 @@ func FindPlateau(model load.Model, s analysis.Summary) Plateau {
 	// throughput, so more users at the same latency must mean more
 	// throughput. Flat throughput without latency growth there is the
 	// noise of short ramp levels, not a plateau.
+	// Between load levels like is compared with like, so below a
+	// millisecond a growth by half of the lower level's p50 counts too: a
+	// server answering in 0.25 ms whose p50 doubled when the users did,
+	// throughput flat, is saturated.
 	queued := (p.Inflation >= QueueInflation && p.Excess >= QueueMinExcess) ||
-		(p.LatencyGrowth >= 1+QueueInflation && top.P50-lo.P50 >= QueueMinExcess)
+		(p.LatencyGrowth >= 1+QueueInflation && top.P50-lo.P50 >= min(QueueMinExcess, lo.P50/2))
 	switch {
 	case top.Load < FlatSpan*lo.Load:
 		// One load, or loads too close to show growth: judge by latency.

@@ -41,7 +41,7 @@ const (
 const (
 	GeneratorShare = 0.80 // generator mean CPU over the CPU it can use
 	CPUShare       = 0.85 // target median CPU over the CPU it can use: sustained, not a peak
-	MachineShare   = 0.95 // machine CPU above which the target shares a full machine
+	MachineShare   = 0.85 // machine CPU above which the target shares a full machine
 	ConnFailShare  = 0.01 // port-exhaustion, refused and reset over requests
 	// ConnPhaseShare: connect and TLS handshakes over latency from which
 	// a run whose connections are mostly new (reuse under MaxReuse) is
@@ -59,6 +59,9 @@ const (
 	// ExplainShare: a process explains a full machine when it used this
 	// share of the machine's CPU.
 	ExplainShare = 0.70
+	// WholeCoreIdle: the machine CPU (in % of one core) left idle that a
+	// server held at whole cores had and did not take.
+	WholeCoreIdle = 50.0
 	// TogetherShare: the target and the generator compete for a full
 	// machine when together they used this share of its CPU; below it,
 	// other processes loaded the machine.
@@ -333,10 +336,15 @@ func notSaturated(_ VerdictInput, v *Verdict) bool {
 }
 
 // wholeCores is the whole number of cores the target's CPU held at, when
-// it held at one below what it can use; 0 otherwise.
+// it held at one below what it can use while the machine had half a core
+// idle or more (with none idle the server was held by the machine, not by
+// its own design); 0 otherwise.
 func wholeCores(in VerdictInput) int {
 	r := in.Resources
 	if r.TargetReadings < 3 || r.TargetCPUMedian < 100-WholeCoreSlack {
+		return 0
+	}
+	if idle := (100 - r.SystemCPUMedian) / 100 * in.TargetLimit; r.SystemCPUMedian > 0 && idle < WholeCoreIdle {
 		return 0
 	}
 	k := int(r.TargetCPUMedian/100 + 0.5)

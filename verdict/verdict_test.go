@@ -101,6 +101,8 @@ func TestDiagnose(t *testing.T) {
 	shared := idle // the machine full, neither process most of it
 	shared.TargetCPUMedian, shared.TargetCPUMax, shared.TargetMachMedian = 110, 130, 55
 	shared.SystemCPUMedian, shared.SystemCPUMax, shared.GeneratorMachMean = 99, 100, 40
+	heldByMachine := oneCore // one core, but the generator had the other: no core idle
+	heldByMachine.SystemCPUMedian, heldByMachine.TargetMachMedian, heldByMachine.GeneratorMachMean = 87, 47, 37
 	others := idle // the machine full of other processes' work
 	others.SystemCPUMedian, others.SystemCPUMax, others.TargetMachMedian, others.GeneratorMachMean = 98, 100, 2, 3
 	genBusy := idle
@@ -141,6 +143,8 @@ func TestDiagnose(t *testing.T) {
 			Resources: peak, GeneratorLimit: 200, TargetLimit: 100}, ConcurrencyBound, "median 5%"},
 		{"flat at one core of four", VerdictInput{Model: load.Closed, Summary: synthetic(load.Closed, 10*ms, flat...),
 			Resources: oneCore, GeneratorLimit: 400, TargetLimit: 400}, CPUBound, "cpu-bound: one core, the most this server used"},
+		{"one core held because the machine had no other", VerdictInput{Model: load.Closed, Summary: synthetic(load.Closed, 10*ms, flat...),
+			Resources: heldByMachine, GeneratorLimit: 200, TargetLimit: 200}, MachineBound, "compete for the machine"},
 		{"shared machine", VerdictInput{Model: load.Closed, Summary: synthetic(load.Closed, 10*ms, flat...),
 			Resources: shared, GeneratorLimit: 200, TargetLimit: 200}, MachineBound, "compete for the machine"},
 		{"open model behind on a shared machine", VerdictInput{Model: load.Open, Summary: synthetic(load.Open, 10*ms,
