@@ -5,30 +5,17 @@ package store
 import (
 	"context"
 	"database/sql"
-	"exp/internal/skiplog"
+	"exp/internal/tmpfs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 )
-
-// mountTmpfs mounts a tmpfs of size on a new directory for the test, or
-// skips it (loudly) where that cannot be done: it needs root.
-func mountTmpfs(t *testing.T, size string) string {
-	t.Helper()
-	dir := t.TempDir()
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size, "tmpfs", dir).CombinedOutput(); err != nil {
-		skiplog.Skip(t, "cannot mount a small tmpfs for the disk-full test (needs root): %v %s", err, out)
-	}
-	t.Cleanup(func() { exec.Command("umount", "-l", dir).Run() })
-	return dir
-}
 
 // TestWriterOnAFullDisk: with the disk full, Add never blocks, every
 // sample given up is counted, the file stays intact, and once space is
 // freed the next samples are written.
 func TestWriterOnAFullDisk(t *testing.T) {
-	dir := mountTmpfs(t, "2m")
+	dir := tmpfs.Mount(t, "2m")
 	path := filepath.Join(dir, "exp.db")
 	db, err := Open(path)
 	if err != nil {

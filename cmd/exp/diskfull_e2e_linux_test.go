@@ -3,7 +3,7 @@
 package main
 
 import (
-	"exp/internal/skiplog"
+	"exp/internal/tmpfs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,18 +13,6 @@ import (
 	"testing"
 	"time"
 )
-
-// mountTmpfs mounts a tmpfs of size on a new directory for the test, or
-// skips it (loudly) where that cannot be done: it needs root.
-func mountTmpfs(t *testing.T, size string) string {
-	t.Helper()
-	dir := t.TempDir()
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size, "tmpfs", dir).CombinedOutput(); err != nil {
-		skiplog.Skip(t, "cannot mount a small tmpfs for the disk-full test (needs root): %v %s", err, out)
-	}
-	t.Cleanup(func() { exec.Command("umount", "-l", dir).Run() })
-	return dir
-}
 
 // fillDisk fills what is left of dir's file system with a file, as a
 // user's other program would; dd stops with an error when it is full.
@@ -71,7 +59,7 @@ func lastLine(s string) string {
 // 1 with one line.
 func TestRunOnAFullDiskEndsIncomplete(t *testing.T) {
 	t.Parallel()
-	dir := mountTmpfs(t, "3m")
+	dir := tmpfs.Mount(t, "3m")
 	dbPath := filepath.Join(dir, "exp.db")
 	b := startExp(t, "run", "--db", dbPath, "--variant", "goroutine", "--rate", "800", "--max-inflight", "50",
 		"--tasks", "/health", "--duration", "9s", "--name", "full")
@@ -134,7 +122,7 @@ func TestRunOnAFullDiskEndsIncomplete(t *testing.T) {
 // incomplete with the figures of the samples stored; the file is intact.
 func TestRunEndingOnAFullDiskPrintsItsFigures(t *testing.T) {
 	t.Parallel()
-	dir := mountTmpfs(t, "3m")
+	dir := tmpfs.Mount(t, "3m")
 	dbPath := filepath.Join(dir, "exp.db")
 	b := startExp(t, "run", "--db", dbPath, "--variant", "goroutine", "--users", "4", "--wait", "2ms",
 		"--tasks", "/health", "--duration", "4s", "--name", "full")
